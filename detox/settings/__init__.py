@@ -1,0 +1,1 @@
+"""Settings: ``base`` plus thin overlays ``local`` (embedded default), ``test``, ``production``."""

@@ -1,0 +1,42 @@
+"""Strict reading of environment variables.
+
+django-environ reads the values; these wrappers refuse values they do not understand, so that a typo
+such as ``DEBUG=ture`` stops the process instead of silently meaning ``False``.
+"""
+
+from __future__ import annotations
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use one of {sorted(_TRUE | _FALSE - {''})}"
+    )
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def require_secret_key(*, debug: bool, secret_key: str) -> None:
+    """Refuse to start a non-debug process without a real secret key."""
+    if not debug and not secret_key:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from detox import views
+
+api_v1 = [
+    path("", include("guidelines.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("start/clinician/", views.start_clinician, name="start-clinician"),
+    path("start/nurse/", views.start_nurse, name="start-nurse"),
+    path("start/administrator/", views.start_administrator, name="start-administrator"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("guidelines/", include("guidelines.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,202 @@
+"""Shared fixtures: a small named cast of users, a real Celery worker, Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def make_user(db: Any, django_user_model: Any) -> Callable[..., Any]:
+    """Create a user with one role (or none): ``make_user("nurse", username="nina")``."""
+    sync_roles()
+
+    def make(role: str | None, *, username: str | None = None, **fields: Any) -> Any:
+        name = username or f"{role or 'norole'}-{django_user_model.objects.count() + 1}"
+        user = django_user_model.objects.create_user(
+            username=name, password=TEST_PASSWORD, is_staff=role == ADMINISTRATOR, **fields
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clinician(make_user: Callable[..., Any]) -> Any:
+    return make_user(CLINICIAN, username="lise", first_name="Lise", last_name="Lege")
+
+
+@pytest.fixture
+def nurse(make_user: Callable[..., Any]) -> Any:
+    return make_user(NURSE, username="siri", first_name="Siri", last_name="Sykepleier")
+
+
+@pytest.fixture
+def administrator(make_user: Callable[..., Any]) -> Any:
+    return make_user(ADMINISTRATOR, username="frode", first_name="Frode", last_name="Fagansvarlig")
+
+
+# --- Celery worker ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
+    """A real ``celery worker`` process consuming from REDIS_URL, talking to the test database.
+
+    Skips without REDIS_URL (the embedded default has no broker), unless REQUIRE_WORKER is set, as
+    in CI, where a skip would hide a broken worker path.
+    """
+    from django.db import connection
+
+    from detox.celery import app
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        if _required("REQUIRE_WORKER"):
+            pytest.fail("REQUIRE_WORKER is set but REDIS_URL is not")
+        pytest.skip("no REDIS_URL: the real-worker tests need Redis (they run in CI)")
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        pytest.skip("the worker process cannot share an in-memory SQLite test database")
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "detox.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log_path = PROJECT_ROOT / ".test-media" / f"worker-{queue}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("w")
+    proc = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "detox",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname={queue}@%h",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    saved = {
+        "task_always_eager": app.conf.task_always_eager,
+        "task_default_queue": app.conf.task_default_queue,
+        "broker_url": app.conf.broker_url,
+        "result_backend": app.conf.result_backend,
+    }
+    app.conf.update(
+        task_always_eager=False,
+        task_default_queue=queue,
+        broker_url=redis_url,
+        result_backend=redis_url,
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("celery worker exited:\n" + log_path.read_text())
+            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
+            if replies:
+                break
+        else:
+            raise RuntimeError("celery worker did not come up:\n" + log_path.read_text())
+        yield {"queue": queue, "process": proc, "log": log_path}
+    finally:
+        app.conf.update(**saved)
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+# --- Browser --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (a test tool's own browser download is not used)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if _required("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+        pytest.skip(f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests make
+    # around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium_browser.new_context(
+        base_url=live_server.url, viewport={"width": 1024, "height": 768}
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = os.environ.get("DATABASE_URL", "sqlite (embedded default)").split("@")[-1]
+    broker = "redis" if os.environ.get("REDIS_URL") else "none: Celery eager"
+    browser = CHROMIUM if Path(CHROMIUM).exists() else "none: browser tests will be skipped"
+    return [f"avrusning: database={db} broker={broker} browser={browser}"]
