@@ -7,6 +7,9 @@ from detox import views
 
 api_v1 = [
     path("", include("guidelines.api_urls")),
+    path("", include("patients.api_urls")),
+    path("", include("scoring.api_urls")),
+    path("", include("detox.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("guidelines/", include("guidelines.urls")),
+    path("patients/", include("patients.urls")),
+    path("ward/", include("scoring.urls")),
+    path("plans/", include("detox.plan_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
