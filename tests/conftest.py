@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 
 from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
 
@@ -29,6 +28,8 @@ def _required(name: str) -> bool:
 @pytest.fixture
 def make_user(db: Any, django_user_model: Any) -> Callable[..., Any]:
     """Create a user with one role (or none): ``make_user("nurse", username="nina")``."""
+    from django.contrib.auth.models import Group
+
     sync_roles()
 
     def make(role: str | None, *, username: str | None = None, **fields: Any) -> Any:

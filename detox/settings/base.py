@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from detox.settings.env import env, env_bool, env_list
+
+# Lets annotations such as ``admin.ModelAdmin[Recommendation]`` work at runtime, not only in mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -1,0 +1,822 @@
+"""CIWA-Ar symptom-triggered dosing advice (8.4.6-3) with the warnings that go with it.
+
+Pure: the caller passes the score, the intake facts, the episode's medication and earlier scores,
+and ``now``; nothing here reads a clock or a database. Every line carries the guideline
+recommendations behind it (``refs``) and, where the rule sits in a section's running text rather
+than in a numbered recommendation, that section (``sections``). ``resolution`` marks lines where
+the application resolves something the guideline leaves open; those must be shown as such.
+
+Guideline line numbers ("G 4229") refer to
+``guidelines/data/source/retningslinje-avrusning-2014.txt``. The dosing table, 8.4.6-3
+(G 4215–4233), reads:
+
+- "Så lenge CIWA er under 10, behandles pasienten vanligvis uten legemidler. Behandling med
+  valproinsyre bør tilbys hvis pasienten har milde abstinensplager, men erfaringsmessig får sterke
+  abstinensplager."
+- "CIWA 10-15: Pasienter med tidligere alkoholiske abstinenskramper eller delirium tremens:
+  Diazepam tabletter (oral) 10 mg x 4. Diazepam avsluttes (seponeres) ved CIWA-skåre under 10."
+- "CIWA over 15: Diazepam 10 mg per os hver time inntil CIWA under 10. Hvis ikke respons etter
+  50 mg diazepam: Olanzapin 10 mg intramuskulært eller per os. Dette gjentas hver time til max
+  30 mg."
+
+Definitions this module makes (documented, and shown as resolutions where they decide an outcome):
+
+- **Escalation**: the stretch of the episode since the most recent *earlier* CIWA-Ar score below
+  10 (or since the first record, if there is none). A score below 10 ends it: the guideline stops
+  diazepam "ved CIWA-skåre under 10" (G 4227) and the hourly doses run "inntil CIWA under 10"
+  (G 4229). Doses given strictly after that low score, up to ``now``, count.
+- **Cumulative diazepam**: every diazepam dose in the current escalation, whatever the regimen.
+- **No response** (G 4229–4231, "Hvis ikke respons etter 50 mg"): the current score is still above
+  15 once 50 mg or more diazepam has been given in the escalation. A fall to 15 or below is a
+  response; the hourly doses then continue until the score is below 10.
+- **Olanzapine maximum** (G 4233, "til max 30 mg"): counted over the whole episode, because the
+  guideline gives no time window; a further 10 mg is refused when it would pass 30 mg.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Final, Literal
+
+from scoring.instruments import CIWA_AR, gettext_noop
+from scoring.schedule import format_oslo, next_due
+from scoring.scoring import (
+    CIWA_CONDITIONAL_TIER_FROM,
+    CIWA_HOURLY_DIAZEPAM_FROM,
+    CIWA_HOURLY_FROM,
+    TreatmentTier,
+    ciwa_band,
+    ciwa_interval_hours,
+    ciwa_treatment_tier,
+    is_item_value,
+)
+
+AdviceKind = Literal["dose", "warning", "info"]
+Number = Decimal | int | float
+
+# Drug codes the caller uses in ``Administration.drug`` (compared case-insensitively).
+DIAZEPAM: Final = "diazepam"
+OLANZAPINE: Final = "olanzapine"
+THIAMINE: Final = "thiamine"
+VALPROATE: Final = "valproate"  # valproic acid
+
+# Numbers straight from the guideline's text.
+DIAZEPAM_DOSE_MG: Final = Decimal(10)  # G 4225, G 4229
+DIAZEPAM_NO_RESPONSE_AFTER_MG: Final = Decimal(50)  # G 4229–4231
+OLANZAPINE_DOSE_MG: Final = Decimal(10)  # G 4231
+OLANZAPINE_MAX_MG: Final = Decimal(30)  # G 4233
+HOURLY: Final = timedelta(hours=1)  # "hver time", G 4229 and G 4233
+NO_ANTIHISTAMINE_OVER_PERMILLE: Final = Decimal("0.5")  # 8.4.4, G 4082: "over 0,5 promille"
+VALPROATE_LOADING_BELOW_PERMILLE: Final = Decimal(1)  # 8.4.3-2, G 4071: "ved promille under 1"
+
+_KIND_ORDER: Final[Mapping[AdviceKind, int]] = MappingProxyType(
+    {"warning": 0, "dose": 1, "info": 2}
+)
+
+
+class AdviceError(ValueError):
+    """The context cannot be advised on (bad score, naive time, a dose in the future, ...)."""
+
+
+@dataclass(frozen=True)
+class Administration:
+    """One dose given in the current episode. ``route``: e.g. "oral", "im", "iv"."""
+
+    drug: str
+    dose_mg: Number
+    route: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class CiwaObservation:
+    score: int
+    observed_at: datetime
+
+
+@dataclass(frozen=True)
+class AdviceContext:
+    """Everything the advice depends on. ``None`` means "not recorded" (unknown), not "no".
+
+    ``score`` is the CIWA-Ar total observed at ``now``. ``prior_severe_withdrawal`` covers severe
+    withdrawal other than seizures or delirium tremens ("erfaringsmessig får sterke
+    abstinensplager", G 4219–4221). ``delirium_risk`` is the clinician's judgement of a risk of
+    delirium (6.2.2, G 2635); earlier delirium tremens is also read as such a risk.
+    ``thiamine_given`` may be left as None when the thiamine doses are in ``administrations``.
+    """
+
+    score: int
+    now: datetime
+    prior_withdrawal_seizures: bool | None = None
+    prior_delirium_tremens: bool | None = None
+    prior_severe_withdrawal: bool | None = None
+    breath_alcohol_permille: Number | None = None
+    administrations: Sequence[Administration] = ()
+    earlier_scores: Sequence[CiwaObservation] = ()
+    thiamine_given: bool | None = None
+    drowsy: bool | None = None
+    liver_failure: bool | None = None
+    delirium_risk: bool | None = None
+
+
+@dataclass(frozen=True)
+class AdviceLine:
+    code: str
+    message: str  # English gettext message id, %-formatted with ``params`` after translation
+    kind: AdviceKind
+    refs: tuple[str, ...] = ()
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    resolution: bool = False
+    sections: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: datetimes as ISO 8601 strings, exact decimals as strings."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "params": {key: _jsonable(value) for key, value in self.params.items()},
+            "refs": list(self.refs),
+            "kind": self.kind,
+            "resolution": self.resolution,
+            "sections": list(self.sections),
+        }
+
+
+@dataclass(frozen=True)
+class Advice:
+    score: int
+    band: str
+    tier: TreatmentTier
+    monitoring_interval_hours: int
+    next_score_due: datetime
+    # True while hourly diazepam runs: the score is over 15, or was over 15 earlier in this
+    # escalation and is not yet below 10.
+    hourly_escalation: bool
+    # When the current escalation began (the last earlier score below 10); None = from the start.
+    escalation_since: datetime | None
+    cumulative_diazepam_mg: Decimal
+    olanzapine_given_mg: Decimal
+    lines: tuple[AdviceLine, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(line.code for line in self.lines)
+
+    def line(self, code: str) -> AdviceLine:
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise KeyError(code)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "score": self.score,
+            "band": self.band,
+            "tier": self.tier,
+            "monitoring_interval_hours": self.monitoring_interval_hours,
+            "next_score_due": self.next_score_due.isoformat(),
+            "hourly_escalation": self.hourly_escalation,
+            "escalation_since": (
+                self.escalation_since.isoformat() if self.escalation_since else None
+            ),
+            "cumulative_diazepam_mg": _jsonable(_mg(self.cumulative_diazepam_mg)),
+            "olanzapine_given_mg": _jsonable(_mg(self.olanzapine_given_mg)),
+            "lines": [line.as_dict() for line in self.lines],
+        }
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+MSG_MONITOR: Final = gettext_noop("Score CIWA-Ar again in %(hours)s h, at %(next_due_local)s.")
+MSG_MONITOR_AT_TEN: Final = gettext_noop(
+    "Score CIWA-Ar again in %(hours)s h, at %(next_due_local)s. A score of exactly 10 is scored "
+    "every hour: the guideline says every hour 'over 10'."
+)
+MSG_NO_MEDICATION: Final = gettext_noop("CIWA-Ar is below 10: usually no medication.")
+MSG_STOP_DIAZEPAM: Final = gettext_noop(
+    "CIWA-Ar is below 10: stop diazepam (%(cumulative)s mg given since it was last below 10)."
+)
+MSG_VALPROATE_OFFER: Final = gettext_noop(
+    "Mild symptoms now, but severe withdrawal before: offer valproic acid for seizure "
+    "prophylaxis, 600–900 mg once when the alcohol level is below 1 ‰, then 300 mg × 3 a day "
+    "for 3–5 days."
+)
+MSG_VALPROATE_CONTINUE: Final = gettext_noop(
+    "Valproic acid has been started in this episode (%(given)s mg so far): continue 300 mg × 3 "
+    "a day, for 3–5 days in all."
+)
+MSG_VALPROATE_WAIT: Final = gettext_noop(
+    "Breath alcohol is %(permille)s ‰: give the valproic acid loading dose only when the alcohol "
+    "level is below 1 ‰."
+)
+MSG_VALPROATE_LIVER_FAILURE: Final = gettext_noop(
+    "Liver failure: avoid valproic acid and use a benzodiazepine for seizure prophylaxis. The "
+    "guideline gives no dose for this."
+)
+MSG_LIVER_UNKNOWN: Final = gettext_noop(
+    "Liver failure is not recorded: rule it out before giving valproic acid, which should be "
+    "avoided in liver failure."
+)
+MSG_HISTORY_UNKNOWN_MILD: Final = gettext_noop(
+    "Earlier withdrawal seizures, delirium tremens or severe withdrawal are not recorded: if the "
+    "patient has had severe withdrawal before, valproic acid should be offered."
+)
+MSG_DIAZEPAM_QID: Final = gettext_noop(
+    "Earlier withdrawal seizures or delirium tremens: diazepam tablets 10 mg × 4 (four times a "
+    "day). Stop diazepam when CIWA-Ar is below 10."
+)
+MSG_NO_DRUG_WITHOUT_HISTORY: Final = gettext_noop(
+    "CIWA-Ar 10–15 without earlier withdrawal seizures or delirium tremens: the guideline's "
+    "CIWA-Ar table gives no drug for this. Moderate withdrawal can be treated with an "
+    "anticonvulsant and an antihistamine; the guideline gives no doses. Keep scoring every hour."
+)
+MSG_HISTORY_UNKNOWN_MODERATE: Final = gettext_noop(
+    "Earlier withdrawal seizures or delirium tremens are not recorded: at CIWA-Ar 10–15 the "
+    "guideline gives diazepam 10 mg × 4 only to patients with that history. Check the intake "
+    "before giving diazepam."
+)
+MSG_DIAZEPAM_HOURLY: Final = gettext_noop(
+    "Diazepam 10 mg orally now, then every hour until CIWA-Ar is below 10. Diazepam given since "
+    "CIWA-Ar was last below 10: %(cumulative)s mg; if there is no response after 50 mg, change "
+    "to olanzapine."
+)
+MSG_DIAZEPAM_CONTINUE: Final = gettext_noop(
+    "CIWA-Ar has fallen to %(score)s but is not yet below 10: continue diazepam 10 mg orally "
+    "every hour until it is. Diazepam given since CIWA-Ar was last below 10: %(cumulative)s mg."
+)
+MSG_AFTER_OLANZAPINE: Final = gettext_noop(
+    "CIWA-Ar has fallen to %(score)s after olanzapine. The guideline's CIWA-Ar table gives no "
+    "next step for this: a doctor decides. Keep scoring every hour."
+)
+MSG_NO_RESPONSE: Final = gettext_noop(
+    "No response to diazepam: %(cumulative)s mg given since CIWA-Ar was last below 10, and it "
+    "is still above 15. 'No response' is read as a score still above 15 after 50 mg."
+)
+MSG_OLANZAPINE: Final = gettext_noop(
+    "Olanzapine 10 mg intramuscularly or orally, repeated every hour up to 30 mg in all. "
+    "Olanzapine given in this episode: %(given)s mg."
+)
+MSG_OLANZAPINE_EPISODE_CAP: Final = gettext_noop(
+    "The olanzapine maximum of 30 mg is counted over the whole episode: the guideline gives no "
+    "time window for it."
+)
+MSG_OLANZAPINE_MAX: Final = gettext_noop(
+    "Olanzapine given in this episode: %(given)s mg. Another 10 mg would pass the maximum of "
+    "30 mg: give no more olanzapine. A doctor must assess the patient."
+)
+MSG_DIAZEPAM_NOT_YET_DUE: Final = gettext_noop(
+    "The last diazepam dose was given at %(given_at_local)s: the next hourly dose is due at "
+    "%(due_at_local)s."
+)
+MSG_OLANZAPINE_NOT_YET_DUE: Final = gettext_noop(
+    "The last olanzapine dose was given at %(given_at_local)s: the next hourly dose is due at "
+    "%(due_at_local)s."
+)
+MSG_DROWSY: Final = gettext_noop(
+    "The patient is drowsy: avoid sedatives, which can reduce consciousness further."
+)
+MSG_NO_ANTIHISTAMINE: Final = gettext_noop(
+    "Breath alcohol is %(permille)s ‰, over 0.5 ‰: do not give antihistamines."
+)
+MSG_ALCOHOL_PRESENT: Final = gettext_noop(
+    "Breath alcohol is %(permille)s ‰: CIWA-Ar can rise considerably as the alcohol level falls."
+)
+MSG_NO_ZOPICLONE: Final = gettext_noop("Risk of delirium: do not give zopiclone.")
+MSG_NO_ZOPICLONE_AFTER_DT: Final = gettext_noop(
+    "Earlier delirium tremens, read as a risk of delirium: do not give zopiclone."
+)
+MSG_THIAMINE_GIVEN: Final = gettext_noop("Thiamine (vitamin B1) has been given in this episode.")
+MSG_THIAMINE_MISSING: Final = gettext_noop(
+    "No thiamine (vitamin B1) is recorded in this episode: patients in CIWA-guided detox should "
+    "have thiamine, preferably intramuscularly."
+)
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _aware_utc(name: str, moment: object) -> datetime:
+    if not isinstance(moment, datetime):
+        raise AdviceError(f"{name} must be a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise AdviceError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC)
+
+
+def _ciwa_total(name: str, value: object) -> int:
+    if not is_item_value(value) or not isinstance(value, int):
+        raise AdviceError(f"{name} must be an int, got {value!r}")
+    if not 0 <= value <= CIWA_AR.max_total:
+        raise AdviceError(f"{name} must be 0–{CIWA_AR.max_total}, got {value}")
+    return value
+
+
+def _decimal(name: str, value: object) -> Decimal:
+    """A finite, non-negative number as a Decimal (floats via their shortest repr: 0.1 → 0.1)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        raise AdviceError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AdviceError(f"{name} must be finite, got {value!r}")
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite() or number < 0:
+        raise AdviceError(f"{name} must be a finite number of 0 or more, got {value!r}")
+    return number
+
+
+def _optional_flag(name: str, value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise AdviceError(f"{name} must be true, false or null, got {value!r}")
+
+
+@dataclass(frozen=True)
+class _Dose:
+    drug: str
+    mg: Decimal
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class _Checked:
+    score: int
+    now: datetime
+    seizures: bool | None
+    delirium_tremens: bool | None
+    severe_withdrawal: bool | None
+    permille: Decimal | None
+    doses: tuple[_Dose, ...]
+    earlier: tuple[CiwaObservation, ...]
+    thiamine_given: bool | None
+    drowsy: bool | None
+    liver_failure: bool | None
+    delirium_risk: bool | None
+
+
+def _check(ctx: AdviceContext) -> _Checked:
+    now = _aware_utc("now", ctx.now)
+    doses: list[_Dose] = []
+    for index, given in enumerate(ctx.administrations):
+        name = f"administrations[{index}]"
+        if not isinstance(given.drug, str) or not given.drug.strip():
+            raise AdviceError(f"{name}.drug must be a drug code, got {given.drug!r}")
+        mg = _decimal(f"{name}.dose_mg", given.dose_mg)
+        if mg == 0:
+            raise AdviceError(f"{name}.dose_mg must be more than 0")
+        at = _aware_utc(f"{name}.given_at", given.given_at)
+        if at > now:  # a dose "given" after now is a data error, not something to count
+            raise AdviceError(f"{name}.given_at is after now ({at.isoformat()})")
+        doses.append(_Dose(given.drug.strip().lower(), mg, at))
+    earlier: list[CiwaObservation] = []
+    for index, observation in enumerate(ctx.earlier_scores):
+        name = f"earlier_scores[{index}]"
+        at = _aware_utc(f"{name}.observed_at", observation.observed_at)
+        if at > now:
+            raise AdviceError(f"{name}.observed_at is after now ({at.isoformat()})")
+        earlier.append(CiwaObservation(_ciwa_total(f"{name}.score", observation.score), at))
+    permille = ctx.breath_alcohol_permille
+    return _Checked(
+        score=_ciwa_total("score", ctx.score),
+        now=now,
+        seizures=_optional_flag("prior_withdrawal_seizures", ctx.prior_withdrawal_seizures),
+        delirium_tremens=_optional_flag("prior_delirium_tremens", ctx.prior_delirium_tremens),
+        severe_withdrawal=_optional_flag("prior_severe_withdrawal", ctx.prior_severe_withdrawal),
+        permille=None if permille is None else _decimal("breath_alcohol_permille", permille),
+        doses=tuple(sorted(doses, key=lambda dose: dose.given_at)),
+        earlier=tuple(sorted(earlier, key=lambda observation: observation.observed_at)),
+        thiamine_given=_optional_flag("thiamine_given", ctx.thiamine_given),
+        drowsy=_optional_flag("drowsy", ctx.drowsy),
+        liver_failure=_optional_flag("liver_failure", ctx.liver_failure),
+        delirium_risk=_optional_flag("delirium_risk", ctx.delirium_risk),
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _mg(value: Decimal) -> int | Decimal:
+    """10 rather than Decimal('10.0') in params; fractions stay exact (2.5)."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _params(**values: object) -> Mapping[str, object]:
+    return MappingProxyType(values)
+
+
+def _total(doses: Sequence[_Dose]) -> Decimal:
+    return sum((dose.mg for dose in doses), Decimal(0))
+
+
+@dataclass(frozen=True)
+class _Course:
+    """The escalation bookkeeping of the module docstring."""
+
+    since: datetime | None
+    diazepam: tuple[_Dose, ...]  # in the current escalation
+    olanzapine: tuple[_Dose, ...]  # in the whole episode
+    olanzapine_in_escalation: bool
+    hourly_escalation: bool
+
+
+def _course(checked: _Checked) -> _Course:
+    lows = [o.observed_at for o in checked.earlier if o.score < CIWA_HOURLY_FROM]
+    since = max(lows) if lows else None
+
+    def in_escalation(moment: datetime) -> bool:
+        return since is None or moment > since
+
+    diazepam = tuple(d for d in checked.doses if d.drug == DIAZEPAM and in_escalation(d.given_at))
+    olanzapine = tuple(d for d in checked.doses if d.drug == OLANZAPINE)
+    was_over_15 = any(
+        o.score >= CIWA_HOURLY_DIAZEPAM_FROM and in_escalation(o.observed_at)
+        for o in checked.earlier
+    )
+    hourly = checked.score >= CIWA_HOURLY_DIAZEPAM_FROM or (
+        checked.score >= CIWA_HOURLY_FROM and was_over_15
+    )
+    return _Course(
+        since=since,
+        diazepam=diazepam,
+        olanzapine=olanzapine,
+        olanzapine_in_escalation=any(in_escalation(d.given_at) for d in olanzapine),
+        hourly_escalation=hourly,
+    )
+
+
+def _not_yet_due(
+    doses: Sequence[_Dose], now: datetime, code: str, message: str
+) -> AdviceLine | None:
+    """Warn when the last hourly dose was less than an hour ago (no double dosing on a re-score)."""
+    if not doses:
+        return None
+    last = doses[-1].given_at
+    due = last + HOURLY
+    if due <= now:
+        return None
+    return AdviceLine(
+        code,
+        message,
+        "warning",
+        refs=("8.4.6-3",),
+        params=_params(
+            given_at=last,
+            given_at_local=format_oslo(last, with_date=False),
+            due_at=due,
+            due_at_local=format_oslo(due, with_date=False),
+        ),
+    )
+
+
+# --- the rules -----------------------------------------------------------------------------------
+
+
+def _general(checked: _Checked) -> list[AdviceLine]:
+    """Warnings that apply whatever the score."""
+    lines: list[AdviceLine] = []
+    if checked.drowsy:
+        # 8.3.1, G 3771–3773: "Beroligende legemidler ... bør unngås når pasienten er sløv eller
+        # svært trett." Running text, no numbered recommendation: cite the section.
+        lines.append(
+            AdviceLine("drowsy_avoid_sedatives", MSG_DROWSY, "warning", sections=("8.3.1",))
+        )
+    if checked.permille is not None:
+        permille = _mg(checked.permille)
+        if checked.permille > NO_ANTIHISTAMINE_OVER_PERMILLE:
+            # 8.4.4, G 4082–4084: no antihistamines "over 0,5 promille i blodet"; qualifies
+            # 8.4.4-2 (anticonvulsant + antihistamine for moderate withdrawal, G 4100). The breath
+            # reading in ‰ is taken as the blood level it estimates.
+            lines.append(
+                AdviceLine(
+                    "no_antihistamine_over_half_permille",
+                    MSG_NO_ANTIHISTAMINE,
+                    "warning",
+                    refs=("8.4.4-2",),
+                    params=_params(permille=permille),
+                    sections=("8.4.4",),
+                )
+            )
+        if checked.permille > 0:
+            # 8.4.6, G 4191–4195: the score can rise considerably as the alcohol level falls.
+            lines.append(
+                AdviceLine(
+                    "alcohol_level_may_fall",
+                    MSG_ALCOHOL_PRESENT,
+                    "info",
+                    params=_params(permille=permille),
+                    sections=("8.4.6",),
+                )
+            )
+    if checked.delirium_risk:
+        # 6.2.2, G 2635: "Ved fare for delirutvikling ved alkoholabstinens bør det ikke gis
+        # zopiklon." Qualifies 6.2.2-B2 (zopiclone, G 2656) and 8.4.4-3 (G 4106–4108).
+        lines.append(
+            AdviceLine(
+                "no_zopiclone_delirium_risk",
+                MSG_NO_ZOPICLONE,
+                "warning",
+                refs=("6.2.2-B2", "8.4.4-3"),
+                sections=("6.2.2",),
+            )
+        )
+    elif checked.delirium_tremens:
+        # Reading earlier DT as a delirium risk is the application's, not the guideline's.
+        lines.append(
+            AdviceLine(
+                "no_zopiclone_delirium_risk",
+                MSG_NO_ZOPICLONE_AFTER_DT,
+                "warning",
+                refs=("6.2.2-B2", "8.4.4-3"),
+                sections=("6.2.2",),
+                resolution=True,
+            )
+        )
+    thiamine = checked.thiamine_given or any(d.drug == THIAMINE for d in checked.doses)
+    # 8.4.6, G 4197: "Pasienter skal også ved CIWA-administrert avrusning ha tiaminbehandling";
+    # 8.4.1-1 (G 3901–3903): vitamin B1 routinely, preferably intramuscularly.
+    if thiamine:
+        lines.append(
+            AdviceLine(
+                "thiamine_given",
+                MSG_THIAMINE_GIVEN,
+                "info",
+                refs=("8.4.1-1",),
+                sections=("8.4.6",),
+            )
+        )
+    else:
+        lines.append(
+            AdviceLine(
+                "thiamine_not_recorded",
+                MSG_THIAMINE_MISSING,
+                "warning",
+                refs=("8.4.1-1",),
+                sections=("8.4.6",),
+            )
+        )
+    return lines
+
+
+def _monitoring(checked: _Checked) -> tuple[AdviceLine, int, datetime]:
+    # 8.4.6-2, G 4205–4211. Exactly 10 → hourly is a resolution ("over 10").
+    hours = ciwa_interval_hours(checked.score)
+    due = next_due(checked.now, hours)
+    at_ten = checked.score == CIWA_HOURLY_FROM
+    line = AdviceLine(
+        "ciwa_monitoring_interval",
+        MSG_MONITOR_AT_TEN if at_ten else MSG_MONITOR,
+        "info",
+        refs=("8.4.6-2",),
+        params=_params(hours=hours, next_due=due, next_due_local=format_oslo(due)),
+        resolution=at_ten,
+    )
+    return line, hours, due
+
+
+def _below_ten(checked: _Checked, course: _Course) -> list[AdviceLine]:
+    # G 4217: "Så lenge CIWA er under 10, behandles pasienten vanligvis uten legemidler";
+    # 8.4.4-1 (G 4096): mild withdrawal normally not treated with drugs.
+    lines = [
+        AdviceLine("no_medication_usually", MSG_NO_MEDICATION, "info", refs=("8.4.6-3", "8.4.4-1"))
+    ]
+    if course.diazepam:
+        # G 4225–4227: "Diazepam avsluttes (seponeres) ved CIWA-skåre under 10."
+        lines.append(
+            AdviceLine(
+                "stop_diazepam",
+                MSG_STOP_DIAZEPAM,
+                "info",
+                refs=("8.4.6-3",),
+                params=_params(cumulative=_mg(_total(course.diazepam))),
+            )
+        )
+    history = (checked.seizures, checked.delirium_tremens, checked.severe_withdrawal)
+    if True in history:
+        lines.extend(_valproate(checked))
+    elif None in history:
+        lines.append(
+            AdviceLine(
+                "withdrawal_history_unknown",
+                MSG_HISTORY_UNKNOWN_MILD,
+                "info",
+                refs=("8.4.6-3", "8.4.3-1"),
+            )
+        )
+    return lines
+
+
+def _valproate(checked: _Checked) -> list[AdviceLine]:
+    """G 4219–4221 with 8.4.3-1..3 (G 4063–4077): valproate for mild now but severe before.
+
+    Earlier seizures or DT count as severe withdrawal: 8.4.3-1 names "krampeanfall eller andre
+    alvorlige abstinensreaksjoner" together.
+    """
+    if checked.liver_failure:
+        # 8.4.3-3: in liver failure, benzodiazepines for seizure prophylaxis; avoid valproate.
+        return [
+            AdviceLine(
+                "valproate_avoid_liver_failure",
+                MSG_VALPROATE_LIVER_FAILURE,
+                "warning",
+                refs=("8.4.3-3",),
+            )
+        ]
+    started = [d for d in checked.doses if d.drug == VALPROATE]
+    lines: list[AdviceLine] = []
+    if started:
+        lines.append(
+            AdviceLine(
+                "valproate_continue",
+                MSG_VALPROATE_CONTINUE,
+                "dose",
+                refs=("8.4.3-2",),
+                params=_params(given=_mg(_total(started))),
+            )
+        )
+    else:
+        lines.append(
+            AdviceLine(
+                "valproate_offer",
+                MSG_VALPROATE_OFFER,
+                "dose",
+                refs=("8.4.6-3", "8.4.3-1", "8.4.3-2"),
+            )
+        )
+        if checked.permille is not None and checked.permille >= VALPROATE_LOADING_BELOW_PERMILLE:
+            lines.append(
+                AdviceLine(
+                    "valproate_wait_for_alcohol_below_1",
+                    MSG_VALPROATE_WAIT,
+                    "warning",
+                    refs=("8.4.3-2",),
+                    params=_params(permille=_mg(checked.permille)),
+                )
+            )
+    if checked.liver_failure is None:
+        lines.append(
+            AdviceLine(
+                "liver_failure_not_recorded", MSG_LIVER_UNKNOWN, "warning", refs=("8.4.3-3",)
+            )
+        )
+    return lines
+
+
+def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
+    if course.hourly_escalation:
+        # The score was over 15 earlier in this escalation: G 4229 runs the hourly doses "inntil
+        # CIWA under 10", so a fall to 10–15 is a response and the doses go on.
+        if course.olanzapine_in_escalation:
+            return [
+                AdviceLine(
+                    "ciwa_fell_after_olanzapine",
+                    MSG_AFTER_OLANZAPINE,
+                    "info",
+                    refs=("8.4.6-3",),
+                    params=_params(score=checked.score),
+                    resolution=True,
+                )
+            ]
+        lines = [
+            AdviceLine(
+                "diazepam_continue_hourly",
+                MSG_DIAZEPAM_CONTINUE,
+                "dose",
+                refs=("8.4.6-3",),
+                params=_params(score=checked.score, cumulative=_mg(_total(course.diazepam))),
+            )
+        ]
+        warning = _not_yet_due(
+            course.diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
+        )
+        return [*lines, *([warning] if warning else [])]
+    # G 4223–4227: diazepam 10 mg × 4 only with earlier seizures or DT.
+    if checked.seizures or checked.delirium_tremens:
+        return [AdviceLine("diazepam_qid", MSG_DIAZEPAM_QID, "dose", refs=("8.4.6-3",))]
+    if checked.seizures is False and checked.delirium_tremens is False:
+        # The table is silent on 10–15 without that history (SCALES.md §1.5 item 4); 8.4.4-2
+        # (G 4100) allows anticonvulsant + antihistamine for moderate withdrawal, without doses.
+        return [
+            AdviceLine(
+                "no_drug_without_seizure_or_dt_history",
+                MSG_NO_DRUG_WITHOUT_HISTORY,
+                "info",
+                refs=("8.4.6-3", "8.4.4-2"),
+                resolution=True,
+            )
+        ]
+    return [
+        AdviceLine(
+            "seizure_or_dt_history_unknown",
+            MSG_HISTORY_UNKNOWN_MODERATE,
+            "warning",
+            refs=("8.4.6-3",),
+        )
+    ]
+
+
+def _over_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
+    cumulative = _total(course.diazepam)
+    if cumulative < DIAZEPAM_NO_RESPONSE_AFTER_MG:
+        # G 4229: "Diazepam 10 mg per os hver time inntil CIWA under 10."
+        lines = [
+            AdviceLine(
+                "diazepam_hourly",
+                MSG_DIAZEPAM_HOURLY,
+                "dose",
+                refs=("8.4.6-3",),
+                params=_params(cumulative=_mg(cumulative)),
+            )
+        ]
+        warning = _not_yet_due(
+            course.diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
+        )
+        return [*lines, *([warning] if warning else [])]
+    # G 4229–4233: no response after 50 mg → olanzapine 10 mg IM or orally, hourly, max 30 mg.
+    given = _total(course.olanzapine)
+    lines = [
+        AdviceLine(
+            "diazepam_no_response",
+            MSG_NO_RESPONSE,
+            "info",
+            refs=("8.4.6-3",),
+            params=_params(cumulative=_mg(cumulative)),
+            resolution=True,
+        )
+    ]
+    if given + OLANZAPINE_DOSE_MG <= OLANZAPINE_MAX_MG:
+        lines.append(
+            AdviceLine(
+                "olanzapine",
+                MSG_OLANZAPINE,
+                "dose",
+                refs=("8.4.6-3",),
+                params=_params(given=_mg(given)),
+            )
+        )
+        warning = _not_yet_due(
+            course.olanzapine, checked.now, "olanzapine_not_yet_due", MSG_OLANZAPINE_NOT_YET_DUE
+        )
+        if warning:
+            lines.append(warning)
+    else:
+        lines.append(
+            AdviceLine(
+                "olanzapine_max_reached",
+                MSG_OLANZAPINE_MAX,
+                "warning",
+                refs=("8.4.6-3",),
+                params=_params(given=_mg(given)),
+            )
+        )
+    lines.append(
+        AdviceLine(
+            "olanzapine_max_counted_per_episode",
+            MSG_OLANZAPINE_EPISODE_CAP,
+            "info",
+            refs=("8.4.6-3",),
+            resolution=True,
+        )
+    )
+    return lines
+
+
+def ciwa_advice(ctx: AdviceContext) -> Advice:
+    """The guideline's advice for a CIWA-Ar score taken at ``ctx.now``.
+
+    Lines come warnings first, then doses, then information. Raises ``AdviceError`` for a context
+    that cannot be advised on.
+    """
+    checked = _check(ctx)
+    course = _course(checked)
+    monitoring, hours, due = _monitoring(checked)
+    if checked.score < CIWA_CONDITIONAL_TIER_FROM:
+        specific = _below_ten(checked, course)
+    elif checked.score < CIWA_HOURLY_DIAZEPAM_FROM:
+        specific = _ten_to_fifteen(checked, course)
+    else:
+        specific = _over_fifteen(checked, course)
+    lines = [*_general(checked), monitoring, *specific]
+    lines.sort(key=lambda line: _KIND_ORDER[line.kind])  # stable: keeps order within a kind
+    return Advice(
+        score=checked.score,
+        band=ciwa_band(checked.score).code,
+        tier=ciwa_treatment_tier(checked.score),
+        monitoring_interval_hours=hours,
+        next_score_due=due,
+        hourly_escalation=course.hourly_escalation,
+        escalation_since=course.since,
+        cumulative_diazepam_mg=_total(course.diazepam),
+        olanzapine_given_mg=_total(course.olanzapine),
+        lines=tuple(lines),
+    )
