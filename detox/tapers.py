@@ -1,0 +1,1471 @@
+"""Taper schedules: benzodiazepines / z-drugs (chapter 9) and buprenorphine-naloxone (10.5).
+
+Pure rules (no ORM, no request, no clock: ``start_date`` is an argument) from the national detox
+guideline, cited by line in ``guidelines/data/source/retningslinje-avrusning-2014.txt`` ("G"
+below) and by recommendation reference ``"<section>-<number>"``. ``docs/CLINICAL.md``
+("Medication") gives the equipotency table and the tablet strengths; both ship as editable data
+in ``detox/data/``. Entry points: ``parse_taper_request(data)`` (strict validation, raising
+``TaperInputError``), ``build_taper(request)`` and ``taper_plan(data)`` (both steps).
+
+How a benzodiazepine taper is built (9.3, 9.4):
+
+1. Conversion. Each drug in ``current_use`` is converted to diazepam equivalents and then to the
+   taper drug, oxazepam by default (first choice, 9.4-1, G 4686-4690) or diazepam, with the
+   Helsedirektoratet table ("dose equal to 5 mg diazepam"). Where the table gives a range the
+   default is the end that gives the *lower* taper-drug dose: the upper end for the drug the
+   patient uses (more mg of it per 5 mg diazepam) and the lower end for the taper drug. Why:
+   over-dosing is the harm that cannot be undone (sedation, and in this population opioids,
+   alcohol or z-drugs on top, overdose: CLINICAL.md "Combinations that raise overdose risk"),
+   self-reported doses of illegally acquired drugs are uncertain (G 4523-4529), whereas too low
+   a dose shows itself as withdrawal symptoms that can be seen and treated by raising the dose
+   within the range. This is a local resolution, not the guideline's word: the plan says so in
+   a warning (``resolution=True``) and the clinician can choose any value within the range
+   (``equivalence``). A drug tapered with itself converts one to one (one value per drug).
+2. Start dose. The sum of the converted doses is rounded *down* to the nearest daily dose whole
+   tablets can make up (tablet strengths from ``tablet_strengths.json``; halved tablets are not
+   modelled, because whether a tablet may be split depends on the product). The clinician may
+   set ``start_mg_per_day`` instead; it must be dispensable. A converted dose below the smallest
+   tablet would stop at once and is rejected (9.3.1-1, "bør ikke bråseponeres", G 4576).
+3. Weekly steps. The dose falls by at most ``weekly_reduction_percent`` (10-20, default 10) of
+   the start dose per week: linear steps (G 4515-4517, "omkring 10 - 20 prosent av opprinnelig
+   dose"). Each week the dose goes down to the smallest dispensable dose within that allowance.
+   When tablets cannot make up a step that small, the dose is held a week longer and the
+   allowance grows by one week's worth, so a step never exceeds the percentage times the weeks
+   since the last step, the dose is never below the straight line from the start dose to zero,
+   and it never rises. The last step goes from the smallest tablet to zero.
+4. The day list. Every day is listed; a dose changes on the weekday the taper started. The list
+   ends with one day of 0 mg: the first day without the drug. ``duration_days`` counts the
+   dosing days (every day but that last one).
+5. Doses per day (1-4) are given at fixed times (``DOSE_TIMES``: 08:00; 08:00 and 20:00;
+   08:00, 14:00, 20:00; 08:00, 14:00, 20:00, 22:00), local wall-clock times that a scheduling
+   layer turns into aware datetimes. The day's dose is split as evenly as whole tablets allow;
+   any larger part goes to the later doses and, when the day's dose is too small to share, the
+   earliest doses are dropped, so the evening and night stay covered (a local choice; the
+   guideline gives no rule). Each dose lists its tablets: the fewest whole tablets, largest
+   strength first.
+6. Warnings: outpatient taper outside one to six months (G 4515, 9.3.1-2, calendar months from
+   ``start_date``); inpatient taper longer than the stay (``stay_days``, else a usual stay of two
+   to three weeks, G 4562-4566, taken as 21 days and marked a resolution) -> plan to continue
+   after discharge (11.5-2, G 4558-4561); close outpatient follow-up (9.3.1-3); pregnancy
+   (12-3, 12-6).
+
+A buprenorphine taper (10.5) starts from the clinician's ``start_mg_per_day`` (a dispensable
+dose: 2 mg and 8 mg tablets, so an even number) and falls on a straight line to zero over
+``days`` dosing days, each day rounded *up* to a dispensable dose so that no day is skipped
+and the schedule never rises. Buprenorphine with naloxone is the first choice (10.5-1,
+G 5206-5208); a taper is only for a patient recorded as opioid-dependent (G 5192-5196, cited
+as 10.5-1, the recommendation for "opioidavhengige pasienter"); methadone is refused for
+outpatients (10.5-2, G 5212) and not planned here otherwise; clonidine and lofexidine are the
+second choice and are not tapers (see ``detox.regimens``); detox under anaesthesia or heavy
+sedation is never offered (10.5-3, G 5216; ``detox.regimens``).
+
+Warnings and errors carry refs only; a presentation layer attaches grade and text. Each
+``message`` is an English msgid marked with ``gettext_noop``: render it as
+``gettext(message) % params``. Quantities are exact ``Fraction`` values; ``to_dict`` turns
+them into JSON numbers (an int when whole, else a float rounded to 3 decimals).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache, cached_property
+from itertools import combinations_with_replacement, pairwise
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar, get_args
+
+from django.utils.translation import gettext_noop
+
+Regimen = Literal["benzodiazepine", "buprenorphine"]
+Setting = Literal["outpatient", "inpatient"]
+EquivalenceSource = Literal["table", "default", "clinician"]
+
+REGIMENS: Final[tuple[Regimen, ...]] = get_args(Regimen)
+SETTINGS: Final[tuple[Setting, ...]] = get_args(Setting)
+# 9.4-1 (G 4686-4690): "Oksazepam anbefales som førstevalg, men diazepam kan også benyttes."
+BENZODIAZEPINE_TAPER_DRUGS: Final = ("oxazepam", "diazepam")
+BUPRENORPHINE: Final = "buprenorphine"
+TAPER_DRUGS: Final = (*BENZODIAZEPINE_TAPER_DRUGS, BUPRENORPHINE)
+DEFAULT_TAPER_DRUG: Final[Mapping[Regimen, str]] = {
+    "benzodiazepine": "oxazepam",
+    "buprenorphine": BUPRENORPHINE,
+}
+# G 4515-4517: weekly reduction "omkring 10 - 20 prosent av opprinnelig dose"; the default is
+# the slower end, the safer one when nothing else is known.
+MIN_WEEKLY_REDUCTION_PERCENT: Final = 10
+MAX_WEEKLY_REDUCTION_PERCENT: Final = 20
+DEFAULT_WEEKLY_REDUCTION_PERCENT: Final = 10
+# G 4515: "Anbefalt varighet av nedtrappingen varierer mellom en og seks måneder."
+OUTPATIENT_MIN_MONTHS: Final = 1
+OUTPATIENT_MAX_MONTHS: Final = 6
+# G 4562-4566: tapering should last longer "enn to til tre uker, som er vanlig varighet av et
+# avrusningsopphold". Without a planned stay we take the upper end (a resolution).
+USUAL_STAY_DAYS: Final = 21
+DAYS_PER_WEEK: Final = 7
+# Local wall-clock dose times (a unit convention, not the guideline's).
+DOSE_TIMES: Final[Mapping[int, tuple[str, ...]]] = {
+    1: ("08:00",),
+    2: ("08:00", "20:00"),
+    3: ("08:00", "14:00", "20:00"),
+    4: ("08:00", "14:00", "20:00", "22:00"),
+}
+# One dosing day and then nothing would be a stop, not a taper (G 5093-5095: the dose is
+# "reduseres gradvis til null").
+MIN_BUPRENORPHINE_DAYS: Final = 2
+# Upper bounds only catch typing errors (as in detox/levels.py); they are not clinical limits.
+MAX_MG_PER_DAY: Final = 10_000
+MAX_BUPRENORPHINE_DAYS: Final = 366
+MAX_STAY_DAYS: Final = 366
+
+DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+TABLET_STRENGTHS_FILE: Final = DATA_DIR / "tablet_strengths.json"
+EQUIPOTENCY_FILE: Final = DATA_DIR / "equipotency.json"
+
+_FIELDS: Final = (
+    "regimen",
+    "current_use",
+    "taper_drug",
+    "setting",
+    "start_date",
+    "weekly_reduction_percent",
+    "doses_per_day",
+    "start_mg_per_day",
+    "days",
+    "opioid_dependent",
+    "equivalence",
+    "stay_days",
+    "pregnant",
+)
+_USE_FIELDS: Final = ("drug", "mg_per_day")
+
+# --- Messages ---------------------------------------------------------------------------------
+
+_E_OBJECT = gettext_noop("Expected an object with the fields: %(allowed)s.")
+_E_UNKNOWN = gettext_noop("Unknown field. Allowed: %(allowed)s.")
+_E_REQUIRED = gettext_noop("This field is required.")
+_E_CHOICE = gettext_noop("Not an allowed value. Allowed: %(allowed)s.")
+_E_BOOLEAN = gettext_noop("Must be true, false or null.")
+_E_DATE = gettext_noop("Must be a date written YYYY-MM-DD.")
+_E_LIST = gettext_noop("Must be a list.")
+_E_POSITIVE = gettext_noop("Must be a number greater than 0 and at most %(max)s.")
+_E_RANGE = gettext_noop("Must be a number from %(min)s to %(max)s.")
+_E_INTEGER = gettext_noop("Must be a whole number from %(min)s to %(max)s.")
+_E_NO_DRUGS = gettext_noop("List at least one drug the patient uses.")
+_E_DUPLICATE = gettext_noop("Duplicate drug: list each drug once.")
+_E_NOT_FOR_BENZODIAZEPINE = gettext_noop(
+    "Does not apply to a benzodiazepine taper: leave it out or null."
+)
+_E_NOT_FOR_BUPRENORPHINE = gettext_noop(
+    "Does not apply to a buprenorphine taper: leave it out or null."
+)
+_E_INPATIENT_ONLY = gettext_noop("Applies to inpatient tapers only: leave it out or null.")
+_E_EQUIVALENCE_RANGE = gettext_noop(
+    "Must lie within the table's range for %(drug)s: %(low)s to %(high)s mg equal to 5 mg diazepam."
+)
+_E_EQUIVALENCE_UNUSED = gettext_noop(
+    "Not used by this request: give an equivalence only for a drug in current_use or for the "
+    "taper drug."
+)
+_E_NOT_DISPENSABLE = gettext_noop(
+    "Whole tablets of %(drug)s (%(strengths)s mg) cannot make up this dose. Nearest doses that "
+    "can: %(nearest)s mg."
+)
+_E_STOPS_AT_ONCE = gettext_noop(
+    "The converted dose, %(converted_mg)s mg %(drug)s a day, is less than the smallest tablet "
+    "(%(smallest_mg)s mg), so the plan would stop at once. Choose a taper drug with a smaller "
+    "tablet or set start_mg_per_day."
+)
+_E_TOO_FEW_DAYS = gettext_noop(
+    "A taper needs at least %(min)s days: a single day would stop at once."
+)
+_E_METHADONE_OUTPATIENT = gettext_noop("Methadone should not be used in outpatient detox.")
+_E_METHADONE_NOT_PLANNED = gettext_noop(
+    "Methadone tapers are not planned here: buprenorphine with naloxone is the first choice."
+)
+_E_ALPHA2_NOT_A_TAPER = gettext_noop(
+    "Clonidine and lofexidine are the second choice and are not given as a taper: see the "
+    "opioid medication plan."
+)
+_E_NOT_OPIOID_DEPENDENT = gettext_noop(
+    "A buprenorphine taper is only for a patient who is opioid-dependent: record "
+    "opioid_dependent as true."
+)
+
+_W_DEFAULT_EQUIVALENCE = gettext_noop(
+    "Where the equivalence table gives a range, the value giving the lower %(taper_drug)s dose "
+    "was used (%(drugs)s). This is a local choice for safety, not the guideline's: watch for "
+    "withdrawal symptoms and choose another value within the range if needed."
+)
+_W_ROUNDED_DOWN = gettext_noop(
+    "The converted dose, %(converted_mg)s mg a day, is rounded down to %(start_mg)s mg, the "
+    "nearest dose whole tablets can make up."
+)
+_W_START_SET = gettext_noop(
+    "The start dose, %(start_mg)s mg a day, was set by the clinician; the converted dose is "
+    "%(converted_mg)s mg a day."
+)
+_W_HELD = gettext_noop(
+    "Whole tablets cannot make up a smaller step, so the dose is held a week longer before "
+    "some steps (%(held_weeks)s weeks in all). No step is larger than %(percent)s percent of "
+    "the start dose for each week since the last step."
+)
+_W_DIAZEPAM = gettext_noop(
+    "Oxazepam is the first choice for the taper; diazepam may also be used. Weigh the "
+    "patient's experience from earlier tapers."
+)
+_W_FOLLOW_UP = gettext_noop("Prescribing and tapering should come with close outpatient follow-up.")
+_W_SHORTER_THAN_A_MONTH = gettext_noop(
+    "This outpatient taper lasts %(duration_days)s days, less than one month; the recommended "
+    "length is one to six months."
+)
+_W_LONGER_THAN_SIX_MONTHS = gettext_noop(
+    "This outpatient taper lasts %(duration_days)s days, more than six months; the "
+    "recommended length is one to six months."
+)
+_W_CONTINUE_AFTER_STAY = gettext_noop(
+    "The taper lasts %(duration_days)s days, longer than the planned stay of %(stay_days)s "
+    "days: plan for it to continue after discharge, in a treatment institution or as an "
+    "outpatient."
+)
+_W_CONTINUE_AFTER_USUAL_STAY = gettext_noop(
+    "The taper lasts %(duration_days)s days, longer than a usual detox stay of two to three "
+    "weeks (taken as %(stay_days)s days): plan for it to continue after discharge, in a "
+    "treatment institution or as an outpatient."
+)
+_W_PREGNANT_BENZODIAZEPINE = gettext_noop(
+    "Pregnant and benzodiazepine-dependent: offer a slow taper, and admission to a suitable "
+    "institution."
+)
+_W_TOLERANCE = gettext_noop(
+    "Tell the patient that opioid tolerance is lost after detox and that the risk of overdose "
+    "is then high; carry out overdose prevention at discharge."
+)
+_W_SUPERVISED = gettext_noop(
+    "Dependence-forming medicines should be handed out daily under the supervision of health "
+    "personnel."
+)
+_W_PREGNANT_OPIOID = gettext_noop(
+    "Pregnant and opioid-dependent outside LAR: stabilise on buprenorphine while the further "
+    "course is planned with her; be reluctant to detox."
+)
+
+
+# --- Data: tablet strengths and equipotency ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tablet:
+    strength_mg: Fraction
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strength_mg": _num(self.strength_mg), "count": self.count}
+
+
+@dataclass(frozen=True)
+class Dispensing:
+    """What whole tablets of one drug can make up.
+
+    Amounts are handled in integer units of the greatest common divisor of the strengths
+    (5 mg for oxazepam, 1 mg for diazepam, 2 mg for buprenorphine).
+    """
+
+    drug: str
+    strengths_mg: tuple[Fraction, ...]
+    products: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.strengths_mg or any(s <= 0 for s in self.strengths_mg):
+            raise ValueError(f"{self.drug}: tablet strengths must be positive")
+        object.__setattr__(self, "strengths_mg", tuple(sorted(set(self.strengths_mg))))
+
+    @cached_property
+    def unit_mg(self) -> Fraction:
+        denominator = math.lcm(*(s.denominator for s in self.strengths_mg))
+        numerator = math.gcd(*(int(s * denominator) for s in self.strengths_mg))
+        return Fraction(numerator, denominator)
+
+    @property
+    def smallest_mg(self) -> Fraction:
+        return self.strengths_mg[0]
+
+    @cached_property
+    def _coins(self) -> tuple[int, ...]:
+        unit = self.unit_mg
+        return tuple(int(s / unit) for s in self.strengths_mg)
+
+    def is_dispensable(self, mg: Fraction) -> bool:
+        """True when whole tablets make up ``mg`` exactly (0 is dispensable: nothing to give)."""
+        units = mg / self.unit_mg
+        return units >= 0 and units.denominator == 1 and _representable(self._coins, int(units))
+
+    def round_down(self, mg: Fraction) -> Fraction:
+        """The largest dispensable dose not above ``mg`` (0 when below the smallest tablet)."""
+        units = math.floor(mg / self.unit_mg)
+        while units > 0 and not _representable(self._coins, units):
+            units -= 1
+        return max(units, 0) * self.unit_mg
+
+    def round_up(self, mg: Fraction) -> Fraction:
+        """The smallest dispensable dose not below ``mg``."""
+        units = max(math.ceil(mg / self.unit_mg), 0)
+        while not _representable(self._coins, units):
+            units += 1
+        return units * self.unit_mg
+
+    def nearest(self, mg: Fraction) -> tuple[Fraction, ...]:
+        """The dispensable doses just below and just above ``mg`` (for error messages)."""
+        below = self.round_down(mg)
+        above = self.round_up(mg)
+        return tuple(dict.fromkeys(value for value in (below, above) if value > 0))
+
+    def tablets(self, mg: Fraction) -> tuple[Tablet, ...]:
+        """The fewest whole tablets that make up ``mg``, largest strength first."""
+        if not self.is_dispensable(mg):
+            raise ValueError(f"{mg} mg {self.drug} is not dispensable")
+        counts = _fewest_tablets(self._coins, int(mg / self.unit_mg))
+        return tuple(
+            Tablet(strength, count)
+            for strength, count in reversed(list(zip(self.strengths_mg, counts, strict=True)))
+            if count
+        )
+
+    def split(self, total_mg: Fraction, parts: int) -> tuple[Fraction, ...]:
+        """``total_mg`` as ``parts`` dispensable doses (0 = dose dropped), smallest first."""
+        if not self.is_dispensable(total_mg):
+            raise ValueError(f"{total_mg} mg {self.drug} is not dispensable")
+        units = _split_units(self._coins, int(total_mg / self.unit_mg), parts)
+        return tuple(value * self.unit_mg for value in units)
+
+
+@cache
+def _representable_table(coins: tuple[int, ...]) -> tuple[tuple[bool, ...], int]:
+    # The coins have no common divisor, so by Schur's bound every amount above
+    # (c_min - 1)(c_max - 1) - 1 is a sum of coins; only amounts up to there need a table.
+    limit = coins[0] * coins[-1] + coins[-1]
+    table = [True] + [False] * limit
+    for amount in range(1, limit + 1):
+        table[amount] = any(coin <= amount and table[amount - coin] for coin in coins)
+    return tuple(table), limit
+
+
+def _representable(coins: tuple[int, ...], units: int) -> bool:
+    table, limit = _representable_table(coins)
+    return units > limit or (units >= 0 and table[units])
+
+
+@cache
+def _fewest_table(coins: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """Fewest coins for every amount up to a bound, and the coin used last (ties: larger).
+
+    In a fewest-coins sum, a smaller coin ``c`` occurs fewer than ``largest / gcd(c, largest)``
+    times (that many could be swapped for fewer of the largest), so everything but the largest
+    coins adds up to at most ``bound``; larger amounts use the largest coin for the rest.
+    """
+    largest = coins[-1]
+    bound = sum((largest // math.gcd(coin, largest) - 1) * coin for coin in coins[:-1])
+    size = bound + largest
+    impossible = size + 1
+    best = [0] + [impossible] * size
+    last = [0] * (size + 1)
+    for amount in range(1, size + 1):
+        for index in reversed(range(len(coins))):
+            coin = coins[index]
+            if coin <= amount and best[amount - coin] + 1 < best[amount]:
+                best[amount] = best[amount - coin] + 1
+                last[amount] = index
+    return tuple(best), tuple(last), size
+
+
+def _fewest_tablets(coins: tuple[int, ...], units: int) -> tuple[int, ...]:
+    best, last, size = _fewest_table(coins)
+    counts = [0] * len(coins)
+    if units > size:
+        extra = (units - size) // coins[-1] + 1
+        counts[-1] += extra
+        units -= extra * coins[-1]
+    if best[units] > size:
+        raise ValueError("not a sum of the tablet strengths")
+    while units:
+        index = last[units]
+        counts[index] += 1
+        units -= coins[index]
+    return tuple(counts)
+
+
+@cache
+def _split_units(coins: tuple[int, ...], total: int, parts: int) -> tuple[int, ...]:
+    """The most even split of ``total`` into ``parts`` dispensable amounts, ascending.
+
+    Tries 1..parts non-zero doses, each near ``total / n`` (within two smallest tablets, enough
+    since dispensable amounts above the smallest tablet lie closer together than that).
+    Ranked by sum of squares (evenness), then fewest tablets, then more in the later doses.
+    """
+    best = (0,) * (parts - 1) + (total,)
+    best_key = _split_key(coins, best)
+    window = 2 * coins[0]
+    for nonzero in range(2, parts + 1):
+        low = max(1, total // nonzero - window)
+        high = -(-total // nonzero) + window
+        candidates = [v for v in range(low, high + 1) if _representable(coins, v)]
+        for combo in combinations_with_replacement(candidates, nonzero - 1):
+            rest = total - sum(combo)
+            if rest < 1 or not _representable(coins, rest):
+                continue
+            split = (0,) * (parts - nonzero) + tuple(sorted((*combo, rest)))
+            key = _split_key(coins, split)
+            if key < best_key:
+                best, best_key = split, key
+    return best
+
+
+def _split_key(coins: tuple[int, ...], split: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
+    tablets = sum(sum(_fewest_tablets(coins, value)) for value in split)
+    return (sum(v * v for v in split), tablets, tuple(-v for v in reversed(split)))
+
+
+@dataclass(frozen=True)
+class EquipotencyTable:
+    """Mg of each drug equal to ``reference_mg`` of ``reference_drug`` (5 mg diazepam)."""
+
+    source: str
+    reference_drug: str
+    reference_mg: Fraction
+    ranges: Mapping[str, tuple[Fraction, Fraction]]
+
+    def __post_init__(self) -> None:
+        for drug, (low, high) in self.ranges.items():
+            if not 0 < low <= high:
+                raise ValueError(f"{drug}: the equivalence range must be 0 < low <= high")
+        if self.ranges.get(self.reference_drug) != (self.reference_mg, self.reference_mg):
+            raise ValueError("the reference drug must be equal to itself")
+
+
+def _read_json(path: Path) -> Any:
+    # Floats are read as exact fractions: 0.25 mg must stay 1/4 mg.
+    return json.loads(path.read_text(encoding="utf-8"), parse_float=Fraction)
+
+
+def load_tablet_strengths(path: Path = TABLET_STRENGTHS_FILE) -> dict[str, Dispensing]:
+    data = _read_json(path)["drugs"]
+    return {
+        drug: Dispensing(
+            drug=drug,
+            strengths_mg=tuple(Fraction(s) for s in entry["strengths_mg"]),
+            products=tuple(entry.get("products", ())),
+        )
+        for drug, entry in data.items()
+    }
+
+
+def load_equipotency(path: Path = EQUIPOTENCY_FILE) -> EquipotencyTable:
+    data = _read_json(path)
+    return EquipotencyTable(
+        source=data["source"],
+        reference_drug=data["reference_drug"],
+        reference_mg=Fraction(data["reference_mg"]),
+        ranges={
+            drug: (Fraction(low), Fraction(high)) for drug, (low, high) in data["drugs"].items()
+        },
+    )
+
+
+@cache
+def default_tablet_strengths() -> Mapping[str, Dispensing]:
+    return load_tablet_strengths()
+
+
+@cache
+def default_equipotency() -> EquipotencyTable:
+    return load_equipotency()
+
+
+# --- Input ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentUse:
+    drug: str
+    mg_per_day: Fraction
+
+
+@dataclass(frozen=True)
+class TaperRequest:
+    """A validated request; build it with ``parse_taper_request``."""
+
+    regimen: Regimen
+    setting: Setting
+    start_date: date
+    taper_drug: str
+    doses_per_day: int
+    current_use: tuple[CurrentUse, ...] = ()
+    weekly_reduction_percent: Fraction | None = None
+    start_mg_per_day: Fraction | None = None
+    days: int | None = None
+    opioid_dependent: bool | None = None
+    equivalence: Mapping[str, Fraction] = field(default_factory=dict)
+    stay_days: int | None = None
+    pregnant: bool | None = None
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One input problem. ``message`` is a msgid; ``text`` is it rendered in English."""
+
+    field: str
+    message: str
+    # ``field`` is the name of the bad input here, so the dataclass helper is spelt out.
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    refs: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "message": self.text,
+            "msgid": self.message,
+            "params": dict(self.params),
+            "refs": list(self.refs),
+        }
+
+
+class TaperInputError(ValueError):
+    """The request was rejected; ``errors`` names each bad field, what is allowed and why."""
+
+    def __init__(self, field_errors: Sequence[FieldError]) -> None:
+        self.field_errors = tuple(field_errors)
+        super().__init__("; ".join(f"{e.field}: {e.text}" for e in self.field_errors))
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [error.to_dict() for error in self.field_errors]
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaperWarning:
+    """Something to heed. ``resolution`` marks a local resolution of a gap in the source."""
+
+    code: str
+    message: str
+    params: Mapping[str, Any]
+    refs: tuple[str, ...]
+    resolution: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "params": {key: _json_ready(value) for key, value in self.params.items()},
+            "refs": list(self.refs),
+            "resolution": self.resolution,
+        }
+
+
+@dataclass(frozen=True)
+class EquivalenceUsed:
+    """The table's range for one drug (mg equal to 5 mg diazepam) and the value used.
+
+    ``source``: ``"table"`` (the table gives one value), ``"default"`` (a range; the end giving
+    the lower taper-drug dose, a resolution) or ``"clinician"`` (chosen within the range).
+    """
+
+    drug: str
+    equivalent_range_mg: tuple[Fraction, Fraction]
+    equivalent_used_mg: Fraction
+    source: EquivalenceSource
+
+    @property
+    def is_range(self) -> bool:
+        return self.equivalent_range_mg[0] != self.equivalent_range_mg[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drug": self.drug,
+            "equivalent_range_mg": [_num(v) for v in self.equivalent_range_mg],
+            "equivalent_used_mg": _num(self.equivalent_used_mg),
+            "is_range": self.is_range,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One drug the patient uses, converted to diazepam equivalents and to the taper drug."""
+
+    drug: str
+    mg_per_day: Fraction
+    equivalence: EquivalenceUsed
+    diazepam_equivalent_mg_per_day: Fraction
+    taper_drug_mg_per_day: Fraction
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drug": self.drug,
+            "mg_per_day": _num(self.mg_per_day),
+            "equivalent_range_mg": [_num(v) for v in self.equivalence.equivalent_range_mg],
+            "equivalent_used_mg": _num(self.equivalence.equivalent_used_mg),
+            "diazepam_equivalent_mg_per_day": _num(self.diazepam_equivalent_mg_per_day),
+            "taper_drug_mg_per_day": _num(self.taper_drug_mg_per_day),
+            "is_range": self.equivalence.is_range,
+            "source": self.equivalence.source,
+        }
+
+
+@dataclass(frozen=True)
+class Dose:
+    time: str
+    mg: Fraction
+    tablets: tuple[Tablet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time": self.time,
+            "mg": _num(self.mg),
+            "tablets": [tablet.to_dict() for tablet in self.tablets],
+        }
+
+
+@dataclass(frozen=True)
+class TaperDay:
+    date: date
+    total_mg: Fraction
+    doses: tuple[Dose, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "total_mg": _num(self.total_mg),
+            "doses": [dose.to_dict() for dose in self.doses],
+        }
+
+
+@dataclass(frozen=True)
+class TaperPlan:
+    """A schedule from ``start_date``; the last day (0 mg) is the first day without the drug."""
+
+    regimen: Regimen
+    setting: Setting
+    taper_drug: str
+    start_mg_per_day: Fraction
+    converted_mg_per_day: Fraction | None
+    weekly_reduction_percent: Fraction | None
+    conversion: tuple[Conversion, ...]
+    taper_drug_equivalence: EquivalenceUsed | None
+    days: tuple[TaperDay, ...]
+    refs: tuple[str, ...]
+    warnings: tuple[TaperWarning, ...]
+    equivalence_source: str | None = None
+
+    @property
+    def duration_days(self) -> int:
+        return sum(1 for day in self.days if day.total_mg > 0)
+
+    @property
+    def stop_date(self) -> date:
+        return self.days[-1].date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "regimen": self.regimen,
+            "setting": self.setting,
+            "taper_drug": self.taper_drug,
+            "start_mg_per_day": _num(self.start_mg_per_day),
+            "converted_mg_per_day": _num_or_none(self.converted_mg_per_day),
+            "weekly_reduction_percent": _num_or_none(self.weekly_reduction_percent),
+            "conversion": [row.to_dict() for row in self.conversion],
+            "taper_drug_equivalence": (
+                self.taper_drug_equivalence.to_dict() if self.taper_drug_equivalence else None
+            ),
+            "equivalence_source": self.equivalence_source,
+            "days": [day.to_dict() for day in self.days],
+            "duration_days": self.duration_days,
+            "stop_date": self.stop_date.isoformat(),
+            "refs": list(self.refs),
+            "warnings": [warning.to_dict() for warning in self.warnings],
+        }
+
+
+def _num(value: Fraction) -> int | float:
+    if value.denominator == 1:
+        return int(value)
+    return round(float(value), 3)
+
+
+def _num_or_none(value: Fraction | None) -> int | float | None:
+    return None if value is None else _num(value)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return _num(value)
+    if isinstance(value, tuple | list):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+def _mg_text(value: Fraction) -> str:
+    """A dose for a message: ``"7.5"``, ``"60"``, ``"33.333"``."""
+    number = _num(value)
+    return str(number)
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+_Choice = TypeVar("_Choice", bound=str)
+_DATE_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_REFUSED_TAPER_DRUGS: Final = ("methadone", "clonidine", "lofexidine")
+
+
+@dataclass
+class _Parsed:
+    """Values parsed so far; a field named in ``bad`` already has an error."""
+
+    regimen: Regimen | None = None
+    setting: Setting | None = None
+    start_date: date | None = None
+    taper_drug: str | None = None
+    doses_per_day: int | None = None
+    current_use: tuple[CurrentUse, ...] | None = None
+    weekly_reduction_percent: Fraction | None = None
+    start_mg_per_day: Fraction | None = None
+    days: int | None = None
+    opioid_dependent: bool | None = None
+    equivalence: dict[str, Fraction] | None = None
+    stay_days: int | None = None
+    pregnant: bool | None = None
+    bad: set[str] = field(default_factory=set)
+    errors: list[FieldError] = field(default_factory=list)
+
+    def fail(self, name: str, error: FieldError) -> None:
+        self.bad.add(name)
+        self.errors.append(error)
+
+
+def parse_taper_request(
+    data: Mapping[str, Any],
+    *,
+    tablet_strengths: Mapping[str, Dispensing] | None = None,
+    equipotency: EquipotencyTable | None = None,
+) -> TaperRequest:
+    """Validate API JSON strictly and build a ``TaperRequest``; raise ``TaperInputError``.
+
+    Numbers must be JSON numbers (a bool is not a number), dates ``YYYY-MM-DD``. Unknown keys,
+    values outside the allowed lists or ranges, fields that do not apply to the regimen and
+    the clinical refusals (methadone for outpatients, a buprenorphine taper without opioid
+    dependence, ...) are all reported at once, each naming its field.
+    """
+    if not isinstance(data, Mapping):
+        raise TaperInputError(
+            [FieldError("non_field_errors", _E_OBJECT, {"allowed": ", ".join(_FIELDS)})]
+        )
+    parsed = _Parsed()
+    for key in data:
+        if key not in _FIELDS:
+            parsed.fail(str(key), FieldError(str(key), _E_UNKNOWN, {"allowed": ", ".join(_FIELDS)}))
+    parsed.regimen = _parse_choice(data.get("regimen"), "regimen", REGIMENS, parsed)
+    parsed.setting = _parse_choice(data.get("setting"), "setting", SETTINGS, parsed)
+    parsed.start_date = _parse_date(data.get("start_date"), parsed)
+    parsed.taper_drug = _parse_taper_drug(data.get("taper_drug"), parsed)
+    parsed.doses_per_day = _parse_int(
+        data.get("doses_per_day"), "doses_per_day", min(DOSE_TIMES), max(DOSE_TIMES), parsed
+    )
+    if parsed.doses_per_day is None and "doses_per_day" not in parsed.bad:
+        parsed.fail("doses_per_day", FieldError("doses_per_day", _E_REQUIRED))
+    parsed.current_use = _parse_current_use(data.get("current_use"), parsed)
+    parsed.weekly_reduction_percent = _parse_number(
+        data.get("weekly_reduction_percent"),
+        "weekly_reduction_percent",
+        parsed,
+        low=Fraction(MIN_WEEKLY_REDUCTION_PERCENT),
+        high=Fraction(MAX_WEEKLY_REDUCTION_PERCENT),
+    )
+    parsed.start_mg_per_day = _parse_number(
+        data.get("start_mg_per_day"), "start_mg_per_day", parsed
+    )
+    parsed.days = _parse_days(data.get("days"), parsed)
+    parsed.opioid_dependent = _parse_bool(data.get("opioid_dependent"), "opioid_dependent", parsed)
+    parsed.equivalence = _parse_equivalence(data.get("equivalence"), parsed)
+    parsed.stay_days = _parse_int(data.get("stay_days"), "stay_days", 1, MAX_STAY_DAYS, parsed)
+    parsed.pregnant = _parse_bool(data.get("pregnant"), "pregnant", parsed)
+    _check(
+        parsed,
+        tablet_strengths or default_tablet_strengths(),
+        equipotency or default_equipotency(),
+    )
+    if parsed.errors:
+        raise TaperInputError(parsed.errors)
+    return _request(parsed)
+
+
+def _request(parsed: _Parsed) -> TaperRequest:
+    # Called only when there were no errors, so the required fields are all set.
+    regimen, setting, start = parsed.regimen, parsed.setting, parsed.start_date
+    drug, doses = parsed.taper_drug, parsed.doses_per_day
+    if regimen is None or setting is None or start is None or drug is None or doses is None:
+        raise ValueError("incomplete request")
+    return TaperRequest(
+        regimen=regimen,
+        setting=setting,
+        start_date=start,
+        taper_drug=drug,
+        doses_per_day=doses,
+        current_use=parsed.current_use or (),
+        weekly_reduction_percent=parsed.weekly_reduction_percent,
+        start_mg_per_day=parsed.start_mg_per_day,
+        days=parsed.days,
+        opioid_dependent=parsed.opioid_dependent,
+        equivalence=dict(parsed.equivalence or {}),
+        stay_days=parsed.stay_days,
+        pregnant=parsed.pregnant,
+    )
+
+
+def _parse_choice(
+    value: Any, name: str, allowed: tuple[_Choice, ...], parsed: _Parsed
+) -> _Choice | None:
+    for choice in allowed:
+        if value == choice:
+            return choice
+    if value is None:
+        parsed.fail(name, FieldError(name, _E_REQUIRED))
+    else:
+        parsed.fail(name, FieldError(name, _E_CHOICE, {"allowed": ", ".join(allowed)}))
+    return None
+
+
+def _parse_date(value: Any, parsed: _Parsed) -> date | None:
+    if value is None:
+        parsed.fail("start_date", FieldError("start_date", _E_REQUIRED))
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE_PATTERN.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    parsed.fail("start_date", FieldError("start_date", _E_DATE))
+    return None
+
+
+def _parse_taper_drug(value: Any, parsed: _Parsed) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value in (*TAPER_DRUGS, *_REFUSED_TAPER_DRUGS):
+        return value
+    parsed.fail(
+        "taper_drug", FieldError("taper_drug", _E_CHOICE, {"allowed": ", ".join(TAPER_DRUGS)})
+    )
+    return None
+
+
+def _parse_bool(value: Any, name: str, parsed: _Parsed) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    parsed.fail(name, FieldError(name, _E_BOOLEAN))
+    return None
+
+
+def _parse_int(value: Any, name: str, low: int, high: int, parsed: _Parsed) -> int | None:
+    if value is None:
+        return None
+    # bool is a subclass of int in Python; JSON true is not a count.
+    if _is_int(value) and low <= value <= high:
+        return int(value)
+    parsed.fail(name, FieldError(name, _E_INTEGER, {"min": low, "max": high}))
+    return None
+
+
+def _parse_days(value: Any, parsed: _Parsed) -> int | None:
+    if _is_int(value) and value < MIN_BUPRENORPHINE_DAYS:
+        # One dosing day and then nothing would be a stop, not a taper (G 5093-5095).
+        params = {"min": MIN_BUPRENORPHINE_DAYS}
+        parsed.fail("days", FieldError("days", _E_TOO_FEW_DAYS, params, ("10.5-1",)))
+        return None
+    return _parse_int(value, "days", MIN_BUPRENORPHINE_DAYS, MAX_BUPRENORPHINE_DAYS, parsed)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _to_fraction(value: Any) -> Fraction | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    if isinstance(value, float) and math.isfinite(value):
+        # Via the shortest repr: 0.1 means one tenth, not the nearest binary float.
+        return Fraction(repr(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        return Fraction(value)
+    return None
+
+
+def _parse_number(
+    value: Any,
+    name: str,
+    parsed: _Parsed,
+    *,
+    low: Fraction | None = None,
+    high: Fraction | None = None,
+) -> Fraction | None:
+    """A positive number (at most ``MAX_MG_PER_DAY``), or one in ``[low, high]``."""
+    if value is None:
+        return None
+    number = _to_fraction(value)
+    if low is not None and high is not None:
+        if number is not None and low <= number <= high:
+            return number
+        parsed.fail(name, FieldError(name, _E_RANGE, {"min": int(low), "max": int(high)}))
+        return None
+    if number is not None and 0 < number <= MAX_MG_PER_DAY:
+        return number
+    parsed.fail(name, FieldError(name, _E_POSITIVE, {"max": MAX_MG_PER_DAY}))
+    return None
+
+
+def _parse_current_use(value: Any, parsed: _Parsed) -> tuple[CurrentUse, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        parsed.fail("current_use", FieldError("current_use", _E_LIST))
+        return None
+    uses: list[CurrentUse] = []
+    for index, item in enumerate(value):
+        prefix = f"current_use[{index}]"
+        if not isinstance(item, Mapping):
+            parsed.fail(
+                "current_use",
+                FieldError(prefix, _E_OBJECT, {"allowed": ", ".join(_USE_FIELDS)}),
+            )
+            continue
+        for key in item:
+            if key not in _USE_FIELDS:
+                parsed.fail(
+                    "current_use",
+                    FieldError(f"{prefix}.{key}", _E_UNKNOWN, {"allowed": ", ".join(_USE_FIELDS)}),
+                )
+        drug = item.get("drug")
+        mg = _to_fraction(item.get("mg_per_day"))
+        if not isinstance(drug, str) or not drug:
+            parsed.fail("current_use", FieldError(f"{prefix}.drug", _E_REQUIRED))
+            drug = None
+        if mg is None or not 0 < mg <= MAX_MG_PER_DAY:
+            parsed.fail(
+                "current_use",
+                FieldError(f"{prefix}.mg_per_day", _E_POSITIVE, {"max": MAX_MG_PER_DAY}),
+            )
+            mg = None
+        if drug is not None and mg is not None:
+            uses.append(CurrentUse(drug, mg))
+        elif drug is not None:
+            uses.append(CurrentUse(drug, Fraction(0)))  # keep the drug for the checks below
+    return tuple(uses)
+
+
+def _parse_equivalence(value: Any, parsed: _Parsed) -> dict[str, Fraction] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        parsed.fail("equivalence", FieldError("equivalence", _E_OBJECT, {"allowed": "drug: mg"}))
+        return None
+    chosen: dict[str, Fraction] = {}
+    for drug, raw in value.items():
+        number = _to_fraction(raw)
+        if number is None or number <= 0:
+            parsed.fail(
+                "equivalence",
+                FieldError(f"equivalence.{drug}", _E_POSITIVE, {"max": MAX_MG_PER_DAY}),
+            )
+            continue
+        chosen[str(drug)] = number
+    return chosen
+
+
+# --- Regimen-specific checks (shared by parse_taper_request and build_taper) ------------------
+
+
+def _check(parsed: _Parsed, strengths: Mapping[str, Dispensing], table: EquipotencyTable) -> None:
+    if parsed.regimen == "benzodiazepine":
+        _check_benzodiazepine(parsed, strengths, table)
+    elif parsed.regimen == "buprenorphine":
+        _check_buprenorphine(parsed, strengths)
+
+
+def _not_applicable(parsed: _Parsed, names: Iterable[str], message: str) -> None:
+    for name in names:
+        value = getattr(parsed, name)
+        if name not in parsed.bad and value not in (None, (), {}):
+            parsed.fail(name, FieldError(name, message))
+
+
+def _check_benzodiazepine(
+    parsed: _Parsed, strengths: Mapping[str, Dispensing], table: EquipotencyTable
+) -> None:
+    _not_applicable(parsed, ("days", "opioid_dependent"), _E_NOT_FOR_BENZODIAZEPINE)
+    if parsed.stay_days is not None and parsed.setting == "outpatient":
+        parsed.fail("stay_days", FieldError("stay_days", _E_INPATIENT_ONLY))
+    if parsed.weekly_reduction_percent is None and "weekly_reduction_percent" not in parsed.bad:
+        parsed.weekly_reduction_percent = Fraction(DEFAULT_WEEKLY_REDUCTION_PERCENT)
+    if parsed.taper_drug is None and "taper_drug" not in parsed.bad:
+        parsed.taper_drug = DEFAULT_TAPER_DRUG["benzodiazepine"]
+    elif parsed.taper_drug is not None and parsed.taper_drug not in BENZODIAZEPINE_TAPER_DRUGS:
+        allowed = ", ".join(BENZODIAZEPINE_TAPER_DRUGS)
+        parsed.fail(
+            "taper_drug", FieldError("taper_drug", _E_CHOICE, {"allowed": allowed}, ("9.4-1",))
+        )
+        parsed.taper_drug = None
+    _check_current_use(parsed, table)
+    _check_equivalence(parsed, table)
+    if parsed.start_mg_per_day is not None and parsed.taper_drug is not None:
+        _check_dispensable(parsed, strengths[parsed.taper_drug])
+
+
+def _check_current_use(parsed: _Parsed, table: EquipotencyTable) -> None:
+    if "current_use" in parsed.bad and not parsed.current_use:
+        return
+    if not parsed.current_use:
+        if "current_use" not in parsed.bad:
+            parsed.fail("current_use", FieldError("current_use", _E_NO_DRUGS))
+        return
+    allowed = ", ".join(table.ranges)
+    seen: set[str] = set()
+    for index, use in enumerate(parsed.current_use):
+        name = f"current_use[{index}].drug"
+        if use.drug not in table.ranges:
+            parsed.fail("current_use", FieldError(name, _E_CHOICE, {"allowed": allowed}))
+        elif use.drug in seen:
+            parsed.fail("current_use", FieldError(name, _E_DUPLICATE))
+        seen.add(use.drug)
+
+
+def _check_equivalence(parsed: _Parsed, table: EquipotencyTable) -> None:
+    if not parsed.equivalence:
+        return
+    used = {use.drug for use in parsed.current_use or ()}
+    if parsed.taper_drug:
+        used.add(parsed.taper_drug)
+    for drug, value in parsed.equivalence.items():
+        name = f"equivalence.{drug}"
+        if drug not in table.ranges:
+            allowed = ", ".join(table.ranges)
+            parsed.fail("equivalence", FieldError(name, _E_CHOICE, {"allowed": allowed}))
+            continue
+        low, high = table.ranges[drug]
+        if not low <= value <= high:
+            params = {"drug": drug, "low": _mg_text(low), "high": _mg_text(high)}
+            parsed.fail("equivalence", FieldError(name, _E_EQUIVALENCE_RANGE, params))
+        elif drug not in used and "current_use" not in parsed.bad:
+            parsed.fail("equivalence", FieldError(name, _E_EQUIVALENCE_UNUSED))
+
+
+def _check_dispensable(parsed: _Parsed, dispensing: Dispensing) -> None:
+    mg = parsed.start_mg_per_day
+    if mg is None or dispensing.is_dispensable(mg):
+        return
+    params = {
+        "drug": dispensing.drug,
+        "strengths": ", ".join(_mg_text(s) for s in dispensing.strengths_mg),
+        "nearest": ", ".join(_mg_text(v) for v in dispensing.nearest(mg)),
+    }
+    parsed.fail("start_mg_per_day", FieldError("start_mg_per_day", _E_NOT_DISPENSABLE, params))
+
+
+def _check_buprenorphine(parsed: _Parsed, strengths: Mapping[str, Dispensing]) -> None:
+    _not_applicable(
+        parsed,
+        ("current_use", "weekly_reduction_percent", "equivalence", "stay_days"),
+        _E_NOT_FOR_BUPRENORPHINE,
+    )
+    drug = parsed.taper_drug
+    if drug == "methadone":
+        # 10.5-2 (G 5212); G 5170-5172: risk of opioid overdose, especially with other drugs.
+        if parsed.setting == "outpatient":
+            parsed.fail(
+                "taper_drug",
+                FieldError("taper_drug", _E_METHADONE_OUTPATIENT, {}, ("10.5-2",)),
+            )
+        else:
+            parsed.fail(
+                "taper_drug",
+                FieldError("taper_drug", _E_METHADONE_NOT_PLANNED, {}, ("10.5-1",)),
+            )
+    elif drug in ("clonidine", "lofexidine"):
+        parsed.fail("taper_drug", FieldError("taper_drug", _E_ALPHA2_NOT_A_TAPER, {}, ("10.5-1",)))
+    elif drug is not None and drug != BUPRENORPHINE:
+        parsed.fail("taper_drug", FieldError("taper_drug", _E_CHOICE, {"allowed": BUPRENORPHINE}))
+    elif drug is None and "taper_drug" not in parsed.bad:
+        parsed.taper_drug = BUPRENORPHINE
+    if parsed.opioid_dependent is not True and "opioid_dependent" not in parsed.bad:
+        # G 5192-5196: "Nedtrapping med buprenorfin eller metadon bør kun benyttes hvis
+        # pasienten er opioidavhengig" (else overtreatment).
+        parsed.fail(
+            "opioid_dependent",
+            FieldError("opioid_dependent", _E_NOT_OPIOID_DEPENDENT, {}, ("10.5-1",)),
+        )
+    for name in ("start_mg_per_day", "days"):
+        if getattr(parsed, name) is None and name not in parsed.bad:
+            parsed.fail(name, FieldError(name, _E_REQUIRED))
+    _check_dispensable(parsed, strengths[BUPRENORPHINE])
+
+
+def check_taper_request(
+    request: TaperRequest,
+    *,
+    tablet_strengths: Mapping[str, Dispensing] | None = None,
+    equipotency: EquipotencyTable | None = None,
+) -> None:
+    """Re-run the regimen-specific checks on a request built by hand; raise on any problem."""
+    parsed = _Parsed(
+        regimen=request.regimen,
+        setting=request.setting,
+        start_date=request.start_date,
+        taper_drug=request.taper_drug,
+        doses_per_day=request.doses_per_day,
+        current_use=request.current_use,
+        weekly_reduction_percent=request.weekly_reduction_percent,
+        start_mg_per_day=request.start_mg_per_day,
+        days=request.days,
+        opioid_dependent=request.opioid_dependent,
+        equivalence=dict(request.equivalence),
+        stay_days=request.stay_days,
+        pregnant=request.pregnant,
+    )
+    percent = request.weekly_reduction_percent
+    if (
+        request.regimen == "benzodiazepine"
+        and percent is not None
+        and not (MIN_WEEKLY_REDUCTION_PERCENT <= percent <= MAX_WEEKLY_REDUCTION_PERCENT)
+    ):
+        params = {"min": MIN_WEEKLY_REDUCTION_PERCENT, "max": MAX_WEEKLY_REDUCTION_PERCENT}
+        parsed.fail(
+            "weekly_reduction_percent", FieldError("weekly_reduction_percent", _E_RANGE, params)
+        )
+    if request.doses_per_day not in DOSE_TIMES:
+        params = {"min": min(DOSE_TIMES), "max": max(DOSE_TIMES)}
+        parsed.fail("doses_per_day", FieldError("doses_per_day", _E_INTEGER, params))
+    if request.days is not None and request.days < MIN_BUPRENORPHINE_DAYS:
+        params = {"min": MIN_BUPRENORPHINE_DAYS}
+        parsed.fail("days", FieldError("days", _E_TOO_FEW_DAYS, params, ("10.5-1",)))
+    _check(
+        parsed,
+        tablet_strengths or default_tablet_strengths(),
+        equipotency or default_equipotency(),
+    )
+    if parsed.errors:
+        raise TaperInputError(parsed.errors)
+
+
+# --- Conversion -------------------------------------------------------------------------------
+
+
+def equivalence_used(
+    drug: str,
+    *,
+    lower_dose_end: Literal["low", "high"],
+    chosen: Mapping[str, Fraction] | None = None,
+    table: EquipotencyTable | None = None,
+) -> EquivalenceUsed:
+    """The value used for ``drug``: the clinician's, the table's only value, or the default end.
+
+    ``lower_dose_end`` says which end of a range gives the lower taper-drug dose: ``"high"``
+    for a drug the patient uses, ``"low"`` for the taper drug (see the module docstring).
+    """
+    table = table or default_equipotency()
+    low, high = table.ranges[drug]
+    if chosen and drug in chosen:
+        return EquivalenceUsed(drug, (low, high), chosen[drug], "clinician")
+    if low == high:
+        return EquivalenceUsed(drug, (low, high), low, "table")
+    return EquivalenceUsed(drug, (low, high), high if lower_dose_end == "high" else low, "default")
+
+
+def convert_to_taper_drug(
+    current_use: Sequence[CurrentUse],
+    taper_drug: str,
+    *,
+    chosen: Mapping[str, Fraction] | None = None,
+    table: EquipotencyTable | None = None,
+) -> tuple[tuple[Conversion, ...], EquivalenceUsed]:
+    """Each drug's daily dose in diazepam equivalents and in the taper drug."""
+    table = table or default_equipotency()
+    target = equivalence_used(taper_drug, lower_dose_end="low", chosen=chosen, table=table)
+    rows = []
+    for use in current_use:
+        # A drug tapered with itself uses the same value both ways: one to one.
+        source = (
+            target
+            if use.drug == taper_drug
+            else equivalence_used(use.drug, lower_dose_end="high", chosen=chosen, table=table)
+        )
+        diazepam = use.mg_per_day * table.reference_mg / source.equivalent_used_mg
+        rows.append(
+            Conversion(
+                drug=use.drug,
+                mg_per_day=use.mg_per_day,
+                equivalence=source,
+                diazepam_equivalent_mg_per_day=diazepam,
+                taper_drug_mg_per_day=diazepam * target.equivalent_used_mg / table.reference_mg,
+            )
+        )
+    return tuple(rows), target
+
+
+# --- Schedules --------------------------------------------------------------------------------
+
+
+def weekly_levels(start_mg: Fraction, step_mg: Fraction, dispensing: Dispensing) -> list[Fraction]:
+    """The daily dose of each week, from ``start_mg`` down to (and including) 0.
+
+    Each week the dose falls to the smallest dispensable dose within the allowance: ``step_mg``
+    times the weeks since the last change (so a held week lets the next step be larger, but
+    never faster than the chosen rate on average, G 4515-4517).
+    """
+    if step_mg <= 0 or not dispensing.is_dispensable(start_mg) or start_mg <= 0:
+        raise ValueError("a taper needs a dispensable start dose and a positive step")
+    levels = [start_mg]
+    weeks_since_change = 0
+    while levels[-1] > 0:
+        weeks_since_change += 1
+        floor = levels[-1] - step_mg * weeks_since_change
+        level = Fraction(0) if floor <= 0 else dispensing.round_up(floor)
+        if level < levels[-1]:
+            weeks_since_change = 0
+        levels.append(level)
+    return levels
+
+
+def buprenorphine_levels(start_mg: Fraction, days: int, dispensing: Dispensing) -> list[Fraction]:
+    """The daily dose of each day: a straight line to zero, each day rounded up, then 0."""
+    return [dispensing.round_up(start_mg * (days - day) / days) for day in range(days)] + [
+        Fraction(0)
+    ]
+
+
+def _day(on: date, total: Fraction, dispensing: Dispensing, doses_per_day: int) -> TaperDay:
+    if total == 0:
+        return TaperDay(on, total, ())
+    times = DOSE_TIMES[doses_per_day]
+    doses = tuple(
+        Dose(time, mg, dispensing.tablets(mg))
+        for time, mg in zip(times, dispensing.split(total, doses_per_day), strict=True)
+        if mg > 0
+    )
+    return TaperDay(on, total, doses)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` calendar months later (the last day when the month is short)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(start.day, (next_month - timedelta(days=1)).day))
+
+
+def outpatient_duration_warning(start_date: date, duration_days: int) -> TaperWarning | None:
+    """A warning when an outpatient taper lasts less than one or more than six months.
+
+    Calendar months from ``start_date`` to the first day without the drug (G 4515,
+    "mellom en og seks måneder"); both ends are inside the range.
+    """
+    stop = start_date + timedelta(days=duration_days)
+    params = {"duration_days": duration_days}
+    if stop < add_months(start_date, OUTPATIENT_MIN_MONTHS):
+        return TaperWarning(
+            "outpatient_shorter_than_one_month", _W_SHORTER_THAN_A_MONTH, params, ("9.3.1-2",)
+        )
+    if stop > add_months(start_date, OUTPATIENT_MAX_MONTHS):
+        return TaperWarning(
+            "outpatient_longer_than_six_months", _W_LONGER_THAN_SIX_MONTHS, params, ("9.3.1-2",)
+        )
+    return None
+
+
+def stay_warning(duration_days: int, stay_days: int | None) -> TaperWarning | None:
+    """A warning when an inpatient taper outlasts the stay (11.5-2, G 4558-4566)."""
+    stay = USUAL_STAY_DAYS if stay_days is None else stay_days
+    if duration_days <= stay:
+        return None
+    params = {"duration_days": duration_days, "stay_days": stay}
+    if stay_days is None:
+        return TaperWarning(
+            "continue_after_discharge",
+            _W_CONTINUE_AFTER_USUAL_STAY,
+            params,
+            ("11.5-2",),
+            resolution=True,
+        )
+    return TaperWarning("continue_after_discharge", _W_CONTINUE_AFTER_STAY, params, ("11.5-2",))
+
+
+def build_taper(
+    request: TaperRequest,
+    *,
+    tablet_strengths: Mapping[str, Dispensing] | None = None,
+    equipotency: EquipotencyTable | None = None,
+) -> TaperPlan:
+    """The taper schedule for a request; raise ``TaperInputError`` if it cannot be built."""
+    strengths = tablet_strengths or default_tablet_strengths()
+    table = equipotency or default_equipotency()
+    check_taper_request(request, tablet_strengths=strengths, equipotency=table)
+    if request.regimen == "buprenorphine":
+        return _buprenorphine_plan(request, strengths[BUPRENORPHINE])
+    return _benzodiazepine_plan(request, strengths[request.taper_drug], table)
+
+
+def taper_plan(
+    data: Mapping[str, Any],
+    *,
+    tablet_strengths: Mapping[str, Dispensing] | None = None,
+    equipotency: EquipotencyTable | None = None,
+) -> TaperPlan:
+    """Parse and build in one step (what the API view calls)."""
+    request = parse_taper_request(data, tablet_strengths=tablet_strengths, equipotency=equipotency)
+    return build_taper(request, tablet_strengths=tablet_strengths, equipotency=equipotency)
+
+
+def _benzodiazepine_plan(
+    request: TaperRequest, dispensing: Dispensing, table: EquipotencyTable
+) -> TaperPlan:
+    conversion, target = convert_to_taper_drug(
+        request.current_use, request.taper_drug, chosen=request.equivalence, table=table
+    )
+    converted = sum((row.taper_drug_mg_per_day for row in conversion), Fraction(0))
+    warnings: list[TaperWarning] = []
+    defaults = [row.drug for row in conversion if row.equivalence.source == "default"]
+    if target.source == "default" and request.taper_drug not in defaults:
+        defaults.append(request.taper_drug)
+    if defaults:
+        params: dict[str, Any] = {"taper_drug": request.taper_drug, "drugs": ", ".join(defaults)}
+        warnings.append(
+            TaperWarning(
+                "equivalence_default_lower_dose",
+                _W_DEFAULT_EQUIVALENCE,
+                params,
+                ("9.4-1",),
+                resolution=True,
+            )
+        )
+    if request.start_mg_per_day is not None:
+        start = request.start_mg_per_day
+        params = {"start_mg": _mg_text(start), "converted_mg": _mg_text(converted)}
+        warnings.append(
+            TaperWarning("start_dose_set_by_clinician", _W_START_SET, params, ("9.3.1-2",))
+        )
+    else:
+        start = dispensing.round_down(converted)
+        if start == 0:
+            params = {
+                "converted_mg": _mg_text(converted),
+                "drug": request.taper_drug,
+                "smallest_mg": _mg_text(dispensing.smallest_mg),
+            }
+            raise TaperInputError(
+                [FieldError("current_use", _E_STOPS_AT_ONCE, params, ("9.3.1-1",))]
+            )
+        if start != converted:
+            params = {"start_mg": _mg_text(start), "converted_mg": _mg_text(converted)}
+            warnings.append(
+                TaperWarning("start_rounded_down", _W_ROUNDED_DOWN, params, ("9.3.1-2",))
+            )
+    percent = request.weekly_reduction_percent or Fraction(DEFAULT_WEEKLY_REDUCTION_PERCENT)
+    levels = weekly_levels(start, start * percent / 100, dispensing)
+    held = sum(1 for before, after in pairwise(levels) if before == after)
+    if held:
+        params = {"held_weeks": held, "percent": _mg_text(percent)}
+        warnings.append(
+            TaperWarning("dose_held_for_tablet_strengths", _W_HELD, params, ("9.3.1-2",))
+        )
+    days = tuple(
+        _day(request.start_date + timedelta(days=index), level, dispensing, request.doses_per_day)
+        for week, level in enumerate(levels)
+        for index in _week_days(week, last=level == 0)
+    )
+    duration = sum(1 for day in days if day.total_mg > 0)
+    warnings.extend(_setting_warnings(request, duration))
+    if request.taper_drug == "diazepam":
+        warnings.append(TaperWarning("diazepam_second_choice", _W_DIAZEPAM, {}, ("9.4-1",)))
+    if request.pregnant:
+        warnings.append(
+            TaperWarning("pregnant_slow_taper", _W_PREGNANT_BENZODIAZEPINE, {}, ("12-6", "12-3"))
+        )
+    return TaperPlan(
+        regimen=request.regimen,
+        setting=request.setting,
+        taper_drug=request.taper_drug,
+        start_mg_per_day=start,
+        converted_mg_per_day=converted,
+        weekly_reduction_percent=percent,
+        conversion=conversion,
+        taper_drug_equivalence=target,
+        days=days,
+        refs=("9.3.1-1", "9.3.1-2", "9.4-1"),
+        warnings=tuple(warnings),
+        equivalence_source=table.source,
+    )
+
+
+def _week_days(week: int, *, last: bool) -> range:
+    first = week * DAYS_PER_WEEK
+    return range(first, first + (1 if last else DAYS_PER_WEEK))
+
+
+def _setting_warnings(request: TaperRequest, duration: int) -> list[TaperWarning]:
+    warnings: list[TaperWarning] = []
+    if request.setting == "outpatient":
+        warnings.append(TaperWarning("close_outpatient_follow_up", _W_FOLLOW_UP, {}, ("9.3.1-3",)))
+        length = outpatient_duration_warning(request.start_date, duration)
+        if length:
+            warnings.append(length)
+    else:
+        stay = stay_warning(duration, request.stay_days)
+        if stay:
+            warnings.append(stay)
+    return warnings
+
+
+def _buprenorphine_plan(request: TaperRequest, dispensing: Dispensing) -> TaperPlan:
+    start, length = request.start_mg_per_day, request.days
+    if start is None or length is None:  # check_taper_request has already refused this
+        raise ValueError("a buprenorphine taper needs start_mg_per_day and days")
+    levels = buprenorphine_levels(start, length, dispensing)
+    days = tuple(
+        _day(request.start_date + timedelta(days=index), level, dispensing, request.doses_per_day)
+        for index, level in enumerate(levels)
+    )
+    warnings = [TaperWarning("tolerance_loss", _W_TOLERANCE, {}, ("10.3-2", "13.1-9"))]
+    if request.setting == "outpatient":
+        warnings.append(
+            TaperWarning("supervised_daily_dispensing", _W_SUPERVISED, {}, ("10.4.1-2",))
+        )
+    if request.pregnant:
+        warnings.append(
+            TaperWarning("pregnant_stabilise", _W_PREGNANT_OPIOID, {}, ("12-7", "10.3-1"))
+        )
+    return TaperPlan(
+        regimen=request.regimen,
+        setting=request.setting,
+        taper_drug=BUPRENORPHINE,
+        start_mg_per_day=start,
+        converted_mg_per_day=None,
+        weekly_reduction_percent=None,
+        conversion=(),
+        taper_drug_equivalence=None,
+        days=days,
+        refs=("10.5-1",),
+        warnings=tuple(warnings),
+    )
