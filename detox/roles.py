@@ -48,7 +48,12 @@ ROLES: dict[str, Role] = {
 }
 
 
-PERMISSION_MODULES = ("guidelines.permissions", "patients.permissions", "scoring.permissions")
+PERMISSION_MODULES = (
+    "guidelines.permissions",
+    "patients.permissions",
+    "scoring.permissions",
+    "detox.permissions",
+)
 
 
 def role_permissions(role: Role) -> tuple[str, ...]:

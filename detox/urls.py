@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("patients.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("detox.api_urls")),
+    path("", include("detox.plan_api_urls")),
 ]
 
 urlpatterns = [
