@@ -21,6 +21,7 @@ install: $(STAMP)
 setup: install
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_guideline
 	$(PY) manage.py create_demo_users
 
 ## run: the embedded default (SQLite, Celery in-process) at http://127.0.0.1:$(PORT)

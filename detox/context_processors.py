@@ -26,6 +26,7 @@ NAVIGATION = (
     NavItem(_("Ward board"), "start-nurse", (NURSE, CLINICIAN)),
     NavItem(_("Patients"), "start-clinician", (CLINICIAN, NURSE)),
     NavItem(_("Guideline"), "guideline-home", (CLINICIAN, NURSE, ADMINISTRATOR)),
+    NavItem(_("Detox units"), "detox-units", (CLINICIAN, NURSE, ADMINISTRATOR)),
     NavItem(_("Administration"), "start-administrator", (ADMINISTRATOR,)),
 )
 

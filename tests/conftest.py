@@ -59,6 +59,25 @@ def administrator(make_user: Callable[..., Any]) -> Any:
     return make_user(ADMINISTRATOR, username="frode", first_name="Frode", last_name="Fagansvarlig")
 
 
+@pytest.fixture
+def shipped_guideline(transactional_db: Any) -> None:
+    """The shipped guideline in the database for transactional and browser tests.
+
+    The data migration loads it once, but a transactional test empties every table when it ends;
+    loading again is idempotent, so tests that need citations ask for this fixture.
+    """
+    import datetime as dt
+
+    from guidelines.loading import guideline_load, read_shipped_data
+
+    shipped = read_shipped_data()
+    guideline_load(
+        data=shipped.guideline,
+        units=shipped.units,
+        now=dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC),
+    )
+
+
 # --- Celery worker ------------------------------------------------------------------------------
 
 
