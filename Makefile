@@ -23,6 +23,7 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_guideline
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_data
 
 ## run: the embedded default (SQLite, Celery in-process) at http://127.0.0.1:$(PORT)
 run: setup

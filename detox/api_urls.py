@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from detox import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("treatment-level/", api.TreatmentLevelView.as_view(), name="api-treatment-level"),
+    path(
+        "episodes/<int:pk>/treatment-level/",
+        api.EpisodeTreatmentLevelView.as_view(),
+        name="api-episode-treatment-level",
+    ),
+]

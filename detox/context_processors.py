@@ -23,10 +23,11 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Start"), "home", (CLINICIAN, NURSE, ADMINISTRATOR)),
-    NavItem(_("Ward board"), "start-nurse", (NURSE, CLINICIAN)),
-    NavItem(_("Patients"), "start-clinician", (CLINICIAN, NURSE)),
+    NavItem(_("Ward board"), "ward-board", (NURSE, CLINICIAN)),
+    NavItem(_("Patients"), "patient-list", (CLINICIAN, NURSE)),
     NavItem(_("Guideline"), "guideline-home", (CLINICIAN, NURSE, ADMINISTRATOR)),
     NavItem(_("Detox units"), "detox-units", (CLINICIAN, NURSE, ADMINISTRATOR)),
+    NavItem(_("Access log"), "access-log", (ADMINISTRATOR,)),
     NavItem(_("Administration"), "start-administrator", (ADMINISTRATOR,)),
 )
 

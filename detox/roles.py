@@ -30,20 +30,21 @@ ROLES: dict[str, Role] = {
     CLINICIAN: Role(
         code=CLINICIAN,
         label=_("Clinician"),
-        start_url_name="start-clinician",
+        start_url_name="patient-list",
         permissions=(),
     ),
     NURSE: Role(
         code=NURSE,
         label=_("Nurse"),
-        start_url_name="start-nurse",
+        start_url_name="ward-board",
         permissions=(),
     ),
     ADMINISTRATOR: Role(
         code=ADMINISTRATOR,
         label=_("Administrator"),
         start_url_name="start-administrator",
-        permissions=(),
+        # Users and their roles are managed in the Django admin.
+        permissions=("auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"),
     ),
 }
 

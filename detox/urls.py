@@ -15,8 +15,6 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("start/clinician/", views.start_clinician, name="start-clinician"),
-    path("start/nurse/", views.start_nurse, name="start-nurse"),
     path("start/administrator/", views.start_administrator, name="start-administrator"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

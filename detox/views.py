@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from detox.access import has_role, user_role
 from detox.celery import app as celery_app
-from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE
+from detox.roles import ADMINISTRATOR
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +31,6 @@ def _start_page(request: HttpRequest, role_code: str, template: str) -> HttpResp
     if not has_role(request.user, role_code):
         raise PermissionDenied
     return render(request, template)
-
-
-def start_clinician(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, CLINICIAN, "detox/start_clinician.html")
-
-
-def start_nurse(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, NURSE, "detox/start_nurse.html")
 
 
 def start_administrator(request: HttpRequest) -> HttpResponse:

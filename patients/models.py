@@ -7,12 +7,17 @@ State changes go through the functions in ``patients/services.py``, which write 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Unit(models.Model):
@@ -44,12 +49,24 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("female")
 
 
+class NationalIdKind(models.TextChoices):
+    FNR = "fnr", _("fødselsnummer")
+    DNR = "dnr", _("D-number")
+    HNR = "hnr", _("H-number")
+
+
 class Patient(models.Model):
     national_id = models.CharField(
         _("national identity number"),
         max_length=11,
         unique=True,
         help_text=_("Fødselsnummer or D-number, 11 digits."),
+    )
+    national_id_kind = models.CharField(
+        _("kind of number"),
+        max_length=3,
+        choices=NationalIdKind.choices,
+        default=NationalIdKind.FNR,
     )
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
@@ -62,6 +79,8 @@ class Patient(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # Corrections keep the original: who, when and why (``patient_update`` gives the reason).
+    history = HistoricalRecords(excluded_fields=["created_at", "created_by"])
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -81,6 +100,7 @@ class ContactPerson(models.Model):
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact person")
@@ -192,3 +212,428 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.what}"
+
+
+# --- Episode history --------------------------------------------------------------------------
+
+
+class EpisodeEventKind(models.TextChoices):
+    CREATED = "created", _("episode created")
+    STARTED = "started", _("episode started")
+    DISCHARGED = "discharged", _("patient discharged")
+    INTERRUPTED = "interrupted", _("episode interrupted")
+    INTAKE_SAVED = "intake_saved", _("intake saved")
+    INTAKE_AMENDED = "intake_amended", _("intake amended")
+    LEVEL_DECIDED = "level_decided", _("treatment level decided")
+
+
+class EpisodeEvent(models.Model):
+    """The episode's history: one row per state change, written by the service that made it.
+
+    ``details`` holds what the kind needs to be read later: the changed fields of an intake
+    (``{"changes": [{"field", "old", "new"}]}``), the decision's id, the times given.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EpisodeEventKind.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("episode event")
+        verbose_name_plural = _("episode events")
+        indexes = [models.Index(fields=["episode", "-at"], name="episodeevent_episode_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+# --- Intake (guideline 7.2 and chapter 12) ----------------------------------------------------
+
+
+class SubstanceKind(models.TextChoices):
+    """The substance groups of the intake; the codes are the treatment-level engine's."""
+
+    ALCOHOL = "alcohol", _("alcohol")
+    BENZODIAZEPINES = "benzodiazepines", _("benzodiazepines and z-drugs")
+    OPIOIDS = "opioids", _("opioids")
+    GHB = "ghb", _("GHB")
+    STIMULANTS = "stimulants", _("stimulants")
+    CANNABIS = "cannabis", _("cannabis")
+    OTHER = "other", _("other substances")
+
+
+class UseFrequency(models.TextChoices):
+    DAILY = "daily", _("daily")
+    MOST_DAYS = "most_days", _("4–6 days a week")
+    WEEKLY = "weekly", _("1–3 days a week")
+    LESS = "less", _("less than weekly")
+    NONE = "none", _("not used")
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", _("by mouth")
+    SMOKED = "smoked", _("smoked or inhaled")
+    SNORTED = "snorted", _("snorted")
+    INJECTED = "injected", _("injected")
+    OTHER = "other", _("other route")
+
+
+class WithdrawalComplication(models.TextChoices):
+    """Complications at earlier withdrawal (7.2-2, 3.2.1-2); ``electrolyte_disturbance`` is
+    recorded on its own although the level engine counts it with dehydration (8.3.2-1 names
+    them together)."""
+
+    SEIZURES = "seizures", _("seizures")
+    DELIRIUM_TREMENS = "delirium_tremens", _("delirium tremens")
+    HALLUCINATIONS = "hallucinations", _("hallucinations")
+    PSYCHOSIS = "psychosis", _("psychosis")
+    DEHYDRATION = "dehydration", _("dehydration")
+    ELECTROLYTE_DISTURBANCE = "electrolyte_disturbance", _("electrolyte disturbance")
+
+
+class PregnancyTest(models.TextChoices):
+    NOT_TAKEN = "", _("not taken")
+    NEGATIVE = "negative", _("negative")
+    POSITIVE = "positive", _("positive")
+    NOT_RELEVANT = "not_relevant", _("not relevant")
+
+
+# Outpatient or inpatient: the patient's preference and the decided level.
+PREFERENCE_CHOICES = [
+    (Setting.OUTPATIENT, Setting.OUTPATIENT.label),
+    (Setting.INPATIENT, Setting.INPATIENT.label),
+]
+
+
+class Intake(models.Model):
+    """The clinician's intake at admission, one per episode (guideline 7.2 and chapter 12).
+
+    Every yes/no fact is nullable: ``None`` means not recorded, never "no". Free while the episode
+    is planned; after that every change is an amendment with a reason, kept by the history.
+    Validation of the complication list lives in ``clean`` so that the services' ``full_clean``
+    rejects a bad value before anything is stored.
+    """
+
+    episode = models.OneToOneField(Episode, on_delete=models.PROTECT, related_name="intake")
+
+    # Substance history, beside the per-substance rows.
+    alcohol_units_per_day = models.DecimalField(
+        _("alcohol units a day"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(200))],
+        help_text=_(
+            "One unit is 12 g of alcohol: a small beer, a glass of wine, a shot of spirits."
+        ),
+    )
+    overdose_count = models.PositiveSmallIntegerField(
+        _("earlier overdoses"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(999)],
+        help_text=_(
+            "How many times; 0 if none. Leave empty if not asked. For the treatment level, two "
+            "or more count as repeated overdoses (a local resolution)."
+        ),
+    )
+    overdose_notes = models.TextField(_("overdoses: when and what"), blank=True)
+    previous_detox_count = models.PositiveSmallIntegerField(
+        _("earlier detox episodes"), null=True, blank=True, validators=[MaxValueValidator(999)]
+    )
+    previous_detox_notes = models.TextField(_("earlier detox episodes: how they went"), blank=True)
+    # None: not asked; []: asked, none; else the WithdrawalComplication codes.
+    previous_withdrawal_complications = models.JSONField(
+        _("complications at earlier withdrawal"), null=True, blank=True
+    )
+
+    # Somatic health.
+    chronic_illness = models.TextField(_("chronic illness"), blank=True)
+    infections = models.TextField(_("infections (hepatitis, HIV, abscesses)"), blank=True)
+    allergies = models.TextField(_("allergies"), blank=True)
+    regular_medicines = models.TextField(_("regular medicines"), blank=True)
+    gi_bleeding = models.BooleanField(_("gastrointestinal bleeding"), null=True, blank=True)
+    liver_failure = models.BooleanField(_("liver failure"), null=True, blank=True)
+    somatic_comorbidity = models.BooleanField(
+        _("concurrent somatic health problems"), null=True, blank=True
+    )
+    acute_somatic_illness = models.BooleanField(
+        _("acute somatic illness needing treatment now"), null=True, blank=True
+    )
+    pregnant = models.BooleanField(_("pregnant"), null=True, blank=True)
+    last_menstruation = models.DateField(_("last menstruation"), null=True, blank=True)
+
+    # Mental health.
+    psychiatric_admissions = models.TextField(_("earlier psychiatric admissions"), blank=True)
+    suicide_attempts = models.TextField(_("earlier suicide attempts"), blank=True)
+    current_mental_symptoms = models.TextField(_("current mental symptoms"), blank=True)
+    psychiatric_comorbidity = models.BooleanField(
+        _("concurrent mental health problems"), null=True, blank=True
+    )
+    severe_mental_illness = models.BooleanField(_("severe mental illness"), null=True, blank=True)
+    high_suicide_risk = models.BooleanField(_("high suicide risk"), null=True, blank=True)
+
+    # Sleep and psychosocial situation.
+    sleep = models.TextField(_("sleep, at earlier detox and the last week"), blank=True)
+    family = models.TextField(_("family and network"), blank=True)
+    children = models.TextField(_("children (ages, care)"), blank=True)
+    housing = models.TextField(_("housing"), blank=True)
+    work = models.TextField(_("work or education"), blank=True)
+    economy = models.TextField(_("economy"), blank=True)
+    violence = models.TextField(_("violence (exposed to or used)"), blank=True)
+    in_lar = models.BooleanField(_("in opioid maintenance treatment (LAR)"), null=True, blank=True)
+    in_custody = models.BooleanField(_("in custody or prison"), null=True, blank=True)
+
+    # Examination (7.2-3).
+    oriented = models.BooleanField(_("oriented to time and place"), null=True, blank=True)
+    unconscious = models.BooleanField(_("cannot be woken"), null=True, blank=True)
+    temperature_celsius = models.DecimalField(
+        _("temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(25)), MaxValueValidator(Decimal(45))],
+    )
+    pulse = models.PositiveSmallIntegerField(
+        _("pulse (per minute)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+    )
+    blood_pressure_systolic = models.PositiveSmallIntegerField(
+        _("blood pressure, systolic (mmHg)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(40), MaxValueValidator(300)],
+    )
+    blood_pressure_diastolic = models.PositiveSmallIntegerField(
+        _("blood pressure, diastolic (mmHg)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(200)],
+    )
+    pupils = models.CharField(_("pupils"), max_length=200, blank=True)
+    respiratory_rate = models.PositiveSmallIntegerField(
+        _("respiration (per minute)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(80)],
+    )
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(20)), MaxValueValidator(Decimal(400))],
+    )
+    reflexes = models.CharField(_("reflexes"), max_length=200, blank=True)
+    mental_signs = models.TextField(
+        _("mental signs (hallucinations, anxiety, aggression)"), blank=True
+    )
+    somatic_signs = models.TextField(
+        _("somatic signs (nutrition, signs of liver failure, injection marks, wounds)"),
+        blank=True,
+    )
+    dehydration_or_electrolyte_disturbance_suspected = models.BooleanField(
+        _("severe dehydration or electrolyte disturbance suspected"), null=True, blank=True
+    )
+    ciwa_ar = models.PositiveSmallIntegerField(
+        _("CIWA-Ar at admission"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(67)],
+        help_text=_("0–67. Later scores are entered on the ward board."),
+    )
+
+    # Laboratory checklist (7.2-4).
+    breath_alcohol_permille = models.DecimalField(
+        _("breath alcohol (‰)"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("9.99"))],
+    )
+    blood_tests_taken = models.BooleanField(
+        _("blood tests (electrolytes, glucose, liver and kidney function)"), default=False
+    )
+    urine_test_taken = models.BooleanField(_("urine, ordinary examination"), default=False)
+    drug_screen_taken = models.BooleanField(
+        _("urine or saliva test for substances and habit-forming drugs"), default=False
+    )
+    pregnancy_test = models.CharField(
+        _("pregnancy test"), max_length=12, choices=PregnancyTest.choices, blank=True
+    )
+    ecg_taken = models.BooleanField(_("ECG"), default=False)
+    lab_notes = models.TextField(_("laboratory results and notes"), blank=True)
+
+    # The patient's preference and the conditions for outpatient detox (3.2.1-2, 8.3.2-1).
+    patient_preference = models.CharField(
+        _("the patient's own preference"),
+        max_length=12,
+        choices=PREFERENCE_CHOICES,
+        blank=True,
+    )
+    home_support = models.BooleanField(
+        _("next of kin can follow the patient closely at home"), null=True, blank=True
+    )
+    outpatient_followup_available = models.BooleanField(
+        _("medical follow-up available as outpatient"), null=True, blank=True
+    )
+    able_to_take_oral = models.BooleanField(
+        _("can take medicine, fluid and food by mouth"), null=True, blank=True
+    )
+
+    notes = models.TextField(_("other notes"), blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+
+    def __str__(self) -> str:
+        return f"{self.episode}"
+
+    def clean(self) -> None:
+        value = self.previous_withdrawal_complications
+        if value is None:
+            return
+        allowed = WithdrawalComplication.values
+        if (
+            not isinstance(value, list)
+            or any(item not in allowed for item in value)
+            or len(set(value)) != len(value)
+        ):
+            raise ValidationError(
+                {
+                    "previous_withdrawal_complications": gettext(
+                        "List each complication once, from: %(allowed)s."
+                    )
+                    % {"allowed": ", ".join(allowed)}
+                }
+            )
+
+
+class SubstanceUse(models.Model):
+    """One substance in the intake's substance history (7.2-2): one row per substance group."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="substances")
+    substance = models.CharField(_("substance"), max_length=20, choices=SubstanceKind.choices)
+    description = models.CharField(
+        _("type or preparation"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. spirits, oxazepam, heroin, amphetamine."),
+    )
+    dependent = models.BooleanField(_("dependent"), null=True, blank=True)
+    age_at_start = models.PositiveSmallIntegerField(
+        _("age at start"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    last_month_frequency = models.CharField(
+        _("use last month"), max_length=10, choices=UseFrequency.choices, blank=True
+    )
+    last_month_amount = models.CharField(_("amount last month"), max_length=200, blank=True)
+    last_week_frequency = models.CharField(
+        _("use last week"), max_length=10, choices=UseFrequency.choices, blank=True
+    )
+    last_week_amount = models.CharField(_("amount last week"), max_length=200, blank=True)
+    route = models.CharField(
+        _("route of use"),
+        max_length=10,
+        choices=Route.choices,
+        blank=True,
+        help_text=_("“Injected” counts as injecting use when that question is unanswered."),
+    )
+    injecting = models.BooleanField(_("injecting"), null=True, blank=True)
+    continuous_use_days = models.PositiveIntegerField(
+        _("days of continuous use"), null=True, blank=True, validators=[MaxValueValidator(36_500)]
+    )
+    last_intake_at = models.DateTimeField(_("last intake"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intake", "pk"]
+        verbose_name = _("substance use")
+        verbose_name_plural = _("substance use")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "substance"], name="one_row_per_substance_per_intake"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_substance_display()
+
+
+# --- Treatment-level decision -----------------------------------------------------------------
+
+
+class Referral(models.TextChoices):
+    PSYCHIATRY = "psychiatry", _("mental health care")
+    SOMATIC = "somatic", _("somatic care")
+
+
+class LevelDecision(models.Model):
+    """The clinician's decision on the treatment level: the proposal accepted or overridden.
+
+    The proposal is kept as the engine returned it (refs and message ids), with the facts it was
+    made from, so the decision can be read later exactly as it was made. An override carries the
+    written reason the guideline asks for (2.13).
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="level_decisions")
+    proposal = models.JSONField(_("proposal"))
+    level_input = models.JSONField(_("facts the proposal was made from"), default=dict)
+    proposed_level = models.CharField(_("proposed level"), max_length=12, blank=True)
+    proposed_acute_referral = models.CharField(
+        _("proposed acute referral"), max_length=12, blank=True
+    )
+    accepted = models.BooleanField(_("proposal accepted"))
+    chosen_level = models.CharField(
+        _("chosen level"),
+        max_length=12,
+        choices=PREFERENCE_CHOICES,
+    )
+    chosen_acute_referral = models.CharField(
+        _("chosen acute referral"), max_length=12, choices=Referral.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("treatment-level decision")
+        verbose_name_plural = _("treatment-level decisions")
+        constraints = [
+            # The guideline (2.13) requires a documented reason for every deviation.
+            models.CheckConstraint(
+                condition=Q(accepted=True) | ~Q(reason=""), name="override_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.chosen_level}"

@@ -6,13 +6,19 @@ records (administrators maintain guideline text and read the access log, not rec
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from detox.access import has_role
 from detox.roles import CLINICIAN, NURSE
-from patients.models import Episode, Patient, Unit
+from patients.intake_mapping import intake_to_level_input
+from patients.models import Episode, Intake, Patient, SubstanceKind, Unit
 
 
 def units_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
@@ -42,3 +48,142 @@ def get_episode_for_user(user: AbstractBaseUser | AnonymousUser, episode_id: int
         return episodes_visible_to(user).select_related("patient", "unit").get(pk=episode_id)
     except Episode.DoesNotExist:
         raise Http404 from None
+
+
+def search_patients(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    """Filter by name (each word in the given or family name) or by national identity number."""
+    words = query.split()
+    digits = "".join(words)
+    if digits.isdigit():
+        return patients.filter(national_id__startswith=digits)
+    for word in words:
+        patients = patients.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return patients
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+_INTAKE_META_FIELDS = frozenset(
+    {"id", "episode", "created_at", "created_by", "updated_at", "updated_by"}
+)
+_SUBSTANCE_META_FIELDS = frozenset({"id", "intake"})
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _concrete_values(instance: Model, skip: frozenset[str]) -> dict[str, Any]:
+    return {
+        field.attname: _json_ready(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.name not in skip
+    }
+
+
+def intake_snapshot(intake: Intake) -> dict[str, Any]:
+    """The intake as JSON-ready data: every recorded field, and the substance rows in the order
+    of ``SubstanceKind``. Used for the level engine (``patients.intake_mapping``) and for the
+    field-by-field record of amendments."""
+    snapshot = _concrete_values(intake, _INTAKE_META_FIELDS)
+    order = list(SubstanceKind.values)
+    rows = sorted(intake.substances.all(), key=lambda row: order.index(row.substance))
+    snapshot["substances"] = [_concrete_values(row, _SUBSTANCE_META_FIELDS) for row in rows]
+    return snapshot
+
+
+def blank_intake_snapshot() -> dict[str, Any]:
+    """What an intake holds before anything is entered: the baseline of its first save."""
+    return {**_concrete_values(Intake(), _INTAKE_META_FIELDS), "substances": []}
+
+
+def episode_intake(episode: Episode) -> Intake | None:
+    return Intake.objects.filter(episode=episode).prefetch_related("substances").first()
+
+
+def screening_results(episode: Episode) -> dict[str, int | None]:
+    """The latest current total of each screening instrument recorded for the episode.
+
+    AUDIT feeds the treatment level (the NICE flag at 20 or more); the others are shown at intake.
+    """
+    # Imported here: scoring depends on patients, so a module-level import would be circular.
+    from scoring.selectors import latest_screening
+
+    results: dict[str, int | None] = {}
+    for code in ("audit", "dudit", "fast", "cage", "tweak"):
+        assessment = latest_screening(episode, code)
+        if assessment is not None:
+            results[code] = assessment.total
+    return results
+
+
+def episode_level_input(episode: Episode) -> dict[str, Any]:
+    """The treatment-level engine's input for the episode's intake (every fact unknown if none)."""
+    intake = episode_intake(episode)
+    snapshot = intake_snapshot(intake) if intake is not None else {}
+    return intake_to_level_input(snapshot, screening=screening_results(episode))
+
+
+def withdrawal_history(episode: Episode) -> dict[str, bool | None]:
+    """Earlier seizures and delirium tremens, and liver failure, from the intake.
+
+    ``None`` is "not recorded" (no intake, or the question left unanswered), never "no". Dosing
+    advice reads this (8.4.3: seizure prophylaxis; liver failure → benzodiazepines instead).
+    """
+    intake = Intake.objects.filter(episode=episode).first()
+    if intake is None:
+        return {"seizures": None, "delirium_tremens": None, "liver_failure": None}
+    complications: list[str] | None = intake.previous_withdrawal_complications
+    if complications is None:
+        return {"seizures": None, "delirium_tremens": None, "liver_failure": intake.liver_failure}
+    return {
+        "seizures": "seizures" in complications,
+        "delirium_tremens": "delirium_tremens" in complications,
+        "liver_failure": intake.liver_failure,
+    }
+
+
+def age_on(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+# 7.2-4: "EKG hos alle over 50 år".
+ECG_AGE_ABOVE = 50
+
+
+def episode_intake_summary(episode: Episode, *, today: date | None = None) -> dict[str, Any]:
+    """What a care plan needs from the intake, as plain data (no model instances)."""
+    intake = episode_intake(episode)
+    age = age_on(episode.patient.birth_date, today or timezone.localdate())
+    if intake is None:
+        return {"recorded": False, "age": age, "ecg_recommended": age > ECG_AGE_ABOVE}
+    snapshot = intake_snapshot(intake)
+    substances = snapshot["substances"]
+    return {
+        "recorded": True,
+        "age": age,
+        "substances": substances,
+        "uses_opioids": any(row["substance"] == "opioids" for row in substances),
+        "ever_injected": any(row["injecting"] or row["route"] == "injected" for row in substances),
+        "withdrawal_history": withdrawal_history(episode),
+        "previous_withdrawal_complications": snapshot["previous_withdrawal_complications"],
+        "overdose_count": snapshot["overdose_count"],
+        "pregnant": snapshot["pregnant"],
+        "in_lar": snapshot["in_lar"],
+        "allergies": snapshot["allergies"],
+        "regular_medicines": snapshot["regular_medicines"],
+        "breath_alcohol_permille": snapshot["breath_alcohol_permille"],
+        "ecg_recommended": age > ECG_AGE_ABOVE and not snapshot["ecg_taken"],
+        "patient_preference": snapshot["patient_preference"],
+        "updated_at": _json_ready(intake.updated_at),
+    }

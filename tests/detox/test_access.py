@@ -5,7 +5,7 @@ from detox.roles import ROLES
 
 
 @pytest.mark.parametrize(
-    "url_name", ["home", "start-nurse", "start-clinician", "start-administrator", "guideline-home"]
+    "url_name", ["home", "ward-board", "patient-list", "start-administrator", "guideline-home"]
 )
 def test_pages_redirect_anonymous_users_to_login(client, db, url_name):
     response = client.get(reverse(url_name))
@@ -22,8 +22,8 @@ def test_login_page_is_open(client, db):
 @pytest.mark.parametrize(
     ("role", "start"),
     [
-        ("clinician", "start-clinician"),
-        ("nurse", "start-nurse"),
+        ("clinician", "patient-list"),
+        ("nurse", "ward-board"),
         ("administrator", "start-administrator"),
     ],
 )
@@ -42,8 +42,9 @@ def test_home_sends_each_role_to_its_start_page(client, make_user, role, start):
     [
         ("nurse", "start-administrator"),
         ("clinician", "start-administrator"),
-        ("nurse", "start-clinician"),
-        ("administrator", "start-nurse"),
+        ("administrator", "patient-list"),
+        ("nurse", "access-log"),
+        ("administrator", "ward-board"),
     ],
 )
 def test_start_pages_of_other_roles_are_forbidden(client, make_user, role, forbidden):
@@ -64,24 +65,24 @@ def test_login_with_password_lands_on_the_role_start_page(client, nurse):
         {"username": "siri", "password": "correct-horse-battery-staple"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("start-nurse")
+    assert response.redirect_chain[-1][0] == reverse("ward-board")
     assert "Siri Sykepleier" in response.content.decode()
 
 
 def test_navigation_shows_only_what_the_role_may_open(client, nurse, administrator):
     client.force_login(nurse)
-    nurse_page = client.get(reverse("start-nurse")).content.decode()
+    nurse_page = client.get(reverse("ward-board")).content.decode()
     assert reverse("start-administrator") not in nurse_page
     client.force_login(administrator)
     admin_page = client.get(reverse("start-administrator")).content.decode()
-    assert reverse("start-nurse") not in admin_page
+    assert reverse("ward-board") not in admin_page
 
 
 def test_logout_is_a_post_and_ends_the_session(client, nurse):
     client.force_login(nurse)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("start-nurse")).status_code == 302
+    assert client.get(reverse("ward-board")).status_code == 302
 
 
 def test_every_role_has_a_group_after_migrate(db):

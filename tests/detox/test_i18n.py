@@ -20,7 +20,7 @@ def _all_nb_catalogues() -> list[Path]:
 
 def test_pages_are_norwegian_by_default(client, nurse):
     client.force_login(nurse)
-    page = client.get(reverse("start-nurse")).content.decode()
+    page = client.get(reverse("ward-board")).content.decode()
     assert '<html lang="nb">' in page
     assert "Avdelingstavle" in page
     assert "Sykepleier" in page
@@ -28,13 +28,13 @@ def test_pages_are_norwegian_by_default(client, nurse):
 
 def test_language_switcher_turns_the_page_english_and_back(client, nurse):
     client.force_login(nurse)
-    client.post(reverse("set_language"), {"language": "en", "next": reverse("start-nurse")})
-    page = client.get(reverse("start-nurse")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("ward-board")})
+    page = client.get(reverse("ward-board")).content.decode()
     assert '<html lang="en">' in page
     assert "Ward board" in page
     assert "Nurse" in page
-    client.post(reverse("set_language"), {"language": "nb", "next": reverse("start-nurse")})
-    assert "Avdelingstavle" in client.get(reverse("start-nurse")).content.decode()
+    client.post(reverse("set_language"), {"language": "nb", "next": reverse("ward-board")})
+    assert "Avdelingstavle" in client.get(reverse("ward-board")).content.decode()
 
 
 @pytest.mark.parametrize("path", _all_nb_catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -67,6 +67,6 @@ def test_every_user_facing_string_has_a_norwegian_translation(tmp_path):
 def test_a_browser_asking_for_english_still_gets_norwegian_until_the_user_chooses(client, nurse):
     client.force_login(nurse)
     page = client.get(
-        reverse("start-nurse"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+        reverse("ward-board"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     ).content.decode()
     assert "Avdelingstavle" in page

@@ -14,7 +14,7 @@ def test_demo_nurse_logs_in_lands_on_start_page_and_switches_language(
     page.get_by_label("Brukernavn").fill("sykepleier")
     page.get_by_label("Passord").fill("demo-password-e2e")
     page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url("**/start/nurse/")
+    page.wait_for_url("**/ward/")
     assert page.get_by_role("heading", level=1).inner_text() == "Avdelingstavle"
     assert page.get_by_test_id("whoami").inner_text().endswith("Sykepleier")
     page.get_by_test_id("switch-language").click()

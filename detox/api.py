@@ -1,0 +1,98 @@
+"""The treatment-level API: stateless evaluation, and evaluation of a stored episode's intake.
+
+``POST /api/v1/treatment-level/`` takes the engine's input as JSON; ``GET
+/api/v1/episodes/{id}/treatment-level/`` runs the same engine on the episode's intake. Both answer
+with the level, the acute referral, and reasons and cautions citing the guideline (grade and text
+from the guideline data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from detox.levels import LevelInput, LevelInputError, evaluate_level, parse_level_input
+from detox.serializers import (
+    EpisodeTreatmentLevelSerializer,
+    TreatmentLevelErrorSerializer,
+    TreatmentLevelRequestSerializer,
+    TreatmentLevelResponseSerializer,
+)
+from patients.api import ModelPermissions, api_user, log_one
+from patients.level_presentation import present_proposal
+from patients.models import AccessAction, Intake
+from patients.selectors import episode_level_input, get_episode_for_user
+
+
+def _evaluate(inp: LevelInput) -> dict[str, Any]:
+    proposal = evaluate_level(inp)
+    return present_proposal(
+        proposal.to_dict(), substances=[use.substance for use in inp.substances]
+    )
+
+
+def _error_response(error: LevelInputError) -> Response:
+    """400 with every bad field: ``errors`` as a list, and each field as a key as DRF does."""
+    errors = [
+        {"field": item.field, "message": gettext(item.message) % item.params}
+        for item in error.field_errors
+    ]
+    body: dict[str, Any] = {"errors": errors}
+    for item in errors:
+        if item["field"] != "errors":  # an unknown key "errors" is reported in the list only
+            body.setdefault(item["field"], []).append(item["message"])
+    return Response(body, status=400)
+
+
+class TreatmentLevelView(APIView):
+    """Propose outpatient or inpatient detox, and any acute referral, for the facts given."""
+
+    parser_classes = [JSONParser]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=TreatmentLevelRequestSerializer,
+        responses={200: TreatmentLevelResponseSerializer, 400: TreatmentLevelErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Alcohol with earlier delirium tremens",
+                value={
+                    "substances": [{"substance": "alcohol", "dependent": True, "injecting": False}],
+                    "previous_withdrawal_complications": ["delirium_tremens"],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            inp = parse_level_input(request.data)
+        except LevelInputError as error:
+            return _error_response(error)
+        return Response(TreatmentLevelResponseSerializer(_evaluate(inp)).data)
+
+
+class EpisodeTreatmentLevelView(APIView):
+    """The same evaluation on the episode's stored intake (every fact unknown if none)."""
+
+    model = Intake
+    permission_classes = [IsAuthenticated, ModelPermissions]
+
+    @extend_schema(responses={200: EpisodeTreatmentLevelSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        episode = get_episode_for_user(api_user(request), pk)
+        level_input = episode_level_input(episode)
+        log_one(request, episode.patient, AccessAction.VIEW, "treatment-level proposal")
+        try:
+            inp = parse_level_input(level_input)
+        except LevelInputError as error:
+            return _error_response(error)
+        body = {"episode": episode.pk, "input": level_input, **_evaluate(inp)}
+        return Response(EpisodeTreatmentLevelSerializer(body).data)

@@ -1,0 +1,48 @@
+"""The admin as an ops console: units and their staff, and the access log (read-only for all).
+
+Patient records are not in the admin: administrators do not read them, and every change to them
+goes through the services, which write the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from patients.models import AccessLogEntry, Unit
+
+if TYPE_CHECKING:
+    _UnitAdmin = admin.ModelAdmin[Unit]
+    _AccessLogAdmin = admin.ModelAdmin[AccessLogEntry]
+else:
+    _UnitAdmin = _AccessLogAdmin = admin.ModelAdmin
+
+
+@admin.register(Unit)
+class UnitAdmin(_UnitAdmin):
+    list_display = ("name", "code", "opioid_scale_interval_hours")
+    search_fields = ("name", "code")
+    filter_horizontal = ("staff",)
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(_AccessLogAdmin):
+    """Nobody adds, changes or deletes log entries, whatever their permissions."""
+
+    list_display = ("at", "user", "patient", "action", "what", "ip_address")
+    list_filter = ("action", "at")
+    search_fields = ("user__username", "patient__national_id", "what")
+    list_select_related = ("user", "patient")
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AccessLogEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,149 @@
+"""The episode's history as people read it: labels for fields and values, in the active language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field, Model
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from patients.level_presentation import level_label, referral_label
+from patients.models import (
+    EpisodeEvent,
+    EpisodeEventKind,
+    Intake,
+    LevelDecision,
+    SubstanceKind,
+    SubstanceUse,
+    WithdrawalComplication,
+)
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryRow:
+    event: EpisodeEvent
+    at: datetime | None = None
+    changes: list[Change] = field(default_factory=list)
+    decision: LevelDecision | None = None
+    proposed: str = ""
+    chosen: str = ""
+
+
+def _model_field(model: type[Model], name: str) -> Field[Any, Any] | None:
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return found if isinstance(found, Field) else None
+
+
+def _value(value: Any, model_field: Field[Any, Any] | None) -> str:
+    if value is None or value == "":
+        return gettext("not recorded")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        if not value:
+            return gettext("none")
+        return ", ".join(
+            str(WithdrawalComplication(v).label) if v in WithdrawalComplication.values else str(v)
+            for v in value
+        )
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, str):
+        moment = parse_datetime(value) if "T" in value else None
+        if moment is not None:
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+        return value
+    return str(formats.localize(value))
+
+
+def _change(item: Mapping[str, Any]) -> Change:
+    path = str(item["field"])
+    if path.startswith("substances."):
+        _prefix, code, *rest = path.split(".")
+        substance = str(SubstanceKind(code).label) if code in SubstanceKind.values else code
+        if not rest:
+            return Change(
+                substance,
+                gettext("recorded") if item["old"] else gettext("not recorded"),
+                gettext("recorded") if item["new"] else gettext("removed"),
+            )
+        model_field = _model_field(SubstanceUse, rest[0])
+        name = str(model_field.verbose_name) if model_field else rest[0]
+        return Change(
+            f"{substance}: {name}",
+            _value(item["old"], model_field),
+            _value(item["new"], model_field),
+        )
+    model_field = _model_field(Intake, path)
+    label = str(model_field.verbose_name) if model_field else path
+    return Change(label, _value(item["old"], model_field), _value(item["new"], model_field))
+
+
+def event_rows(
+    events: Iterable[EpisodeEvent], decisions: Mapping[int, LevelDecision]
+) -> list[HistoryRow]:
+    rows: list[HistoryRow] = []
+    for event in events:
+        row = HistoryRow(event=event)
+        details = event.details or {}
+        if isinstance(details.get("at"), str):
+            row.at = parse_datetime(details["at"])
+        if event.kind in (EpisodeEventKind.INTAKE_SAVED, EpisodeEventKind.INTAKE_AMENDED):
+            row.changes = [_change(item) for item in details.get("changes", [])]
+        if event.kind == EpisodeEventKind.LEVEL_DECIDED:
+            row.decision = decisions.get(details.get("decision", 0))
+            row.proposed = _level_text(
+                details.get("proposed_level"), details.get("proposed_acute_referral")
+            )
+            row.chosen = _level_text(
+                details.get("chosen_level"), details.get("chosen_acute_referral")
+            )
+        rows.append(row)
+    return rows
+
+
+def _level_text(level: str | None, referral: str | None) -> str:
+    text = level_label(level or None)
+    return f"{text}; {referral_label(referral)}" if referral else text
+
+
+# What the access log records (stored in English, as data); shown in the reader's language.
+ACCESS_WHAT_LABELS: Mapping[str, Promise] = {
+    "patient": _("patient record"),
+    "patient list": _("patient list"),
+    "contact person": _("contact person"),
+    "episode": _("episode"),
+    "episode list": _("episode list"),
+    "episode start": _("episode started"),
+    "episode discharge": _("patient discharged"),
+    "episode interrupt": _("episode interrupted"),
+    "episode history": _("episode history"),
+    "intake": _("intake"),
+    "treatment-level proposal": _("treatment-level proposal"),
+    "treatment-level decision": _("treatment-level decision"),
+}
+
+
+def access_what_label(what: str) -> str:
+    return str(ACCESS_WHAT_LABELS.get(what, what))

@@ -1,0 +1,609 @@
+"""Every change to patient records: one function each, atomic, writing its own audit record.
+
+- Patients and contact persons keep their history (django-simple-history) with who and why.
+- Episode transitions, intake saves and amendments, and treatment-level decisions write an
+  ``EpisodeEvent``; the episode's history page reads those.
+- ``access_log_record`` writes the access log (Normen); views and APIs call it for every read
+  and write of a patient's records.
+
+Bad input raises ``django.core.exceptions.ValidationError`` with a dict naming the field, before
+anything is stored. Messages are translated in the active language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Final
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+
+from detox.levels import LevelProposal
+from patients.identity import NationalIdError, parse_national_id
+from patients.models import (
+    AccessAction,
+    AccessLogEntry,
+    ContactPerson,
+    Episode,
+    EpisodeEvent,
+    EpisodeEventKind,
+    EpisodeStatus,
+    Intake,
+    LevelDecision,
+    Patient,
+    Referral,
+    SubstanceKind,
+    SubstanceUse,
+    Unit,
+)
+from patients.selectors import blank_intake_snapshot, intake_snapshot
+
+LEVELS: Final = ("outpatient", "inpatient")
+PATIENT_FIELDS: Final = ("national_id", "given_name", "family_name")
+SUBSTANCE_FIELDS: Final = tuple(
+    f.name for f in SubstanceUse._meta.get_fields() if f.concrete and f.name not in {"id", "intake"}
+)
+INTAKE_FIELDS: Final = tuple(
+    f.name
+    for f in Intake._meta.get_fields()
+    if f.concrete
+    and f.name not in {"id", "episode", "created_at", "created_by", "updated_at", "updated_by"}
+)
+
+
+# --- Patients ---------------------------------------------------------------------------------
+
+
+def _national_id(value: str, *, today: date) -> tuple[str, str, date, str]:
+    try:
+        parsed = parse_national_id(value, today=today)
+    except NationalIdError as error:
+        message = gettext(error.message) % error.params
+        raise ValidationError({"national_id": ValidationError(message, code=error.code)}) from None
+    return parsed.number, parsed.kind, parsed.birth_date, parsed.sex
+
+
+def _require_unique_national_id(number: str, *, exclude_pk: int | None = None) -> None:
+    # The number identifies the person across units; the message does not say where.
+    existing = Patient.objects.filter(national_id=number)
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    if existing.exists():
+        message = gettext("A patient with this national identity number is already registered.")
+        raise ValidationError({"national_id": ValidationError(message, code="duplicate")})
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    unit: Unit,
+    national_id: str,
+    given_name: str,
+    family_name: str,
+    user: User,
+    today: date | None = None,
+) -> Patient:
+    """Register a patient; birth date and sex come from the national identity number."""
+    number, kind, birth_date, sex = _national_id(national_id, today=today or timezone.localdate())
+    _require_unique_national_id(number)
+    patient = Patient(
+        unit=unit,
+        national_id=number,
+        national_id_kind=kind,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        created_by=user,
+    )
+    patient.full_clean()
+    patient._history_user = user  # type: ignore[attr-defined]
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *,
+    patient: Patient,
+    user: User,
+    reason: str,
+    national_id: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    today: date | None = None,
+) -> Patient:
+    """Correct a patient's details; the history keeps the original with who, when and why."""
+    if not reason.strip():
+        raise ValidationError({"reason": gettext("Give a reason for the correction.")})
+    if national_id is not None:
+        number, kind, birth_date, sex = _national_id(
+            national_id, today=today or timezone.localdate()
+        )
+        _require_unique_national_id(number, exclude_pk=patient.pk)
+        patient.national_id, patient.national_id_kind = number, kind
+        patient.birth_date, patient.sex = birth_date, sex
+    if given_name is not None:
+        patient.given_name = given_name.strip()
+    if family_name is not None:
+        patient.family_name = family_name.strip()
+    patient.full_clean()
+    patient._history_user = user  # type: ignore[attr-defined]
+    patient._change_reason = reason.strip()  # type: ignore[attr-defined]
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def contact_person_add(
+    *, patient: Patient, user: User, name: str, relation: str = "", phone: str = ""
+) -> ContactPerson:
+    contact = ContactPerson(
+        patient=patient, name=name.strip(), relation=relation.strip(), phone=phone.strip()
+    )
+    contact.full_clean()
+    contact._history_user = user  # type: ignore[attr-defined]
+    contact.save()
+    return contact
+
+
+# --- Episodes ---------------------------------------------------------------------------------
+
+
+def _event(
+    episode: Episode,
+    kind: EpisodeEventKind,
+    user: User,
+    *,
+    reason: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> EpisodeEvent:
+    return EpisodeEvent.objects.create(
+        episode=episode, kind=kind, by=user, reason=reason, details=dict(details or {})
+    )
+
+
+def _locked(episode: Episode) -> Episode:
+    """The episode re-read under a row lock, so two requests cannot both make a transition."""
+    return Episode.objects.select_for_update().select_related("patient").get(pk=episode.pk)
+
+
+_REFUSALS: Final = {
+    "start": gettext_noop("Only a planned episode can be started; this one is %(status)s."),
+    "discharge": gettext_noop("Only an active episode can be discharged; this one is %(status)s."),
+    "interrupt": gettext_noop(
+        "Only a planned or active episode can be interrupted; this one is %(status)s."
+    ),
+    "decide": gettext_noop(
+        "Only a planned or active episode gets a treatment-level decision; this one is %(status)s."
+    ),
+}
+
+
+def _refuse_transition(episode: Episode, action: str) -> ValidationError:
+    return ValidationError(
+        gettext(_REFUSALS[action]) % {"status": episode.get_status_display()},
+        code="invalid_transition",
+    )
+
+
+def _moment(value: datetime | None, field: str, *, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        raise ValueError(f"{field} must be timezone-aware")
+    if value > now:
+        raise ValidationError({field: gettext("The time cannot be in the future.")})
+    return value
+
+
+@transaction.atomic
+def episode_create(
+    *,
+    patient: Patient,
+    user: User,
+    unit: Unit | None = None,
+    responsible_clinician: User | None = None,
+) -> Episode:
+    """Plan a new episode for the patient (status planned, setting not decided)."""
+    episode = Episode.objects.create(
+        patient=patient,
+        unit=unit or patient.unit,
+        responsible_clinician=responsible_clinician,
+    )
+    _event(episode, EpisodeEventKind.CREATED, user)
+    return episode
+
+
+@transaction.atomic
+def episode_start(*, episode: Episode, user: User, admitted_at: datetime | None = None) -> Episode:
+    """planned → active. A patient has at most one active episode."""
+    locked = _locked(episode)
+    if locked.status != EpisodeStatus.PLANNED:
+        raise _refuse_transition(locked, "start")
+    other_active = Episode.objects.filter(
+        patient_id=locked.patient_id, status=EpisodeStatus.ACTIVE
+    ).exclude(pk=locked.pk)
+    if other_active.exists():
+        raise ValidationError(
+            gettext("The patient already has an active episode: discharge or interrupt it first."),
+            code="one_active",
+        )
+    locked.admitted_at = _moment(admitted_at, "admitted_at", now=timezone.now())
+    locked.status = EpisodeStatus.ACTIVE
+    try:
+        # The partial unique index is the last word when two starts race.
+        with transaction.atomic():
+            locked.save(update_fields=["status", "admitted_at"])
+    except IntegrityError:
+        raise ValidationError(
+            gettext("The patient already has an active episode: discharge or interrupt it first."),
+            code="one_active",
+        ) from None
+    _event(locked, EpisodeEventKind.STARTED, user, details={"at": locked.admitted_at.isoformat()})
+    episode.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def episode_discharge(
+    *, episode: Episode, user: User, discharged_at: datetime | None = None
+) -> Episode:
+    """active → discharged."""
+    locked = _locked(episode)
+    if locked.status != EpisodeStatus.ACTIVE:
+        raise _refuse_transition(locked, "discharge")
+    at = _moment(discharged_at, "discharged_at", now=timezone.now())
+    assert locked.admitted_at is not None  # an active episode has been admitted  # noqa: S101
+    if at < locked.admitted_at:
+        raise ValidationError({"discharged_at": gettext("Discharge cannot be before admission.")})
+    locked.status, locked.discharged_at = EpisodeStatus.DISCHARGED, at
+    locked.save(update_fields=["status", "discharged_at"])
+    _event(locked, EpisodeEventKind.DISCHARGED, user, details={"at": at.isoformat()})
+    episode.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def episode_interrupt(
+    *, episode: Episode, user: User, reason: str, at: datetime | None = None
+) -> Episode:
+    """planned or active → interrupted (the patient left, or the stay was called off)."""
+    if not reason.strip():
+        raise ValidationError({"reason": gettext("Give a reason for the interruption.")})
+    locked = _locked(episode)
+    if locked.status not in (EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE):
+        raise _refuse_transition(locked, "interrupt")
+    moment = _moment(at, "at", now=timezone.now())
+    if locked.status == EpisodeStatus.ACTIVE:
+        assert locked.admitted_at is not None  # noqa: S101
+        if moment < locked.admitted_at:
+            raise ValidationError({"at": gettext("The interruption cannot be before admission.")})
+        locked.discharged_at = moment
+    locked.status = EpisodeStatus.INTERRUPTED
+    locked.save(update_fields=["status", "discharged_at"])
+    _event(
+        locked,
+        EpisodeEventKind.INTERRUPTED,
+        user,
+        reason=reason.strip(),
+        details={"at": moment.isoformat()},
+    )
+    episode.refresh_from_db()
+    return locked
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_save(
+    *,
+    episode: Episode,
+    user: User,
+    fields: Mapping[str, Any],
+    substances: Sequence[Mapping[str, Any]],
+) -> Intake:
+    """Save the intake (a draft may be partial) while the episode is planned."""
+    locked = _locked(episode)
+    if locked.status != EpisodeStatus.PLANNED:
+        raise ValidationError(
+            gettext("The episode has started: amend the intake and give a reason."),
+            code="amend_required",
+        )
+    return _intake_write(
+        locked, user, fields, substances, reason="", kind=EpisodeEventKind.INTAKE_SAVED
+    )
+
+
+@transaction.atomic
+def intake_amend(
+    *,
+    episode: Episode,
+    user: User,
+    reason: str,
+    fields: Mapping[str, Any],
+    substances: Sequence[Mapping[str, Any]],
+) -> Intake:
+    """Change the intake once the episode has started; the history keeps the original."""
+    locked = _locked(episode)
+    if locked.status != EpisodeStatus.PLANNED and not reason.strip():
+        raise ValidationError({"reason": gettext("Give a reason for the amendment.")})
+    return _intake_write(
+        locked,
+        user,
+        fields,
+        substances,
+        reason=reason.strip(),
+        kind=EpisodeEventKind.INTAKE_AMENDED,
+    )
+
+
+def _intake_write(
+    episode: Episode,
+    user: User,
+    fields: Mapping[str, Any],
+    substances: Sequence[Mapping[str, Any]],
+    *,
+    reason: str,
+    kind: EpisodeEventKind,
+) -> Intake:
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown intake fields: {sorted(unknown)}")
+    intake = Intake.objects.filter(episode=episode).first()
+    before = intake_snapshot(intake) if intake is not None else None
+    if intake is None:
+        intake = Intake(episode=episode, created_by=user)
+    for name, value in fields.items():
+        setattr(intake, name, value)
+    intake.updated_by = user
+    rows = _substance_rows(substances)
+    intake.full_clean(exclude=["episode"] if intake.pk else None)
+    intake._history_user = user  # type: ignore[attr-defined]
+    intake._change_reason = reason or None  # type: ignore[attr-defined]
+    intake.save()
+    _sync_substances(intake, rows, user, reason)
+    after = intake_snapshot(intake)
+    changes = _changes(before or blank_intake_snapshot(), after)
+    if before is None or changes:
+        _event(
+            episode,
+            kind,
+            user,
+            reason=reason,
+            details={"changes": changes, "first": before is None},
+        )
+    return intake
+
+
+def _substance_rows(substances: Sequence[Mapping[str, Any]]) -> dict[str, SubstanceUse]:
+    """Validate every row before anything is written; errors name ``substances.<code>.<field>``."""
+    rows: dict[str, SubstanceUse] = {}
+    errors: dict[str, list[str]] = {}
+    for data in substances:
+        unknown = set(data) - set(SUBSTANCE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown substance fields: {sorted(unknown)}")
+        code = data.get("substance")
+        if code not in SubstanceKind.values:
+            errors.setdefault("substances", []).append(
+                gettext("Not an allowed substance. Allowed: %(allowed)s.")
+                % {"allowed": ", ".join(SubstanceKind.values)}
+            )
+            continue
+        if code in rows:
+            errors.setdefault(f"substances.{code}", []).append(gettext("List each substance once."))
+            continue
+        row = SubstanceUse(**data)
+        try:
+            row.full_clean(exclude=["intake"], validate_unique=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(f"substances.{code}.{name}", []).extend(messages)
+        rows[str(code)] = row
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def _sync_substances(
+    intake: Intake, rows: Mapping[str, SubstanceUse], user: User, reason: str
+) -> None:
+    existing = {row.substance: row for row in intake.substances.all()}
+    for code, row in existing.items():
+        if code not in rows:
+            row._history_user = user  # type: ignore[attr-defined]
+            row._change_reason = reason or None  # type: ignore[attr-defined]
+            row.delete()
+    for code, new in rows.items():
+        row = existing.get(code) or SubstanceUse(intake=intake, substance=code)
+        values = {name: getattr(new, name) for name in SUBSTANCE_FIELDS}
+        if row.pk and all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row._history_user = user  # type: ignore[attr-defined]
+        row._change_reason = reason or None  # type: ignore[attr-defined]
+        row.save()
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field differences of two intake snapshots; substances per substance and field."""
+    changes: list[dict[str, Any]] = []
+    for name, new in after.items():
+        if name == "substances":
+            continue
+        old = before.get(name)
+        if old != new:
+            changes.append({"field": name, "old": old, "new": new})
+    old_rows = {row["substance"]: row for row in before.get("substances", [])}
+    new_rows = {row["substance"]: row for row in after.get("substances", [])}
+    for code in [c for c in SubstanceKind.values if c in old_rows or c in new_rows]:
+        old_row, new_row = old_rows.get(code, {}), new_rows.get(code, {})
+        if not old_row or not new_row:
+            changes.append(
+                {"field": f"substances.{code}", "old": bool(old_row), "new": bool(new_row)}
+            )
+            continue
+        for name in SUBSTANCE_FIELDS:
+            if old_row.get(name) != new_row.get(name):
+                changes.append(
+                    {
+                        "field": f"substances.{code}.{name}",
+                        "old": old_row.get(name),
+                        "new": new_row.get(name),
+                    }
+                )
+    return changes
+
+
+# --- Treatment-level decision -----------------------------------------------------------------
+
+
+@transaction.atomic
+def level_decision_record(
+    *,
+    episode: Episode,
+    proposal: LevelProposal,
+    accepted: bool,
+    chosen_level: str | None,
+    chosen_acute_referral: str | None,
+    reason: str,
+    user: User,
+    level_input: Mapping[str, Any] | None = None,
+) -> LevelDecision:
+    """Accept or override the proposed level; the decision sets the episode's setting.
+
+    An override (anything but the proposal) needs a written reason (guideline 2.13). A proposal
+    without a level (facts missing) cannot be accepted: the clinician chooses, with a reason.
+    """
+    locked = _locked(episode)
+    if not locked.is_open:
+        raise _refuse_transition(locked, "decide")
+    proposed_referral = proposal.acute_referral or ""
+    referral = chosen_acute_referral or ""
+    if accepted:
+        if proposal.level is None:
+            raise ValidationError(
+                gettext("The proposal has no level: choose one and give a reason."),
+                code="no_level",
+            )
+        if (chosen_level or proposal.level) != proposal.level or (
+            chosen_acute_referral is not None and referral != proposed_referral
+        ):
+            raise ValueError("an accepted decision chooses what was proposed")
+        level: str = proposal.level
+        referral = proposed_referral
+    else:
+        level = _override_choice(proposal, chosen_level, referral, reason)
+    decision = LevelDecision.objects.create(
+        episode=locked,
+        proposal=proposal.to_dict(),
+        level_input=dict(level_input or {}),
+        proposed_level=proposal.level or "",
+        proposed_acute_referral=proposed_referral,
+        accepted=accepted,
+        chosen_level=level,
+        chosen_acute_referral=referral,
+        reason=reason.strip(),
+        decided_by=user,
+    )
+    locked.setting = level
+    locked.save(update_fields=["setting"])
+    _event(
+        locked,
+        EpisodeEventKind.LEVEL_DECIDED,
+        user,
+        reason=decision.reason,
+        details={
+            "decision": decision.pk,
+            "accepted": accepted,
+            "proposed_level": decision.proposed_level,
+            "proposed_acute_referral": decision.proposed_acute_referral,
+            "chosen_level": level,
+            "chosen_acute_referral": referral,
+        },
+    )
+    episode.refresh_from_db()
+    return decision
+
+
+def _override_choice(
+    proposal: LevelProposal, chosen_level: str | None, referral: str, reason: str
+) -> str:
+    errors: dict[str, str] = {}
+    if chosen_level not in LEVELS:
+        errors["chosen_level"] = gettext("Choose a level. Allowed: %(allowed)s.") % {
+            "allowed": ", ".join(LEVELS)
+        }
+    if referral and referral not in Referral.values:
+        errors["chosen_acute_referral"] = gettext(
+            "Not an allowed referral. Allowed: %(allowed)s, or none."
+        ) % {"allowed": ", ".join(Referral.values)}
+    if not reason.strip():
+        errors["reason"] = gettext(
+            "An override needs a written reason (the guideline, 2.13, asks for it)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if chosen_level == proposal.level and referral == (proposal.acute_referral or ""):
+        raise ValidationError(
+            {"chosen_level": gettext("This is what was proposed: accept the proposal instead.")}
+        )
+    assert chosen_level is not None  # noqa: S101
+    return chosen_level
+
+
+# --- Access log -------------------------------------------------------------------------------
+
+
+def _request_origin(request: HttpRequest | None) -> dict[str, Any]:
+    if request is None:
+        return {}
+    # REMOTE_ADDR is what the server saw; behind a proxy, the proxy sets it (gunicorn
+    # --forwarded-allow-ips), so a client-supplied X-Forwarded-For is never trusted here.
+    return {
+        "path": request.get_full_path()[:500],
+        "method": (request.method or "")[:10],
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+
+
+@transaction.atomic
+def access_log_record(
+    *,
+    user: User,
+    patient: Patient | None,
+    action: AccessAction | str,
+    what: str,
+    request: HttpRequest | None = None,
+) -> AccessLogEntry:
+    """Record one read or write of a patient's records: who, when, what, from where."""
+    return AccessLogEntry.objects.create(
+        user=user, patient=patient, action=action, what=what[:200], **_request_origin(request)
+    )
+
+
+@transaction.atomic
+def access_log_record_many(
+    *,
+    user: User,
+    patients: Iterable[Patient],
+    action: AccessAction | str,
+    what: str,
+    request: HttpRequest | None = None,
+) -> list[AccessLogEntry]:
+    """One entry per patient shown (a list page shows names and numbers), in one query."""
+    origin = _request_origin(request)
+    entries = [
+        AccessLogEntry(user=user, patient=patient, action=action, what=what[:200], **origin)
+        for patient in patients
+    ]
+    return AccessLogEntry.objects.bulk_create(entries)

@@ -1,0 +1,485 @@
+"""REST API for scales, stateless scoring, stored scores, corrections and doses (``/api/v1/``).
+
+Thin adapters over ``scoring.scoring``, ``scoring.advice`` and ``scoring.services``. Bad input is a
+400 whose body names every field at fault, with the allowed values where there is a set:
+``{"errors": [{"field": "items.tremor", "message": "...", "allowed": [0, 1, ...]}]}``. Episodes
+outside the user's unit are a 404; a role without the permission gets a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from guidelines.citations import citation_dicts
+from patients.models import AccessAction, Episode
+from patients.selectors import get_episode_for_user
+from patients.services import access_log_record
+from scoring import selectors
+from scoring.advice import AdviceContext, ciwa_advice
+from scoring.instruments import INSTRUMENTS, Instrument
+from scoring.models import Assessment, MedicationAdministration
+from scoring.permissions import (
+    ADD_ADMINISTRATION,
+    ADD_ASSESSMENT,
+    ADD_SCREENING,
+    VIEW_ADMINISTRATION,
+    VIEW_ASSESSMENT,
+)
+from scoring.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringError, score
+from scoring.serializers import (
+    AdministrationCorrectionSerializer,
+    AdministrationCreateSerializer,
+    AdministrationSerializer,
+    AssessmentCorrectionSerializer,
+    AssessmentCreateSerializer,
+    AssessmentSerializer,
+    ScaleSerializer,
+    ScaleSummarySerializer,
+    ScoreRequestSerializer,
+    ScoreResponseSerializer,
+    ScoringErrorsSerializer,
+    scale_definition,
+    scale_summary,
+)
+from scoring.services import (
+    FieldProblem,
+    InvalidInput,
+    assessment_correct,
+    assessment_record,
+    medication_administration_correct,
+    medication_administration_record,
+)
+
+BAD_REQUEST = OpenApiResponse(ScoringErrorsSerializer, description="Invalid input; nothing stored.")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _bad_request(errors: Sequence[FieldProblem]) -> Response:
+    return Response({"errors": list(errors)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _serializer_problems(serializer: serializers.Serializer[Any]) -> list[FieldProblem]:
+    """DRF's errors as a flat list, one entry per field, naming allowed values for choices."""
+    problems: list[FieldProblem] = []
+
+    def walk(prefix: str, errors: Any, field: Any) -> None:
+        if isinstance(errors, Mapping):
+            for name, nested in errors.items():
+                child = field.fields.get(name) if hasattr(field, "fields") else None
+                walk(f"{prefix}.{name}" if prefix else str(name), nested, child)
+            return
+        for message in errors if isinstance(errors, list) else [errors]:
+            problem = FieldProblem(field=prefix or "non_field_errors", message=str(message))
+            if isinstance(field, serializers.ChoiceField):
+                allowed = [str(choice) for choice in field.choices]
+                problem["allowed"] = allowed
+                problem["message"] = gettext("%(message)s Allowed values are %(allowed)s.") % {
+                    "message": message,
+                    "allowed": ", ".join(allowed),
+                }
+            problems.append(problem)
+
+    walk("", serializer.errors, serializer)
+    return problems
+
+
+def _require(request: Request, *perms: str) -> User:
+    user = request.user
+    if not isinstance(user, User) or not all(user.has_perm(perm) for perm in perms):
+        raise exceptions.PermissionDenied
+    return user
+
+
+def _instrument_or_404(code: str) -> Instrument:
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None:
+        raise exceptions.NotFound(
+            gettext("Unknown scale %(code)s; known codes are %(known)s.")
+            % {"code": code, "known": ", ".join(INSTRUMENTS)}
+        )
+    return instrument
+
+
+def advice_dicts(lines: Iterable[selectors.DisplayLine]) -> list[dict[str, Any]]:
+    """Display lines with their citations (grade, text, link), in one query for all refs."""
+    lines = list(lines)
+    citations = {c["ref"]: c for c in citation_dicts(ref for line in lines for ref in line.refs)}
+    return [
+        {
+            "code": line.code,
+            "text": line.text,
+            "kind": line.kind,
+            "refs": list(line.refs),
+            "sections": list(line.sections),
+            "resolution": line.resolution,
+            "citations": [citations[ref] for ref in line.refs if ref in citations],
+        }
+        for line in lines
+    ]
+
+
+def _score_response(result: ScoreResult, advice: list[selectors.DisplayLine]) -> dict[str, Any]:
+    return {
+        "instrument": result.instrument,
+        "total": result.total,
+        "max_total": result.max_total,
+        "band": {
+            "code": result.band.code,
+            "label": selectors.band_label(result.band),
+            "lower": result.band.lower,
+            "upper": result.band.upper,
+            "derived": result.band.derived,
+        },
+        "positive": result.positive,
+        "monitoring_interval_hours": result.monitoring_interval_hours,
+        "monitoring_interval_local_choice": result.monitoring_interval_local_choice,
+        "treatment_tier": result.treatment_tier,
+        "skipped_items": list(result.skipped_items),
+        "advice": advice_dicts(advice),
+    }
+
+
+# --- scales --------------------------------------------------------------------------------------
+
+
+class ScaleListApi(APIView):
+    """The rating scales: CIWA-Ar, COWS, SOWS, AUDIT, DUDIT, FAST, CAGE, TWEAK."""
+
+    pagination_class = PageNumberPagination  # paginated like every list, for one client code path
+
+    @extend_schema(responses=ScaleSummarySerializer(many=True), operation_id="scales_list")
+    def get(self, request: Request) -> Response:
+        rows = [
+            scale_summary(i, request.build_absolute_uri(reverse("api-scale-detail", args=[code])))
+            for code, i in INSTRUMENTS.items()
+        ]
+        paginator = self.pagination_class()
+        page: list[dict[str, Any]] | None = paginator.paginate_queryset(
+            rows,  # type: ignore[arg-type]  # a list paginates like a queryset
+            request,
+            view=self,
+        )
+        return paginator.get_paginated_response(page)
+
+
+class ScaleDetailApi(APIView):
+    """One scale's definition: items with allowed values and anchors (nb/en), bands, sources."""
+
+    @extend_schema(responses={200: ScaleSerializer, 404: OpenApiTypes.OBJECT})
+    def get(self, request: Request, code: str) -> Response:
+        instrument = _instrument_or_404(code)
+        url = request.build_absolute_uri(reverse("api-scale-detail", args=[code]))
+        return Response(scale_definition(instrument, url))
+
+
+class ScaleScoreApi(APIView):
+    """Score a completed form without storing it: total, band, interval, tier and advice."""
+
+    @extend_schema(
+        request=ScoreRequestSerializer,
+        responses={200: ScoreResponseSerializer, 400: BAD_REQUEST},
+        description=(
+            "Stateless. `sex` only where the instrument needs it (AUDIT, DUDIT). For CIWA-Ar the "
+            "advice follows 8.4.6-3 and takes the optional history, breath alcohol and "
+            "drowsiness into account; unknown history is advised on as unknown."
+        ),
+    )
+    def post(self, request: Request, code: str) -> Response:
+        instrument = _instrument_or_404(code)
+        envelope = ScoreRequestSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        try:
+            result = score(
+                instrument.code,
+                data["items"],
+                sex=data.get("sex"),
+                local_interval_hours=data.get("local_interval_hours", DEFAULT_LOCAL_INTERVAL_HOURS),
+            )
+        except ScoringError as error:
+            return _bad_request(
+                [
+                    FieldProblem(
+                        field=e["field"],
+                        message=gettext(e["template"]) % e["params"],
+                        allowed=e["allowed"],
+                    )
+                    for e in error.errors
+                ]
+            )
+        lines = selectors.note_lines(result.notes)
+        if instrument.code == "ciwa-ar":
+            advice = ciwa_advice(
+                AdviceContext(
+                    score=result.total,
+                    now=timezone.now(),
+                    prior_withdrawal_seizures=data.get("prior_withdrawal_seizures"),
+                    prior_delirium_tremens=data.get("prior_delirium_tremens"),
+                    breath_alcohol_permille=data.get("breath_alcohol_permille"),
+                    drowsy=data.get("drowsy"),
+                )
+            )
+            lines = selectors.advice_lines(advice.lines) + lines
+        return Response(_score_response(result, lines))
+
+
+# --- stored assessments --------------------------------------------------------------------------
+
+
+def _episode(request: Request, episode_id: int) -> Episode:
+    return get_episode_for_user(request.user, episode_id)
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+class EpisodeScopedApi(GenericAPIView[_M]):
+    """For list views under ``episodes/<episode_id>/``: the episode, fetched and authorized once."""
+
+    _episode_cache: Episode | None = None
+
+    def episode(self) -> Episode:
+        if self._episode_cache is None:
+            self._episode_cache = _episode(self.request, self.kwargs["episode_id"])
+        return self._episode_cache
+
+
+def _log(request: Request, user: User, episode: Episode, action: str, what: str) -> None:
+    access_log_record(
+        user=user, patient=episode.patient, action=action, what=what, request=request._request
+    )
+
+
+def _assessments(episode: Episode) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(episode=episode)
+        .select_related("entered_by", "superseded_by")
+        .order_by("-observed_at", "-id")
+    )
+
+
+class EpisodeAssessmentsApi(EpisodeScopedApi[Assessment]):
+    """The episode's stored scores, every version (corrections keep the original)."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        rows = _assessments(self.episode())
+        if code := self.request.query_params.get("instrument"):
+            rows = rows.filter(instrument=code)
+        if self.request.query_params.get("current") in {"1", "true", "yes"}:
+            rows = rows.filter(superseded_by__isnull=True)
+        return rows
+
+    @extend_schema(
+        responses=AssessmentSerializer(many=True),
+        parameters=[
+            OpenApiParameter("instrument", str, description="Only this scale, e.g. ciwa-ar"),
+            OpenApiParameter("current", bool, description="Only versions not corrected"),
+        ],
+    )
+    def get(self, request: Request, episode_id: int) -> Response:
+        user = _require(request, VIEW_ASSESSMENT)
+        episode = self.episode()
+        page = self.paginate_queryset(self.get_queryset())
+        _log(request, user, episode, AccessAction.VIEW, "assessments (API)")
+        return self.get_paginated_response(AssessmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=AssessmentCreateSerializer,
+        responses={201: AssessmentSerializer, 400: BAD_REQUEST},
+        description=(
+            "Store a score. A resend of the same form (same instrument, observation time and "
+            "values within two minutes) returns the row stored the first time."
+        ),
+    )
+    def post(self, request: Request, episode_id: int) -> Response:
+        user = _require(request, ADD_ASSESSMENT)
+        envelope = AssessmentCreateSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        if INSTRUMENTS[data["instrument"]].kind == "screening":
+            _require(request, ADD_SCREENING)
+        episode = self.episode()
+        try:
+            assessment = assessment_record(
+                episode=episode,
+                instrument=data["instrument"],
+                items=data["items"],
+                observed_at=data.get("observed_at"),
+                breath_alcohol=data.get("breath_alcohol_permille"),
+                drowsy=data.get("drowsy", False),
+                user=user,
+                now=timezone.now(),
+            )
+        except InvalidInput as invalid:
+            return _bad_request(invalid.errors)
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class AssessmentDetailApi(GenericAPIView[Assessment]):
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(responses=AssessmentSerializer)
+    def get(self, request: Request, assessment_id: int) -> Response:
+        user = _require(request, VIEW_ASSESSMENT)
+        assessment = selectors.get_assessment_for_user(user, assessment_id)
+        _log(request, user, assessment.episode, AccessAction.VIEW, f"assessment {assessment.pk}")
+        return Response(AssessmentSerializer(assessment).data)
+
+
+class AssessmentCorrectionsApi(GenericAPIView[Assessment]):
+    """Correct a stored score: a new version with a reason; the original stays."""
+
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(
+        request=AssessmentCorrectionSerializer,
+        responses={201: AssessmentSerializer, 400: BAD_REQUEST},
+    )
+    def post(self, request: Request, assessment_id: int) -> Response:
+        user = _require(request, ADD_ASSESSMENT)
+        original = selectors.get_assessment_for_user(user, assessment_id)
+        if original.kind == "screening":
+            _require(request, ADD_SCREENING)
+        envelope = AssessmentCorrectionSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        extra: dict[str, Any] = {}
+        if "breath_alcohol_permille" in data:
+            extra["breath_alcohol"] = data["breath_alcohol_permille"]
+        try:
+            correction = assessment_correct(
+                original=original,
+                items=data["items"],
+                observed_at=data.get("observed_at") or original.observed_at,
+                reason=data["reason"],
+                drowsy=data.get("drowsy"),
+                user=user,
+                now=timezone.now(),
+                **extra,
+            )
+        except InvalidInput as invalid:
+            return _bad_request(invalid.errors)
+        return Response(AssessmentSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+# --- medication administrations ------------------------------------------------------------------
+
+
+def _linked(user: User, episode: Episode, pk: int | None) -> Assessment | None:
+    if not pk:
+        return None
+    try:
+        return selectors.assessments_visible_to(user).get(pk=pk, episode=episode)
+    except Assessment.DoesNotExist:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    field="assessment",
+                    message=gettext("No score %(id)s in this episode.") % {"id": pk},
+                )
+            ]
+        ) from None
+
+
+class EpisodeMedicationsApi(EpisodeScopedApi[MedicationAdministration]):
+    """Doses given in the episode, every version (corrections keep the original)."""
+
+    serializer_class = AdministrationSerializer
+
+    def get_queryset(self) -> QuerySet[MedicationAdministration]:
+        return (
+            MedicationAdministration.objects.filter(episode=self.episode())
+            .select_related("entered_by", "superseded_by")
+            .order_by("-given_at", "-id")
+        )
+
+    @extend_schema(responses=AdministrationSerializer(many=True))
+    def get(self, request: Request, episode_id: int) -> Response:
+        user = _require(request, VIEW_ADMINISTRATION)
+        episode = self.episode()
+        page = self.paginate_queryset(self.get_queryset())
+        _log(request, user, episode, AccessAction.VIEW, "medication administrations (API)")
+        return self.get_paginated_response(AdministrationSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=AdministrationCreateSerializer,
+        responses={201: AdministrationSerializer, 400: BAD_REQUEST},
+    )
+    def post(self, request: Request, episode_id: int) -> Response:
+        user = _require(request, ADD_ADMINISTRATION)
+        episode = self.episode()
+        envelope = AdministrationCreateSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        try:
+            administration = medication_administration_record(
+                episode=episode,
+                drug=data["drug"],
+                drug_other=data.get("drug_other", ""),
+                dose_mg=data["dose_mg"],
+                route=data["route"],
+                given_at=data.get("given_at"),
+                assessment=_linked(user, episode, data.get("assessment")),
+                user=user,
+                now=timezone.now(),
+            )
+        except InvalidInput as invalid:
+            return _bad_request(invalid.errors)
+        return Response(
+            AdministrationSerializer(administration).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MedicationCorrectionsApi(GenericAPIView[MedicationAdministration]):
+    serializer_class = AdministrationSerializer
+
+    @extend_schema(
+        request=AdministrationCorrectionSerializer,
+        responses={201: AdministrationSerializer, 400: BAD_REQUEST},
+    )
+    def post(self, request: Request, administration_id: int) -> Response:
+        user = _require(request, ADD_ADMINISTRATION)
+        original = selectors.get_administration_for_user(user, administration_id)
+        envelope = AdministrationCorrectionSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        try:
+            correction = medication_administration_correct(
+                original=original,
+                drug=data["drug"],
+                drug_other=data.get("drug_other", ""),
+                dose_mg=data["dose_mg"],
+                route=data["route"],
+                given_at=data["given_at"],
+                reason=data["reason"],
+                entered_in_error=data.get("entered_in_error", False),
+                user=user,
+                now=timezone.now(),
+            )
+        except InvalidInput as invalid:
+            return _bad_request(invalid.errors)
+        return Response(AdministrationSerializer(correction).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,137 @@
+"""Forms for the ward pages: a scale's items, a dose given, a correction, the monitoring scale.
+
+The forms collect and parse input (times in Oslo local time, Norwegian decimal commas); the
+services decide what is valid, and their errors are put back on the named fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scoring.instruments import INSTRUMENTS, Instrument
+from scoring.models import CIWA_AR_CODE, Drug, Route
+from scoring.services import BREATH_ALCOHOL_MAX, DOSE_MAX_MG, FieldProblem
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A ``datetime-local`` input: the browser's picker, in the display zone (Europe/Oslo)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+def _local_datetime_field(label: Any, *, required: bool) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=LocalDateTimeInput(),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
+    )
+
+
+class ServiceErrorsMixin:
+    """Put a service's ``InvalidInput`` errors on the form, by field name."""
+
+    #: service field name → form field name
+    field_map: Mapping[str, str] = {}
+
+    def add_service_errors(self, errors: list[FieldProblem]) -> None:
+        form: Any = self
+        for problem in errors:
+            name = problem["field"]
+            name = self.field_map.get(name, name.removeprefix("items."))
+            form.add_error(name if name in form.fields else None, problem["message"])
+
+
+class AssessmentForm(ServiceErrorsMixin, forms.Form):
+    """One field per item of the instrument (named by the item key), plus the time observed.
+
+    CIWA-Ar adds breath alcohol (8.4.6: read the score against a falling alcohol level) and
+    whether the patient is drowsy (8.3.1: avoid sedatives).
+    """
+
+    observed_at = _local_datetime_field(_("Observed at"), required=False)
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            # Not required here: the scoring module names a missing item with its allowed
+            # values, and knows which items the AUDIT/FAST administration skip lets go.
+            self.fields[item.key] = forms.TypedChoiceField(
+                label=item.label_en,
+                choices=[(option.value, str(option.value)) for option in item.options],
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        if instrument.code == CIWA_AR_CODE:
+            self.fields["breath_alcohol_permille"] = forms.DecimalField(
+                label=_("Breath alcohol (‰)"),
+                required=False,
+                min_value=0,
+                max_value=BREATH_ALCOHOL_MAX,
+                decimal_places=2,
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.fields["drowsy"] = forms.BooleanField(
+                label=_("The patient is drowsy or sedated"), required=False
+            )
+
+    def item_values(self) -> dict[str, int]:
+        return {item.key: self.cleaned_data[item.key] for item in self.instrument.items}
+
+
+class CorrectionReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
+class AssessmentCorrectionForm(AssessmentForm, CorrectionReasonMixin):
+    observed_at = _local_datetime_field(_("Observed at"), required=True)
+
+
+class AdministrationForm(ServiceErrorsMixin, forms.Form):
+    drug = forms.ChoiceField(label=_("Drug"), choices=Drug.choices)
+    drug_other = forms.CharField(label=_("Other drug: name"), required=False, max_length=100)
+    dose_mg = forms.DecimalField(
+        label=_("Dose (mg)"),
+        min_value=0,
+        max_value=DOSE_MAX_MG,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
+    given_at = _local_datetime_field(_("Given at"), required=False)
+    assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AdministrationCorrectionForm(AdministrationForm, CorrectionReasonMixin):
+    given_at = _local_datetime_field(_("Given at"), required=True)
+    entered_in_error = forms.BooleanField(
+        label=_("This dose was never given (entered in error)"), required=False
+    )
+
+
+class MonitoringForm(ServiceErrorsMixin, forms.Form):
+    instrument = forms.ChoiceField(
+        label=_("Withdrawal scale"),
+        choices=[
+            (code, instrument.name)
+            for code, instrument in INSTRUMENTS.items()
+            if instrument.kind == "withdrawal"
+        ],
+    )

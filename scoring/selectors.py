@@ -1,0 +1,464 @@
+"""Reading scores: the ward board, an episode's scores and doses, the advice for a score.
+
+Access goes through ``patients.selectors`` (the user's unit), so a record outside the unit is a
+404. Lists are built with a constant number of queries, whatever the number of patients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from patients.models import Episode, EpisodeStatus, Setting, SubstanceUse
+from patients.selectors import episodes_visible_to, withdrawal_history
+from scoring.advice import (
+    Administration,
+    Advice,
+    AdviceContext,
+    AdviceLine,
+    CiwaObservation,
+    ciwa_advice,
+)
+from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
+from scoring.instruments import INSTRUMENTS, Band, Instrument
+from scoring.models import (
+    CIWA_AR_CODE,
+    Assessment,
+    AssessmentKind,
+    MedicationAdministration,
+    MonitoringChoice,
+)
+from scoring.schedule import OSLO, DueStatus, due_status, next_due
+from scoring.scoring import Note, ciwa_interval_hours
+
+# Sorting on the board: overdue first, then due, then the rest by due time.
+_STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
+# The intake's substances suggest a scale until someone chooses or scores one.
+SUBSTANCE_DEFAULT_SCALE: Final[dict[str, str]] = {"alcohol": CIWA_AR_CODE, "opioids": "cows"}
+
+
+# --- fetch and authorize -------------------------------------------------------------------------
+
+
+def assessments_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(episode__in=episodes_visible_to(user))
+
+
+def get_assessment_for_user(
+    user: AbstractBaseUser | AnonymousUser, assessment_id: int
+) -> Assessment:
+    """The assessment, if it belongs to one of the user's unit's episodes; 404 otherwise."""
+    try:
+        return (
+            assessments_visible_to(user)
+            .select_related("episode__patient", "episode__unit", "entered_by")
+            .get(pk=assessment_id)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+
+
+def get_administration_for_user(
+    user: AbstractBaseUser | AnonymousUser, administration_id: int
+) -> MedicationAdministration:
+    try:
+        return (
+            MedicationAdministration.objects.filter(episode__in=episodes_visible_to(user))
+            .select_related("episode__patient", "episode__unit")
+            .get(pk=administration_id)
+        )
+    except MedicationAdministration.DoesNotExist:
+        raise Http404 from None
+
+
+# --- the ward board ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    episode: Episode
+    # The scale the patient is monitored with; None until one is chosen, scored or suggested.
+    instrument: Instrument | None
+    # True when the scale is only suggested by the intake's substances (nobody chose it yet).
+    instrument_suggested: bool
+    last: Assessment | None
+    interval_hours: int | None
+    interval_local_choice: bool
+    next_due: datetime
+    status: DueStatus
+
+    @property
+    def never_scored(self) -> bool:
+        return self.last is None
+
+
+def _suggested_scale(has_alcohol: bool, has_opioids: bool) -> str | None:
+    if has_alcohol and not has_opioids:
+        return SUBSTANCE_DEFAULT_SCALE["alcohol"]
+    if has_opioids and not has_alcohol:
+        return SUBSTANCE_DEFAULT_SCALE["opioids"]
+    return None  # neither, or both: the nurse chooses
+
+
+def interval_for(assessment: Assessment, local_interval_hours: int) -> tuple[int, bool]:
+    """Hours to the next score after this one, and whether that is a local choice.
+
+    CIWA-Ar: 8.4.6-2 (every 4 h under 10, hourly from 10). COWS and SOWS: the unit's setting,
+    because the guideline gives none.
+    """
+    if assessment.instrument == CIWA_AR_CODE:
+        return ciwa_interval_hours(assessment.total), False
+    return local_interval_hours, True
+
+
+def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]:
+    latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
+        "-chosen_at", "-id"
+    )
+    # Uses index: assessment_episode_instr_idx, one backward seek per episode.
+    latest_score = (
+        Assessment.objects.current()
+        .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"))
+        .order_by("-observed_at", "-id")
+    )
+    substances = SubstanceUse.objects.filter(intake__episode=OuterRef("pk"))
+    return (
+        episodes_visible_to(user)
+        .filter(status=EpisodeStatus.ACTIVE)
+        # An active stay whose level is not yet decided is on the ward until it is; outpatients
+        # are scored at their visits, not from the board.
+        .exclude(setting=Setting.OUTPATIENT)
+        .select_related("patient", "unit")
+        .annotate(
+            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            last_assessment_id=Subquery(latest_score.values("pk")[:1]),
+            has_alcohol=Exists(substances.filter(substance="alcohol")),
+            has_opioids=Exists(substances.filter(substance="opioids")),
+        )
+    )
+
+
+def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[BoardRow]:
+    """Every active inpatient episode of the user's unit(s), overdue first.
+
+    Inpatient: the setting is inpatient, or not decided yet (the patient is on the ward).
+
+    Next due: the last current score of the monitored scale plus its interval (CIWA-Ar by its
+    score, COWS/SOWS by the unit's setting). A patient never scored is due from admission, so one
+    admitted long ago without a score shows as overdue. Three queries, whatever the number of
+    patients (the user's role, the episodes, their latest scores).
+    """
+    # Annotated rows: chosen_scale, last_assessment_id, has_alcohol, has_opioids.
+    episodes: list[Any] = list(_board_queryset(user))
+    latest = Assessment.objects.select_related("entered_by").in_bulk(
+        [e.last_assessment_id for e in episodes if e.last_assessment_id]
+    )
+    rows = []
+    for episode in episodes:
+        code = episode.chosen_scale or _suggested_scale(episode.has_alcohol, episode.has_opioids)
+        last = latest.get(episode.last_assessment_id)
+        if last is not None:
+            hours, local = interval_for(last, episode.unit.opioid_scale_interval_hours)
+            due = next_due(last.observed_at, hours)
+        else:
+            hours, local = None, False
+            due = episode.admitted_at or now
+        rows.append(
+            BoardRow(
+                episode=episode,
+                instrument=INSTRUMENTS[code] if code else None,
+                instrument_suggested=code is not None and not episode.chosen_scale,
+                last=last,
+                interval_hours=hours,
+                interval_local_choice=local,
+                next_due=due,
+                status=due_status(due, now),
+            )
+        )
+    rows.sort(key=lambda row: (_STATUS_ORDER[row.status], row.next_due, row.episode.pk))
+    return rows
+
+
+def monitored_scale(episode: Episode) -> tuple[str | None, bool]:
+    """The scale the episode is monitored with, and whether it is only suggested by the intake."""
+    choice = episode.monitoring_choices.order_by("-chosen_at", "-id").first()
+    if choice is not None:
+        return choice.instrument, False
+    substances = set(
+        SubstanceUse.objects.filter(intake__episode=episode).values_list("substance", flat=True)
+    )
+    suggested = _suggested_scale("alcohol" in substances, "opioids" in substances)
+    return suggested, suggested is not None
+
+
+# --- one episode ---------------------------------------------------------------------------------
+
+
+def episode_assessments(episode: Episode) -> QuerySet[Assessment]:
+    """Every version of every score of the episode, newest observation first."""
+    return (
+        Assessment.objects.filter(episode=episode)
+        .select_related("entered_by", "supersedes", "superseded_by")
+        .order_by("-observed_at", "-id")
+    )
+
+
+def episode_administrations(episode: Episode) -> QuerySet[MedicationAdministration]:
+    return (
+        MedicationAdministration.objects.filter(episode=episode)
+        .select_related("entered_by", "assessment", "supersedes", "superseded_by")
+        .order_by("-given_at", "-id")
+    )
+
+
+def latest_screening(episode: Episode, code: str) -> Assessment | None:
+    """The newest current result of a screening instrument (AUDIT, DUDIT, FAST, CAGE, TWEAK).
+
+    The treatment-level input reads the AUDIT total from here: ``latest_screening(e, "audit")``.
+    """
+    return (
+        Assessment.objects.current()
+        .filter(episode=episode, instrument=code, kind=AssessmentKind.SCREENING)
+        .order_by("-observed_at", "-id")
+        .first()
+    )
+
+
+def versions_of(assessment: Assessment) -> list[Assessment]:
+    """The whole chain this version belongs to, oldest first (original, then each correction)."""
+    chain = [assessment]
+    node = assessment
+    while node.supersedes_id is not None:
+        node = Assessment.objects.select_related("entered_by").get(pk=node.supersedes_id)
+        chain.insert(0, node)
+    node = assessment
+    while True:
+        newer = Assessment.objects.select_related("entered_by").filter(supersedes=node).first()
+        if newer is None:
+            break
+        chain.append(newer)
+        node = newer
+    return chain
+
+
+def next_due_after(assessment: Assessment) -> tuple[datetime, int, bool]:
+    """When the next score is due after this one: (due, interval hours, local choice)."""
+    hours, local = interval_for(assessment, assessment.episode.unit.opioid_scale_interval_hours)
+    return next_due(assessment.observed_at, hours), hours, local
+
+
+# --- advice --------------------------------------------------------------------------------------
+
+
+def ciwa_advice_for(assessment: Assessment) -> Advice:
+    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed.
+
+    History (earlier seizures/DT, liver failure) comes from the intake; doses given and earlier
+    scores are the episode's current versions up to the observation; thiamine is read from the
+    doses recorded.
+    """
+    episode = assessment.episode
+    history = withdrawal_history(episode)
+    doses = (
+        MedicationAdministration.objects.given()
+        .filter(episode=episode, given_at__lte=assessment.observed_at)
+        .order_by("given_at")
+    )
+    earlier = (
+        Assessment.objects.current()
+        .filter(episode=episode, instrument=CIWA_AR_CODE, observed_at__lt=assessment.observed_at)
+        .exclude(pk=assessment.pk)
+        .values_list("total", "observed_at")
+    )
+    return ciwa_advice(
+        AdviceContext(
+            score=assessment.total,
+            now=assessment.observed_at,
+            prior_withdrawal_seizures=history["seizures"],
+            prior_delirium_tremens=history["delirium_tremens"],
+            liver_failure=history["liver_failure"],
+            breath_alcohol_permille=assessment.breath_alcohol_permille,
+            administrations=[Administration(d.drug, d.dose_mg, d.route, d.given_at) for d in doses],
+            earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
+            drowsy=assessment.drowsy,
+        )
+    )
+
+
+# --- trends --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    instrument: Instrument
+    points: list[Assessment]  # current versions, oldest first
+    doses: list[MedicationAdministration]  # given, oldest first
+
+
+def episode_trends(episode: Episode) -> list[Trend]:
+    """One trend per withdrawal scale the episode has been scored with (two queries)."""
+    scores = list(
+        Assessment.objects.current()
+        .withdrawal()
+        .filter(episode=episode)
+        .order_by("observed_at", "id")
+    )
+    doses = list(
+        MedicationAdministration.objects.given().filter(episode=episode).order_by("given_at")
+    )
+    codes = list(dict.fromkeys(score.instrument for score in scores))
+    return [
+        Trend(
+            instrument=INSTRUMENTS[code],
+            points=[s for s in scores if s.instrument == code],
+            doses=doses,
+        )
+        for code in codes
+    ]
+
+
+# --- display: shared by the pages, the API and the care-plan PDF ---------------------------------
+#
+# These turn the pure modules' message ids and codes into text in the active language.
+
+
+def is_english() -> bool:
+    return (translation.get_language() or "nb").startswith("en")
+
+
+def band_label(band: Band) -> str:
+    return gettext(band.label_en)
+
+
+def interval_words(hours: int) -> str:
+    """ "hourly" / "hver time", "every 4 hours" / "hver 4. time"."""
+    if hours == 1:
+        return gettext("hourly")
+    return gettext("every %(hours)s hours") % {"hours": hours}
+
+
+@dataclass(frozen=True)
+class DisplayLine:
+    code: str
+    text: str
+    kind: str
+    refs: tuple[str, ...]
+    sections: tuple[str, ...]
+    resolution: bool
+
+
+def advice_lines(lines: Sequence[AdviceLine]) -> list[DisplayLine]:
+    return [
+        DisplayLine(
+            code=line.code,
+            text=gettext(line.message) % dict(line.params),
+            kind=line.kind,
+            refs=line.refs,
+            sections=line.sections,
+            resolution=line.resolution,
+        )
+        for line in lines
+    ]
+
+
+def note_lines(notes: Sequence[Note]) -> list[DisplayLine]:
+    return [
+        DisplayLine(
+            code=note.code,
+            text=gettext(note.message) % dict(note.params),
+            kind="info",
+            refs=note.refs,
+            sections=note.sections,
+            resolution=note.resolution,
+        )
+        for note in notes
+    ]
+
+
+def item_rows(instrument: Instrument, form: Any) -> list[dict[str, Any]]:
+    """Each item of the form with its label, instructions and options in the active language."""
+    english = is_english()
+    source = form.data if form.is_bound else form.initial
+    rows = []
+    for item in instrument.items:
+        raw = source.get(item.key)
+        selected = str(raw) if raw not in (None, "") else None
+        rows.append(
+            {
+                "key": item.key,
+                "number": item.number,
+                "label": item.label_en if english else item.label_nb,
+                "instructions": item.instructions_en if english else item.instructions_nb,
+                "rated": item.rated,
+                "min": min(item.allowed),
+                "max": item.max_value,
+                "errors": form.errors.get(item.key, []),
+                "options": [
+                    {
+                        "value": option.value,
+                        "anchor": (option.anchor_en if english else option.anchor_nb) or "",
+                        "checked": selected == str(option.value),
+                    }
+                    for option in item.options
+                ],
+            }
+        )
+    return rows
+
+
+def _mg_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if is_english() else text.replace(".", ",")
+
+
+def chart_for(trend: Trend, *, chart_id: str = "trend") -> dict[str, Any]:
+    """The trend as SVG (safe to insert in HTML or a PDF) plus the rows of the same data."""
+    instrument = trend.instrument
+    thresholds = [
+        Threshold(band.lower, f"{band.lower}: {band_label(band)}")
+        for band in instrument.bands
+        if band.lower > 0 and band.sex is None
+    ]
+    doses = [DoseMark(d.given_at, f"{d.drug_label} {_mg_text(d.dose_mg)} mg") for d in trend.doses]
+    first, last = (trend.points[0], trend.points[-1]) if trend.points else (None, None)
+    description = gettext(
+        "%(count)s scores. Band thresholds: %(thresholds)s. Doses marked: %(doses)s."
+    ) % {
+        "count": len(trend.points),
+        "thresholds": ", ".join(str(t.value) for t in thresholds) or "–",
+        "doses": len(doses),
+    }
+    svg = trend_svg(
+        points=[ScorePoint(p.observed_at, p.total) for p in trend.points],
+        doses=doses,
+        thresholds=thresholds,
+        max_total=instrument.max_total,
+        title=gettext("%(instrument)s over time") % {"instrument": instrument.name},
+        description=description,
+        empty_text=gettext("No scores yet."),
+        tz=OSLO,
+        chart_id=chart_id,
+    )
+    timeline: list[dict[str, Any]] = [
+        {"at": p.observed_at, "score": p, "dose": None} for p in trend.points
+    ] + [{"at": d.given_at, "score": None, "dose": d} for d in trend.doses]
+    timeline.sort(key=lambda row: row["at"])
+    return {
+        "instrument": instrument,
+        "svg": mark_safe(svg),  # noqa: S308 - every text in it is escaped by charts.trend_svg
+        "points": trend.points,
+        "doses": trend.doses,
+        "timeline": timeline,
+        "first": first,
+        "last": last,
+    }

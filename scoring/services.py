@@ -1,0 +1,676 @@
+"""Every change to scores, doses and monitoring choices goes through one function here.
+
+Each function is atomic, takes keyword arguments only, gets ``now`` from its caller, refuses bad
+input with an ``InvalidInput`` that names each field and its allowed values (nothing is stored
+then), and writes the access-log entry itself. Rows are never updated: a correction is a new row
+that supersedes the old one and keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, TypedDict
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from patients.models import AccessAction, Episode
+from patients.services import access_log_record
+from scoring.instruments import INSTRUMENTS, Instrument
+from scoring.models import (
+    CIWA_AR_CODE,
+    Assessment,
+    Drug,
+    MedicationAdministration,
+    MonitoringChoice,
+    Route,
+)
+from scoring.scoring import ScoreResult, ScoringError, score
+
+# A form sent twice (a double tap, a retried request) within this window of the first entry, with
+# the same episode, instrument, observation time and values, is the same assessment.
+DOUBLE_SUBMIT_WINDOW: Final = timedelta(minutes=2)
+BREATH_ALCOHOL_MAX: Final = Decimal("9.99")  # ‰; the column holds 0.00–9.99
+DOSE_MAX_MG: Final = Decimal("9999.99")
+
+
+class FieldProblem(TypedDict, total=False):
+    field: str
+    message: str
+    allowed: list[Any]
+
+
+class InvalidInput(ValueError):
+    """Bad input; ``errors`` names every field at fault. Nothing was stored."""
+
+    def __init__(self, errors: list[FieldProblem]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def _problem(field: str, message: str, allowed: list[Any] | None = None) -> FieldProblem:
+    problem = FieldProblem(field=field, message=message)
+    if allowed is not None:
+        problem["allowed"] = allowed
+    return problem
+
+
+def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
+    """The pure module's errors, with the message in the user's language."""
+    return [
+        _problem(e["field"], gettext(e["template"]) % e["params"], e["allowed"])
+        for e in error.errors
+    ]
+
+
+def _local(moment: datetime) -> str:
+    from scoring.schedule import format_oslo
+
+    return format_oslo(moment)
+
+
+# --- time window ---------------------------------------------------------------------------------
+
+
+def _earliest(episode: Episode, *, screening: bool) -> datetime | None:
+    """The earliest moment a record of this episode may be dated.
+
+    Withdrawal scores and doses belong to the stay: from admission on. Screening belongs to the
+    intake, which may come before admission is registered: from the episode's creation (or its
+    admission, if that was registered as earlier).
+    """
+    if not screening:
+        return episode.admitted_at
+    if episode.admitted_at is None:
+        return episode.created_at
+    return min(episode.admitted_at, episode.created_at)
+
+
+def _check_moment(
+    *,
+    field: str,
+    moment: datetime,
+    episode: Episode,
+    now: datetime,
+    screening: bool,
+    errors: list[FieldProblem],
+) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        errors.append(_problem(field, gettext("The time must include a time zone.")))
+        return
+    if moment > now:
+        errors.append(
+            _problem(
+                field,
+                gettext("The time cannot be in the future (now: %(now)s).") % {"now": _local(now)},
+            )
+        )
+        return
+    earliest = _earliest(episode, screening=screening)
+    if earliest is None:
+        errors.append(
+            _problem(
+                field,
+                gettext("The episode has no admission time yet; register the admission first."),
+            )
+        )
+        return
+    if moment < earliest:
+        errors.append(
+            _problem(
+                field,
+                gettext("The time cannot be before the episode began (%(start)s).")
+                % {"start": _local(earliest)},
+            )
+        )
+    if episode.discharged_at is not None and moment > episode.discharged_at:
+        errors.append(
+            _problem(
+                field,
+                gettext("The time cannot be after the discharge (%(end)s).")
+                % {"end": _local(episode.discharged_at)},
+            )
+        )
+
+
+def _default_observed_at(now: datetime) -> datetime:
+    # Whole minutes: what a nurse reads off a clock, and what a resent form carries again.
+    return now.replace(second=0, microsecond=0)
+
+
+# --- validation of single fields -----------------------------------------------------------------
+
+
+def _instrument(code: object, errors: list[FieldProblem]) -> Instrument | None:
+    if isinstance(code, str) and code in INSTRUMENTS:
+        return INSTRUMENTS[code]
+    known = list(INSTRUMENTS)
+    errors.append(
+        _problem(
+            "instrument",
+            gettext("%(value)s is not a known instrument; known codes are %(allowed)s.")
+            % {"value": code, "allowed": ", ".join(known)},
+            known,
+        )
+    )
+    return None
+
+
+def _breath_alcohol(
+    value: object, instrument: Instrument | None, errors: list[FieldProblem]
+) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    field = "breath_alcohol_permille"
+    if instrument is not None and instrument.code != CIWA_AR_CODE:
+        errors.append(_problem(field, gettext("Breath alcohol is recorded with CIWA-Ar only.")))
+        return None
+    try:
+        number = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not Decimal(0) <= number <= BREATH_ALCOHOL_MAX:
+        errors.append(
+            _problem(
+                field,
+                gettext("Breath alcohol must be a number of per mille from 0 to %(max)s.")
+                % {"max": BREATH_ALCOHOL_MAX},
+            )
+        )
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def _score(
+    instrument: Instrument, items: Mapping[str, object], episode: Episode
+) -> tuple[ScoreResult | None, list[FieldProblem]]:
+    sex = episode.patient.sex if instrument.requires_sex else None
+    try:
+        result = score(
+            instrument.code,
+            items,
+            sex=sex,
+            local_interval_hours=episode.unit.opioid_scale_interval_hours,
+        )
+    except ScoringError as error:
+        return None, _scoring_problems(error)
+    return result, []
+
+
+def _locked_episode(episode: Episode) -> Episode:
+    """The episode row, locked for this transaction.
+
+    Every write for one episode takes this lock first, so two requests for the same patient are
+    serialised: the second sees the first's row when it looks for a double submit. (PostgreSQL
+    honours the lock; SQLite serialises writers anyway.)
+    """
+    return Episode.objects.select_for_update().select_related("patient", "unit").get(pk=episode.pk)
+
+
+def _log(*, user: User, episode: Episode, action: str, what: str) -> None:
+    access_log_record(user=user, patient=episode.patient, action=action, what=what)
+
+
+# --- assessments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Checked:
+    instrument: Instrument
+    result: ScoreResult
+    observed_at: datetime
+    breath_alcohol: Decimal | None
+
+
+def _check_assessment(
+    *,
+    episode: Episode,
+    instrument_code: object,
+    items: Mapping[str, object],
+    observed_at: datetime,
+    breath_alcohol: object,
+    now: datetime,
+) -> _Checked:
+    errors: list[FieldProblem] = []
+    instrument = _instrument(instrument_code, errors)
+    alcohol = _breath_alcohol(breath_alcohol, instrument, errors)
+    result = None
+    if instrument is not None:
+        _check_moment(
+            field="observed_at",
+            moment=observed_at,
+            episode=episode,
+            now=now,
+            screening=instrument.kind == "screening",
+            errors=errors,
+        )
+        result, problems = _score(instrument, items, episode)
+        errors.extend(problems)
+    if errors or instrument is None or result is None:
+        raise InvalidInput(errors)
+    return _Checked(instrument, result, observed_at, alcohol)
+
+
+def _monitored_instrument(episode: Episode) -> str | None:
+    latest = episode.monitoring_choices.order_by("-chosen_at", "-id").first()
+    return latest.instrument if latest else None
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    episode: Episode,
+    instrument: str,
+    items: Mapping[str, object],
+    observed_at: datetime | None,
+    breath_alcohol: Decimal | str | None,
+    user: User,
+    now: datetime,
+    drowsy: bool = False,
+) -> Assessment:
+    """Store one completed scale for the episode and return it.
+
+    ``observed_at`` defaults to ``now`` (whole minutes); it may lie back within the episode but
+    never in the future. A double submit (same episode, instrument, observation time and values,
+    entered within ``DOUBLE_SUBMIT_WINDOW``) returns the row stored the first time. Scoring a
+    withdrawal scale also makes it the scale the episode is monitored with.
+    """
+    episode = _locked_episode(episode)
+    checked = _check_assessment(
+        episode=episode,
+        instrument_code=instrument,
+        items=items,
+        observed_at=observed_at or _default_observed_at(now),
+        breath_alcohol=breath_alcohol,
+        now=now,
+    )
+    values = dict(checked.result.items)
+    # Uses index: assessment_episode_instr_idx (episode, instrument, observed_at).
+    for earlier in Assessment.objects.filter(
+        episode=episode,
+        instrument=checked.instrument.code,
+        observed_at=checked.observed_at,
+        entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+        supersedes__isnull=True,
+    ):
+        if (
+            earlier.items == values
+            and earlier.breath_alcohol_permille == checked.breath_alcohol
+            and earlier.drowsy == drowsy
+        ):
+            return earlier
+    assessment = Assessment.objects.create(
+        episode=episode,
+        instrument=checked.instrument.code,
+        kind=checked.instrument.kind,
+        items=values,
+        total=checked.result.total,
+        band=checked.result.band.code,
+        positive=checked.result.positive,
+        sex=episode.patient.sex if checked.instrument.requires_sex else "",
+        observed_at=checked.observed_at,
+        breath_alcohol_permille=checked.breath_alcohol,
+        drowsy=drowsy,
+        entered_by=user,
+        entered_at=now,
+    )
+    if checked.instrument.kind == "withdrawal" and (
+        _monitored_instrument(episode) != checked.instrument.code
+    ):
+        MonitoringChoice.objects.create(
+            episode=episode, instrument=checked.instrument.code, chosen_by=user, chosen_at=now
+        )
+    _log(
+        user=user,
+        episode=episode,
+        action=AccessAction.CREATE,
+        what=f"assessment {assessment.pk} ({assessment.instrument})",
+    )
+    return assessment
+
+
+_KEEP: Final[Any] = object()
+
+
+@transaction.atomic
+def assessment_correct(
+    *,
+    original: Assessment,
+    items: Mapping[str, object],
+    observed_at: datetime,
+    reason: str,
+    user: User,
+    now: datetime,
+    breath_alcohol: Decimal | str | None = _KEEP,
+    drowsy: bool | None = None,
+) -> Assessment:
+    """Store a corrected version of ``original`` (which stays, marked as superseded).
+
+    Only the current version can be corrected. ``breath_alcohol`` and ``drowsy`` are carried over
+    from the original unless given.
+    """
+    episode = _locked_episode(original.episode)
+    original = Assessment.objects.select_for_update().get(pk=original.pk)
+    errors: list[FieldProblem] = []
+    if Assessment.objects.filter(supersedes=original).exists():
+        errors.append(
+            _problem(
+                "original",
+                gettext("This score has already been corrected; correct its newest version."),
+            )
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
+    if breath_alcohol is _KEEP:
+        breath_alcohol = original.breath_alcohol_permille
+    try:
+        checked = _check_assessment(
+            episode=episode,
+            instrument_code=original.instrument,
+            items=items,
+            observed_at=observed_at,
+            breath_alcohol=breath_alcohol,
+            now=now,
+        )
+    except InvalidInput as invalid:
+        raise InvalidInput(errors + invalid.errors) from None
+    drowsy = original.drowsy if drowsy is None else drowsy
+    if not errors and (
+        dict(checked.result.items) == original.items
+        and checked.observed_at == original.observed_at
+        and checked.breath_alcohol == original.breath_alcohol_permille
+        and drowsy == original.drowsy
+    ):
+        errors.append(_problem("items", gettext("The correction changes nothing.")))
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        with transaction.atomic():
+            correction = Assessment.objects.create(
+                episode=episode,
+                instrument=original.instrument,
+                kind=original.kind,
+                items=dict(checked.result.items),
+                total=checked.result.total,
+                band=checked.result.band.code,
+                positive=checked.result.positive,
+                sex=original.sex,
+                observed_at=checked.observed_at,
+                breath_alcohol_permille=checked.breath_alcohol,
+                drowsy=drowsy,
+                entered_by=user,
+                entered_at=now,
+                supersedes=original,
+                correction_reason=reason,
+            )
+    except IntegrityError:  # a concurrent correction won the race on the unique supersedes
+        raise InvalidInput(
+            [
+                _problem(
+                    "original",
+                    gettext("This score has already been corrected; correct its newest version."),
+                )
+            ]
+        ) from None
+    _log(
+        user=user,
+        episode=episode,
+        action=AccessAction.UPDATE,
+        what=f"assessment {original.pk} corrected by {correction.pk}",
+    )
+    return correction
+
+
+# --- medication administrations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Dose:
+    drug: str
+    drug_other: str
+    dose_mg: Decimal
+    route: str
+    given_at: datetime
+    assessment: Assessment | None
+
+
+def _check_dose(
+    *,
+    episode: Episode,
+    drug: object,
+    drug_other: str,
+    dose_mg: object,
+    route: object,
+    given_at: datetime,
+    assessment: Assessment | None,
+    now: datetime,
+) -> _Dose:
+    errors: list[FieldProblem] = []
+    drugs, routes = list(Drug.values), list(Route.values)
+    if drug not in drugs:
+        errors.append(
+            _problem(
+                "drug",
+                gettext("%(value)s is not an allowed drug; allowed values are %(allowed)s.")
+                % {"value": drug, "allowed": ", ".join(drugs)},
+                drugs,
+            )
+        )
+    drug_other = (drug_other or "").strip()
+    if drug == Drug.OTHER and not drug_other:
+        errors.append(_problem("drug_other", gettext("Name the drug.")))
+    if route not in routes:
+        errors.append(
+            _problem(
+                "route",
+                gettext("%(value)s is not an allowed route; allowed values are %(allowed)s.")
+                % {"value": route, "allowed": ", ".join(routes)},
+                routes,
+            )
+        )
+    try:
+        dose = Decimal(str(dose_mg)) if not isinstance(dose_mg, bool) else None
+    except InvalidOperation:
+        dose = None
+    if dose is None or not dose.is_finite() or not Decimal(0) < dose <= DOSE_MAX_MG:
+        errors.append(
+            _problem(
+                "dose_mg",
+                gettext("The dose must be a number of milligrams above 0 and at most %(max)s.")
+                % {"max": DOSE_MAX_MG},
+            )
+        )
+    _check_moment(
+        field="given_at", moment=given_at, episode=episode, now=now, screening=False, errors=errors
+    )
+    if assessment is not None and assessment.episode_id != episode.pk:
+        errors.append(
+            _problem("assessment", gettext("The linked score belongs to another episode."))
+        )
+    if errors or dose is None:
+        raise InvalidInput(errors)
+    return _Dose(
+        drug=str(drug),
+        drug_other=drug_other if drug == Drug.OTHER else "",
+        dose_mg=dose.quantize(Decimal("0.01")),
+        route=str(route),
+        given_at=given_at,
+        assessment=assessment,
+    )
+
+
+@transaction.atomic
+def medication_administration_record(
+    *,
+    episode: Episode,
+    drug: str,
+    dose_mg: Decimal | str,
+    route: str,
+    given_at: datetime | None,
+    assessment: Assessment | None,
+    user: User,
+    now: datetime,
+    drug_other: str = "",
+) -> MedicationAdministration:
+    """Record a dose given. A double submit within the window returns the first row, so a dose
+    is never counted twice towards the cumulative diazepam."""
+    episode = _locked_episode(episode)
+    dose = _check_dose(
+        episode=episode,
+        drug=drug,
+        drug_other=drug_other,
+        dose_mg=dose_mg,
+        route=route,
+        given_at=given_at or _default_observed_at(now),
+        assessment=assessment,
+        now=now,
+    )
+    earlier = MedicationAdministration.objects.filter(
+        episode=episode,
+        drug=dose.drug,
+        drug_other=dose.drug_other,
+        dose_mg=dose.dose_mg,
+        route=dose.route,
+        given_at=dose.given_at,
+        assessment=dose.assessment,
+        entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+        supersedes__isnull=True,
+    ).first()
+    if earlier is not None:
+        return earlier
+    administration = MedicationAdministration.objects.create(
+        episode=episode,
+        drug=dose.drug,
+        drug_other=dose.drug_other,
+        dose_mg=dose.dose_mg,
+        route=dose.route,
+        given_at=dose.given_at,
+        assessment=dose.assessment,
+        entered_by=user,
+        entered_at=now,
+    )
+    _log(
+        user=user,
+        episode=episode,
+        action=AccessAction.CREATE,
+        what=f"medication administration {administration.pk} ({administration.drug})",
+    )
+    return administration
+
+
+@transaction.atomic
+def medication_administration_correct(
+    *,
+    original: MedicationAdministration,
+    drug: str,
+    dose_mg: Decimal | str,
+    route: str,
+    given_at: datetime,
+    reason: str,
+    user: User,
+    now: datetime,
+    drug_other: str = "",
+    entered_in_error: bool = False,
+) -> MedicationAdministration:
+    """Store a corrected version of a recorded dose.
+
+    ``entered_in_error`` says the dose was never given; it then no longer counts anywhere.
+    """
+    episode = _locked_episode(original.episode)
+    original = MedicationAdministration.objects.select_for_update().get(pk=original.pk)
+    errors: list[FieldProblem] = []
+    if MedicationAdministration.objects.filter(supersedes=original).exists():
+        errors.append(
+            _problem(
+                "original",
+                gettext("This dose has already been corrected; correct its newest version."),
+            )
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
+    try:
+        dose = _check_dose(
+            episode=episode,
+            drug=drug,
+            drug_other=drug_other,
+            dose_mg=dose_mg,
+            route=route,
+            given_at=given_at,
+            assessment=original.assessment,
+            now=now,
+        )
+    except InvalidInput as invalid:
+        raise InvalidInput(errors + invalid.errors) from None
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        with transaction.atomic():
+            correction = MedicationAdministration.objects.create(
+                episode=episode,
+                drug=dose.drug,
+                drug_other=dose.drug_other,
+                dose_mg=dose.dose_mg,
+                route=dose.route,
+                given_at=dose.given_at,
+                assessment=original.assessment,
+                entered_in_error=entered_in_error,
+                entered_by=user,
+                entered_at=now,
+                supersedes=original,
+                correction_reason=reason,
+            )
+    except IntegrityError:
+        raise InvalidInput(
+            [
+                _problem(
+                    "original",
+                    gettext("This dose has already been corrected; correct its newest version."),
+                )
+            ]
+        ) from None
+    _log(
+        user=user,
+        episode=episode,
+        action=AccessAction.UPDATE,
+        what=f"medication administration {original.pk} corrected by {correction.pk}",
+    )
+    return correction
+
+
+# --- monitoring ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def monitoring_choose(
+    *, episode: Episode, instrument: str, user: User, now: datetime
+) -> MonitoringChoice:
+    """Make ``instrument`` (CIWA-Ar, COWS or SOWS) the scale the episode is scored with."""
+    episode = _locked_episode(episode)
+    allowed = [code for code, i in INSTRUMENTS.items() if i.kind == "withdrawal"]
+    if instrument not in allowed:
+        raise InvalidInput(
+            [
+                _problem(
+                    "instrument",
+                    gettext("%(value)s is not a withdrawal scale; allowed values are %(allowed)s.")
+                    % {"value": instrument, "allowed": ", ".join(allowed)},
+                    allowed,
+                )
+            ]
+        )
+    choice = MonitoringChoice.objects.create(
+        episode=episode, instrument=instrument, chosen_by=user, chosen_at=now
+    )
+    _log(
+        user=user,
+        episode=episode,
+        action=AccessAction.UPDATE,
+        what=f"monitoring scale set to {instrument}",
+    )
+    return choice

@@ -1,0 +1,536 @@
+"""Ward pages: the board, score entry and result, an episode's scores and doses, screening.
+
+Thin adapters: fetch and authorize (``patients.selectors`` / ``scoring.selectors``, 404 outside
+the user's unit, 403 without the permission), parse the form, call one service, render. Every
+read of a patient's record is written to the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from patients.models import AccessAction, Episode
+from patients.selectors import get_episode_for_user
+from patients.services import access_log_record, access_log_record_many
+from scoring import permissions, selectors
+from scoring.forms import (
+    AdministrationCorrectionForm,
+    AdministrationForm,
+    AssessmentCorrectionForm,
+    AssessmentForm,
+    MonitoringForm,
+)
+from scoring.instruments import INSTRUMENTS, Instrument
+from scoring.models import Assessment
+from scoring.scoring import score
+from scoring.selectors import (
+    advice_lines,
+    chart_for,
+    interval_words,
+    item_rows,
+    note_lines,
+)
+from scoring.services import (
+    InvalidInput,
+    assessment_correct,
+    assessment_record,
+    medication_administration_correct,
+    medication_administration_record,
+    monitoring_choose,
+)
+
+VIEW = permissions.VIEW_ASSESSMENT
+ADD = permissions.ADD_ASSESSMENT
+ADD_SCREENING = permissions.ADD_SCREENING
+ADD_DOSE = permissions.ADD_ADMINISTRATION
+CHOOSE_SCALE = permissions.ADD_MONITORING_CHOICE
+
+
+def _require(request: HttpRequest, *perms: str) -> User:
+    user = request.user
+    if not isinstance(user, User) or not all(user.has_perm(perm) for perm in perms):
+        raise PermissionDenied
+    return user
+
+
+def _log_view(request: HttpRequest, user: User, episode: Episode, what: str) -> None:
+    access_log_record(
+        user=user, patient=episode.patient, action=AccessAction.VIEW, what=what, request=request
+    )
+
+
+def _instrument(code: str, kind: str) -> Instrument:
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None or instrument.kind != kind:
+        raise Http404
+    return instrument
+
+
+def _now_local_minute() -> datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# --- the ward board ------------------------------------------------------------------------------
+
+
+@require_GET
+def ward_board(request: HttpRequest) -> HttpResponse:
+    """The unit's inpatients, overdue first; the rows refresh themselves every 30 s (htmx)."""
+    user = _require(request, VIEW)
+    now = timezone.now()
+    rows = selectors.ward_board(user, now=now)
+    # Logged on opening the board, not on each 30-second refresh of the same rows.
+    access_log_record_many(
+        user=user,
+        patients=[row.episode.patient for row in rows],
+        action=AccessAction.VIEW,
+        what="ward board",
+        request=request,
+    )
+    return render(request, "scoring/ward_board.html", {"rows": rows, "now": now})
+
+
+@require_GET
+def ward_board_rows(request: HttpRequest) -> HttpResponse:
+    user = _require(request, VIEW)
+    now = timezone.now()
+    rows = selectors.ward_board(user, now=now)
+    return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
+
+
+# --- score entry and result ----------------------------------------------------------------------
+
+
+def _assessment_form_page(
+    request: HttpRequest,
+    *,
+    episode: Episode,
+    instrument: Instrument,
+    form: AssessmentForm,
+    template: str,
+    extra: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "instrument": instrument,
+        "form": form,
+        "items": item_rows(instrument, form),
+        "skippable": bool(instrument.skip_rules),
+        **(extra or {}),
+    }
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _record(
+    request: HttpRequest, user: User, episode: Episode, instrument: Instrument
+) -> tuple[AssessmentForm, Assessment | None]:
+    form = AssessmentForm(request.POST, instrument=instrument)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    try:
+        assessment = assessment_record(
+            episode=episode,
+            instrument=instrument.code,
+            items=_answered(form),
+            observed_at=data.get("observed_at"),
+            breath_alcohol=data.get("breath_alcohol_permille"),
+            drowsy=bool(data.get("drowsy")),
+            user=user,
+            now=timezone.now(),
+        )
+    except InvalidInput as invalid:
+        form.add_service_errors(invalid.errors)
+        return form, None
+    return form, assessment
+
+
+def _answered(form: AssessmentForm) -> dict[str, object]:
+    """The items the user answered; the service names the ones left out."""
+    return {
+        key: form.cleaned_data[key]
+        for key in form.instrument.item_keys
+        if form.cleaned_data.get(key) not in (None, "")
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, episode_id: int, code: str) -> HttpResponseBase:
+    """Tablet-first entry of a withdrawal score (CIWA-Ar, COWS, SOWS)."""
+    user = _require(request, ADD)
+    episode = get_episode_for_user(user, episode_id)
+    instrument = _instrument(code, "withdrawal")
+    if request.method == "POST":
+        form, assessment = _record(request, user, episode, instrument)
+        if assessment is not None:
+            return redirect("assessment-detail", assessment_id=assessment.pk)
+    else:
+        form = AssessmentForm(instrument=instrument, initial={"observed_at": _now_local_minute()})
+        _log_view(request, user, episode, f"score entry ({instrument.code})")
+    return _assessment_form_page(
+        request,
+        episode=episode,
+        instrument=instrument,
+        form=form,
+        template="scoring/assessment_form.html",
+    )
+
+
+# The dose the advice names, to prefill the dose form (the nurse confirms or changes it).
+_ADVICE_DOSES: dict[str, dict[str, Any]] = {
+    "diazepam_hourly": {"drug": "diazepam", "dose_mg": 10, "route": "oral"},
+    "diazepam_continue_hourly": {"drug": "diazepam", "dose_mg": 10, "route": "oral"},
+    "diazepam_qid": {"drug": "diazepam", "dose_mg": 10, "route": "oral"},
+    "olanzapine": {"drug": "olanzapine", "dose_mg": 10, "route": "im"},
+}
+
+
+def _proposed_dose(codes: Iterable[str]) -> dict[str, Any]:
+    for code in codes:
+        if code in _ADVICE_DOSES:
+            return _ADVICE_DOSES[code]
+    return {}
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """The result of one score: band, next due time, and the guideline's advice with citations."""
+    user = _require(request, VIEW)
+    assessment = selectors.get_assessment_for_user(user, assessment_id)
+    episode = assessment.episode
+    instrument = INSTRUMENTS[assessment.instrument]
+    result = score(
+        assessment.instrument,
+        assessment.items,
+        sex=assessment.sex or None,
+        local_interval_hours=episode.unit.opioid_scale_interval_hours,
+    )
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "episode": episode,
+        "patient": episode.patient,
+        "instrument": instrument,
+        "band_label": assessment.band_label,
+        "versions": selectors.versions_of(assessment),
+        "notes": note_lines(result.notes),
+        "treatment_tier": result.treatment_tier,
+        "treatment_tier_refs": result.treatment_tier_refs,
+    }
+    if instrument.kind == "withdrawal":
+        due, hours, local = selectors.next_due_after(assessment)
+        context.update(
+            next_due=due,
+            interval_hours=hours,
+            interval_words=interval_words(hours),
+            interval_local_choice=local,
+            interval_refs=result.monitoring_interval_refs,
+        )
+        initial: dict[str, Any] = {"assessment": assessment.pk, "given_at": _now_local_minute()}
+        if assessment.instrument == "ciwa-ar":
+            advice = selectors.ciwa_advice_for(assessment)
+            context.update(advice=advice, advice_lines=advice_lines(advice.lines))
+            initial.update(_proposed_dose(advice.codes))
+        context["dose_form"] = AdministrationForm(initial=initial)
+    _log_view(request, user, episode, f"assessment {assessment.pk}")
+    return render(request, "scoring/assessment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_correct_view(request: HttpRequest, assessment_id: int) -> HttpResponseBase:
+    """Correct a stored score: a new version with a reason; the original stays visible."""
+    user = _require(request, ADD)
+    original = selectors.get_assessment_for_user(user, assessment_id)
+    if original.kind == "screening":
+        _require(request, ADD_SCREENING)
+    instrument = INSTRUMENTS[original.instrument]
+    if request.method == "POST":
+        form = AssessmentCorrectionForm(request.POST, instrument=instrument)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                correction = assessment_correct(
+                    original=original,
+                    items=_answered(form),
+                    observed_at=data["observed_at"],
+                    breath_alcohol=data.get("breath_alcohol_permille"),
+                    drowsy=bool(data.get("drowsy")),
+                    reason=data["reason"],
+                    user=user,
+                    now=timezone.now(),
+                )
+            except InvalidInput as invalid:
+                form.add_service_errors(invalid.errors)
+            else:
+                return redirect("assessment-detail", assessment_id=correction.pk)
+    else:
+        initial: dict[str, Any] = dict(original.items)
+        initial.update(
+            observed_at=timezone.localtime(original.observed_at),
+            breath_alcohol_permille=original.breath_alcohol_permille,
+            drowsy=original.drowsy,
+        )
+        form = AssessmentCorrectionForm(instrument=instrument, initial=initial)
+    return _assessment_form_page(
+        request,
+        episode=original.episode,
+        instrument=instrument,
+        form=form,
+        template="scoring/assessment_correct.html",
+        extra={"original": original},
+    )
+
+
+# --- an episode's scores, doses and monitoring scale ---------------------------------------------
+
+
+def _grouped_versions(records: Iterable[Any]) -> list[Any]:
+    """Current versions, each with ``earlier_versions`` (what it replaced, newest first).
+
+    Each earlier version gets ``replaced_by``: the version that corrected it, whose reason and
+    author say why and by whom.
+    """
+    by_pk = {record.pk: record for record in records}
+    replaced = {record.supersedes_id for record in by_pk.values()}
+    current = []
+    for record in by_pk.values():
+        if record.pk in replaced:
+            continue
+        earlier = []
+        newer = record
+        while newer.supersedes_id is not None and newer.supersedes_id in by_pk:
+            older = by_pk[newer.supersedes_id]
+            older.replaced_by = newer
+            earlier.append(older)
+            newer = older
+        record.earlier_versions = earlier
+        current.append(record)
+    return current
+
+
+LINK_CHOICES = 8
+
+
+@require_GET
+def episode_scores(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """Trend chart and table per scale, every score and dose with their corrections."""
+    user = _require(request, VIEW)
+    episode = get_episode_for_user(user, episode_id)
+    assessments = list(selectors.episode_assessments(episode))
+    administrations = list(selectors.episode_administrations(episode))
+    scale, suggested = selectors.monitored_scale(episode)
+    trends = selectors.episode_trends(episode)
+    # Current versions, newest observation first, each with the versions it replaced.
+    withdrawal = _grouped_versions(a for a in assessments if a.kind == "withdrawal")
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "charts": [chart_for(trend, chart_id=f"trend-{trend.instrument.code}") for trend in trends],
+        "withdrawal": withdrawal,
+        "screening": _grouped_versions(a for a in assessments if a.kind == "screening"),
+        "administrations": _grouped_versions(administrations),
+        "scale": INSTRUMENTS[scale] if scale else None,
+        "scale_suggested": suggested,
+        "scales": [i for i in INSTRUMENTS.values() if i.kind == "withdrawal"],
+        "monitoring_form": MonitoringForm(initial={"instrument": scale}),
+        "dose_form": AdministrationForm(initial={"given_at": _now_local_minute()}),
+        # The dose form links to a recent current score, the newest preselected.
+        "link_choices": withdrawal[:LINK_CHOICES],
+        "can_screen": user.has_perm(ADD_SCREENING),
+    }
+    _log_view(request, user, episode, "scores and doses")
+    return render(request, "scoring/episode_scores.html", context)
+
+
+@require_POST
+def monitoring_set(request: HttpRequest, episode_id: int) -> HttpResponseBase:
+    user = _require(request, CHOOSE_SCALE)
+    episode = get_episode_for_user(user, episode_id)
+    form = MonitoringForm(request.POST)
+    if form.is_valid():
+        try:
+            monitoring_choose(
+                episode=episode,
+                instrument=form.cleaned_data["instrument"],
+                user=user,
+                now=timezone.now(),
+            )
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            return redirect(_safe_next(request, reverse("episode-scores", args=[episode.pk])))
+    return render(
+        request,
+        "scoring/monitoring_form.html",
+        {"episode": episode, "patient": episode.patient, "form": form},
+        status=400,
+    )
+
+
+def _dose_values(form: AdministrationForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "drug": data["drug"],
+        "drug_other": data.get("drug_other") or "",
+        "dose_mg": data["dose_mg"],
+        "route": data["route"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def administration_create(request: HttpRequest, episode_id: int) -> HttpResponseBase:
+    """Record a dose given, optionally linked to the score it answered."""
+    user = _require(request, ADD_DOSE)
+    episode = get_episode_for_user(user, episode_id)
+    fallback = reverse("episode-scores", args=[episode.pk])
+    if request.method == "POST":
+        form = AdministrationForm(request.POST)
+        if form.is_valid():
+            linked = _linked_assessment(user, episode, form.cleaned_data.get("assessment"))
+            try:
+                medication_administration_record(
+                    episode=episode,
+                    **_dose_values(form),
+                    given_at=form.cleaned_data.get("given_at"),
+                    assessment=linked,
+                    user=user,
+                    now=timezone.now(),
+                )
+            except InvalidInput as invalid:
+                form.add_service_errors(invalid.errors)
+            else:
+                return redirect(_safe_next(request, fallback))
+    else:
+        form = AdministrationForm(
+            initial={"given_at": _now_local_minute(), "assessment": request.GET.get("assessment")}
+        )
+    return render(
+        request,
+        "scoring/administration_form.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "form": form,
+            "next": _safe_next(request, fallback),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _linked_assessment(user: User, episode: Episode, pk: int | None) -> Assessment | None:
+    if not pk:
+        return None
+    assessment = selectors.get_assessment_for_user(user, pk)
+    if assessment.episode_id != episode.pk:
+        raise Http404
+    return assessment
+
+
+@require_http_methods(["GET", "POST"])
+def administration_correct_view(request: HttpRequest, administration_id: int) -> HttpResponseBase:
+    user = _require(request, ADD_DOSE)
+    original = selectors.get_administration_for_user(user, administration_id)
+    episode = original.episode
+    if request.method == "POST":
+        form = AdministrationCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                medication_administration_correct(
+                    original=original,
+                    **_dose_values(form),
+                    given_at=form.cleaned_data["given_at"],
+                    entered_in_error=bool(form.cleaned_data.get("entered_in_error")),
+                    reason=form.cleaned_data["reason"],
+                    user=user,
+                    now=timezone.now(),
+                )
+            except InvalidInput as invalid:
+                form.add_service_errors(invalid.errors)
+            else:
+                return redirect("episode-scores", episode_id=episode.pk)
+    else:
+        form = AdministrationCorrectionForm(
+            initial={
+                "drug": original.drug,
+                "drug_other": original.drug_other,
+                "dose_mg": original.dose_mg,
+                "route": original.route,
+                "given_at": timezone.localtime(original.given_at),
+            }
+        )
+    return render(
+        request,
+        "scoring/administration_correct.html",
+        {"episode": episode, "patient": episode.patient, "form": form, "original": original},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- screening at intake -------------------------------------------------------------------------
+
+
+SCREENING_CODES = ("audit", "dudit", "fast", "cage", "tweak")
+
+
+@require_GET
+def screening_index(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The screening instruments for the episode, with the latest result of each."""
+    user = _require(request, VIEW, ADD_SCREENING)
+    episode = get_episode_for_user(user, episode_id)
+    pregnant = getattr(getattr(episode, "intake", None), "pregnant", None)
+    rows = []
+    for code in SCREENING_CODES:
+        latest = selectors.latest_screening(episode, code)
+        rows.append(
+            {
+                "instrument": INSTRUMENTS[code],
+                "latest": latest,
+                "band_label": latest.band_label if latest else "",
+            }
+        )
+    _log_view(request, user, episode, "screening")
+    return render(
+        request,
+        "scoring/screening_index.html",
+        {"episode": episode, "patient": episode.patient, "rows": rows, "pregnant": pregnant},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def screening_create(request: HttpRequest, episode_id: int, code: str) -> HttpResponseBase:
+    """Fill in AUDIT, DUDIT, FAST, CAGE or TWEAK for the episode (clinicians, at intake)."""
+    user = _require(request, ADD_SCREENING)
+    episode = get_episode_for_user(user, episode_id)
+    instrument = _instrument(code, "screening")
+    if request.method == "POST":
+        form, assessment = _record(request, user, episode, instrument)
+        if assessment is not None:
+            return redirect("assessment-detail", assessment_id=assessment.pk)
+    else:
+        form = AssessmentForm(instrument=instrument, initial={"observed_at": _now_local_minute()})
+        _log_view(request, user, episode, f"screening entry ({instrument.code})")
+    return _assessment_form_page(
+        request,
+        episode=episode,
+        instrument=instrument,
+        form=form,
+        template="scoring/assessment_form.html",
+    )
