@@ -1,9 +1,9 @@
 """The three roles, as Django groups with permissions.
 
-Role codes are stable identifiers (group names); the labels are what people read. Each app lists what
-its models allow each role in ``<app>/permissions.py`` as ``ROLE_PERMISSIONS = {"nurse": ("app.codename",
-...)}``; ``sync_roles`` (run after every migrate) makes the groups match exactly, so a permission reaches
-a role only through a line in one of those files.
+Role codes are stable identifiers (group names); the labels are what people read. Each app lists
+what its models allow each role in ``<app>/permissions.py`` as
+``ROLE_PERMISSIONS = {"nurse": ("app.codename", ...)}``; ``sync_roles`` (run after every migrate)
+makes the groups match exactly, so a permission reaches a role only through a line in those files.
 """
 
 from __future__ import annotations

@@ -50,12 +50,21 @@ def test_every_user_facing_string_has_a_norwegian_translation(tmp_path):
     if not shutil.which("xgettext"):
         pytest.skip("GNU gettext (xgettext) is not installed; CI installs it")
     for name in SOURCE_DIRS:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("locale", "*.pyc"))
+        shutil.copytree(
+            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("locale", "*.pyc")
+        )
     (tmp_path / "locale").mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "detox.settings.test"}
-    subprocess.run(  # noqa: S603
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "detox.settings.test",
+    }
+    subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "nb", "--no-location"],
-        cwd=tmp_path, env=env, check=True, capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     extracted = {e.msgid for e in polib.pofile(str(tmp_path / "locale/nb/LC_MESSAGES/django.po"))}
     translated: set[str] = set()
@@ -66,7 +75,5 @@ def test_every_user_facing_string_has_a_norwegian_translation(tmp_path):
 
 def test_a_browser_asking_for_english_still_gets_norwegian_until_the_user_chooses(client, nurse):
     client.force_login(nurse)
-    page = client.get(
-        reverse("ward-board"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
-    ).content.decode()
+    page = client.get(reverse("ward-board"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Avdelingstavle" in page
