@@ -1,3 +1,18 @@
-from django.urls import URLPattern, URLResolver
+"""The plan API (tapers, care plans), mounted at ``/api/v1/``."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from detox import plan_api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("tapers/", plan_api.TaperView.as_view(), name="api-tapers"),
+    path(
+        "episodes/<int:pk>/care-plans/",
+        plan_api.EpisodeCarePlansView.as_view(),
+        name="api-episode-care-plans",
+    ),
+    path(
+        "care-plans/<int:pk>/", plan_api.CarePlanDetailView.as_view(), name="api-care-plan-detail"
+    ),
+    path("care-plans/<int:pk>/pdf/", plan_api.CarePlanPdfView.as_view(), name="api-care-plan-pdf"),
+]

@@ -1,14 +1,57 @@
-"""Small infrastructure tasks. Domain tasks live beside their apps (e.g. the care-plan task)."""
+"""Celery tasks: the infrastructure ping and the care-plan PDF; thin shells over services."""
 
 from __future__ import annotations
 
 import os
 import socket
+from typing import Final
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.utils import timezone
+
+from detox import services
+from detox.models import CarePlanError, CarePlanStatus
+from detox.services import TRANSIENT_ERRORS
+
+CARE_PLAN_MAX_RETRIES: Final = 5
 
 
 @shared_task(name="detox.ping")
 def ping(token: str) -> dict[str, str | int]:
     """Echo a token with the host that ran it: proves a worker consumed the message."""
     return {"token": token, "hostname": socket.gethostname(), "pid": os.getpid()}
+
+
+@shared_task(
+    bind=True,
+    name="detox.generate_care_plan",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=CARE_PLAN_MAX_RETRIES,
+)
+def generate_care_plan(self: Task[[int], str], care_plan_id: int) -> str:
+    """Make and store the care-plan PDF for ``care_plan_id`` (a thin shell over the service).
+
+    Transient errors (the database or the file store not answering) are retried with
+    exponential backoff; on the last attempt they mark the care plan failed instead. Any other
+    error is caught by the service, which marks the care plan failed with a readable reason.
+    """
+    token = str(self.request.id or f"care-plan-{care_plan_id}")
+    try:
+        status = services.care_plan_generate(
+            care_plan_id=care_plan_id, token=token, now=timezone.now()
+        )
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries < CARE_PLAN_MAX_RETRIES:
+            raise
+        services.care_plan_fail(
+            care_plan_id=care_plan_id,
+            code=CarePlanError.TRANSIENT,
+            detail=f"{type(error).__name__}: {error}",
+            now=timezone.now(),
+        )
+        return CarePlanStatus.FAILED
+    return status or "skipped"

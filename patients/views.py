@@ -33,6 +33,7 @@ from detox.levels import (
     parse_level_input,
 )
 from detox.roles import ADMINISTRATOR, CLINICIAN
+from detox.selectors import todays_doses
 from patients import services
 from patients.forms import (
     INTAKE_SECTIONS,
@@ -345,10 +346,15 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = episode.level_decisions.select_related("decided_by").first()
     _log(request, episode.patient, AccessAction.VIEW, "episode")
     can_change = user.has_perm("patients.change_episode")
+    today = timezone.localdate()
+    # The nurse's view of today's doses from the medication plan (the Oslo date, not UTC's).
+    todays = todays_doses(episode, today) if user.has_perm("detox.view_medicationplan") else None
     return render(
         request,
         "patients/episode_detail.html",
         {
+            "todays": todays,
+            "today": today,
             "episode": episode,
             "patient": episode.patient,
             "intake": intake,

@@ -1,0 +1,71 @@
+"""The admin as an ops console for care-plan jobs: which are stuck or failed, and why.
+
+Read-only: care plans are made by the worker through ``detox.services``; nobody edits them here.
+The plan's clinical content (medication plans, checklists) is not in the admin, as patient
+records are not (see ``patients/admin.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from detox.models import CarePlan, CarePlanStatus
+from detox.services import CLAIM_TIMEOUT
+
+if TYPE_CHECKING:
+    _CarePlanAdmin = admin.ModelAdmin[CarePlan]
+else:
+    _CarePlanAdmin = admin.ModelAdmin
+
+
+def stuck_before(now: datetime) -> datetime:
+    """A pending care plan requested before this is stuck (no worker finished it in time)."""
+    return now - CLAIM_TIMEOUT
+
+
+class StuckFilter(admin.SimpleListFilter):
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("pending longer than the claim timeout"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(
+                status=CarePlanStatus.PENDING, requested_at__lt=stuck_before(timezone.now())
+            )
+        return queryset
+
+
+@admin.register(CarePlan)
+class CarePlanAdmin(_CarePlanAdmin):
+    list_display = (
+        "pk",
+        "episode_id",
+        "version",
+        "status",
+        "error_code",
+        "attempts",
+        "requested_at",
+        "generated_at",
+    )
+    list_filter = ("status", StuckFilter, "error_code")
+    date_hierarchy = "requested_at"
+    readonly_fields = [field.name for field in CarePlan._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
