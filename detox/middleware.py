@@ -1,23 +1,50 @@
-"""Authentication for every page, without breaking the API's 401/403 answers."""
+"""Request handling around every view: login, language, idle sessions, security headers, lockout.
+
+What each measure is for, and what a deployment adds: ``docs/security.md``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render, resolve_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.i18n import set_language
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.views import APIView
+
+API_PREFIX = "/api/"
+
+# Sent by page elements that poll in the background (``hx-headers``), e.g. the ward board's
+# 30-second refresh: such a request is not the user's activity and does not keep a session alive.
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
+
+
+def is_background_poll(request: HttpRequest) -> bool:
+    return request.headers.get(BACKGROUND_POLL_HEADER) == "1"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
-    """Django's LoginRequiredMiddleware, except for DRF views.
+    """Django's LoginRequiredMiddleware, except for DRF views and the language switcher.
 
     Pages redirect anonymous users to the login page; API views authenticate themselves (token or
-    session) and answer 401/403, which machine clients expect instead of an HTML redirect.
+    session) and answer 401/403, which machine clients expect instead of an HTML redirect. The
+    language can be chosen before logging in: the switcher is on the login page too.
     """
 
     def process_view(
@@ -30,7 +57,26 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         view_class = getattr(view_func, "cls", None)
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return None
+        if view_func is set_language:
+            return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(  # type: ignore[override]  # htmx's redirect is a 200, not a 302
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponseBase:
+        """An htmx request (a poll, a fragment) whose session has ended takes the whole page to
+        the login page, instead of swapping the login form into the fragment; after logging in
+        the user comes back to the page they were on."""
+        if not _is_htmx(request):
+            return super().handle_no_permission(request, view_func)
+        login = resolve_url(self.get_login_url(view_func))
+        page = request.headers.get("HX-Current-URL", "")
+        if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+            page = ""
+        parts = urlsplit(page)
+        back_to = parts.path + (f"?{parts.query}" if parts.query else "") if page else "/"
+        target = redirect_to_login(back_to, login, self.get_redirect_field_name(view_func))
+        return HttpResponseClientRedirect(target["Location"])
 
 
 class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
@@ -46,3 +92,75 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class IdleSessionMiddleware:
+    """A logged-in session ends after ``SESSION_COOKIE_AGE`` seconds without user activity.
+
+    Each request a person makes saves the session, which moves its expiry (in the database and
+    in the cookie) to a full ``SESSION_COOKIE_AGE`` from now. Background polls
+    (``X-Background-Poll: 1``) do not: a ward tablet left on the self-refreshing board still logs
+    out. This replaces ``SESSION_SAVE_EVERY_REQUEST``, which cannot tell the two apart. Requests
+    without a logged-in session (token clients, anonymous visitors) create no session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Read after the view: a login has just filled the session, a logout has emptied it.
+        if session is not None and not is_background_poll(request) and SESSION_KEY in session:
+            session.modified = True
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for, on every response the application makes.
+
+    - ``Permissions-Policy`` (``settings.PERMISSIONS_POLICY``): no camera, microphone,
+      geolocation and the like for any page or anything it embeds.
+    - ``Cache-Control: no-store`` where the view set no caching of its own: patient records must
+      not stay in a shared tablet's browser cache, to be shown by the Back button after logout.
+      Static files are served before this middleware (WhiteNoise) and keep their caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class ApiNotFoundMiddleware:
+    """An API path that matches no URL is a JSON 404, like every other API answer.
+
+    Without this, ``/api/v1/episodes/abc/`` (no such route: the id is not a number) would get the
+    HTML "page not found" meant for people. The API's own 404s (no such record) are JSON already.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        unmatched = getattr(request, "resolver_match", None) is None
+        if response.status_code == 404 and unmatched and request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"detail": gettext("Not found.")}, status=404)
+        return response
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponseBase | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page django-axes shows a locked-out login (``AXES_LOCKOUT_CALLABLE``): 429, how long
+    to wait, and what to do; it does not say whether the username exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

@@ -105,6 +105,7 @@ class EpisodeCarePlansView(APIView):
 
     model = CarePlan
     permission_classes = [IsAuthenticated, ModelPermissions]
+    pagination_class = PageNumberPagination
 
     @extend_schema(request=None, responses={202: CarePlanCreatedSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -126,7 +127,7 @@ class EpisodeCarePlansView(APIView):
     @extend_schema(responses=CarePlanSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         episode = get_episode_for_user(api_user(request), pk)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         care_plans = selectors.episode_care_plans(episode).order_by("-version")
         page = paginator.paginate_queryset(care_plans, request, view=self) or []
         log_one(request, episode.patient, AccessAction.VIEW, "care plans")

@@ -89,6 +89,8 @@ def _paginated(
 
 class PatientListCreateView(APIView):
     model = Patient
+    # For the schema: GET answers a page of the list (see ``_paginated``).
+    pagination_class = PageNumberPagination
     permission_classes = [IsAuthenticated, ModelPermissions]
 
     @extend_schema(
@@ -144,6 +146,8 @@ class PatientDetailView(APIView):
 
 class EpisodeListCreateView(APIView):
     model = Episode
+    # For the schema: GET answers a page of the list (see ``_paginated``).
+    pagination_class = PageNumberPagination
     permission_classes = [IsAuthenticated, ModelPermissions]
 
     @extend_schema(

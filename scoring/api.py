@@ -313,13 +313,14 @@ class EpisodeAssessmentsApi(EpisodeScopedApi[Assessment]):
     )
     def post(self, request: Request, episode_id: int) -> Response:
         user = _require(request, ADD_ASSESSMENT)
+        # Fetch and authorize first: another unit's episode is a 404 whatever the body says.
+        episode = self.episode()
         envelope = AssessmentCreateSerializer(data=request.data)
         if not envelope.is_valid():
             return _bad_request(_serializer_problems(envelope))
         data = envelope.validated_data
         if INSTRUMENTS[data["instrument"]].kind == "screening":
             _require(request, ADD_SCREENING)
-        episode = self.episode()
         try:
             assessment = assessment_record(
                 episode=episode,
@@ -333,6 +334,7 @@ class EpisodeAssessmentsApi(EpisodeScopedApi[Assessment]):
             )
         except InvalidInput as invalid:
             return _bad_request(invalid.errors)
+        _log(request, user, episode, AccessAction.CREATE, f"assessment {assessment.pk} (API)")
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -381,6 +383,13 @@ class AssessmentCorrectionsApi(GenericAPIView[Assessment]):
             )
         except InvalidInput as invalid:
             return _bad_request(invalid.errors)
+        _log(
+            request,
+            user,
+            original.episode,
+            AccessAction.UPDATE,
+            f"assessment {original.pk} corrected (API)",
+        )
         return Response(AssessmentSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -448,6 +457,7 @@ class EpisodeMedicationsApi(EpisodeScopedApi[MedicationAdministration]):
             )
         except InvalidInput as invalid:
             return _bad_request(invalid.errors)
+        _log(request, user, episode, AccessAction.CREATE, "medication administration (API)")
         return Response(
             AdministrationSerializer(administration).data, status=status.HTTP_201_CREATED
         )
@@ -482,4 +492,5 @@ class MedicationCorrectionsApi(GenericAPIView[MedicationAdministration]):
             )
         except InvalidInput as invalid:
             return _bad_request(invalid.errors)
+        _log(request, user, original.episode, AccessAction.UPDATE, "medication corrected (API)")
         return Response(AdministrationSerializer(correction).data, status=status.HTTP_201_CREATED)

@@ -262,7 +262,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     kind = serializers.CharField(read_only=True, help_text="withdrawal | screening")
     entered_by = serializers.CharField(source="entered_by.get_username", read_only=True)
     band_label = serializers.CharField(read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField[Assessment](read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField[Assessment](read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
     is_current = serializers.SerializerMethodField()
 

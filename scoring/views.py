@@ -289,6 +289,7 @@ def assessment_correct_view(request: HttpRequest, assessment_id: int) -> HttpRes
             drowsy=original.drowsy,
         )
         form = AssessmentCorrectionForm(instrument=instrument, initial=initial)
+        _log_view(request, user, original.episode, f"score correction ({original.instrument})")
     return _assessment_form_page(
         request,
         episode=original.episode,
@@ -422,6 +423,7 @@ def administration_create(request: HttpRequest, episode_id: int) -> HttpResponse
         form = AdministrationForm(
             initial={"given_at": _now_local_minute(), "assessment": request.GET.get("assessment")}
         )
+        _log_view(request, user, episode, "dose entry")
     return render(
         request,
         "scoring/administration_form.html",
@@ -476,6 +478,7 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
                 "given_at": timezone.localtime(original.given_at),
             }
         )
+        _log_view(request, user, episode, "dose correction")
     return render(
         request,
         "scoring/administration_correct.html",

@@ -7,16 +7,23 @@
 | SECRET_KEY    | required when DEBUG is off                                                    |
 | ALLOWED_HOSTS | comma-separated host names                                                    |
 | DEBUG         | true/false (strictly parsed)                                                  |
+| SESSION_IDLE_MINUTES | a session ends after this many minutes without user activity (30)      |
+| LOGIN_FAILURE_LIMIT  | failed logins per username and IP address before a lockout (5)         |
+| LOGIN_LOCKOUT_MINUTES | how long a lockout lasts (15)                                         |
+
+Security measures and why: ``docs/security.md``.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from detox.settings.env import env, env_bool, env_list
+from detox.settings.env import env, env_bool, env_list, env_positive_int
 
 # Lets annotations such as ``admin.ModelAdmin[Recommendation]`` work at runtime, not only in mypy.
 django_stubs_ext.monkeypatch()
@@ -43,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "axes",
+    "csp",
     "detox",
     "guidelines",
     "patients",
@@ -52,16 +61,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "detox.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "detox.middleware.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "detox.middleware.NorwegianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "detox.middleware.IdleSessionMiddleware",
     "detox.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "detox.urls"
@@ -132,6 +147,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from one
+# IP address, that pair is locked out for LOGIN_LOCKOUT_MINUTES, and the right password is refused
+# too until then; every further failure restarts the wait. A successful login clears the count.
+# Counting the pair, not the username alone, keeps one attacker from locking a nurse out of every
+# ward tablet. Behind a proxy the IP address is REMOTE_ADDR as the proxy hands it on (the access
+# log reads it the same way; see docs/security.md). Unlock early: manage.py axes_reset_username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_positive_int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "detox.middleware.lockout_response"
+
 # Language and time: Norwegian bokmål first, English second; stored in UTC, shown in Oslo time.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
@@ -175,16 +208,60 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 400/401/403/404 answers, which the views do not declare one by one.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "detox.openapi.complete_error_responses",
+    ],
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Sessions end after SESSION_IDLE_MINUTES without user activity: the session is saved, and so its
+# expiry moved on, on every request a person makes (detox.middleware.IdleSessionMiddleware), but not
+# on the ward board's and the care-plan page's background polling, so a tablet left on the board
+# still logs out. The cookie also ends when the browser closes: on a shared ward PC the next person
+# to open the browser is not logged in as the last one.
+SESSION_IDLE_MINUTES = env_positive_int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+# The pages send the CSRF token from the page itself (forms, htmx's hx-headers), never from
+# JavaScript reading the cookie; HttpOnly would add nothing (Django's documentation).
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Response headers on every response (production adds HSTS and HTTPS-only cookies).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page uses, switched off for the page and anything it might embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Content Security Policy (django-csp): scripts, styles and everything else from this site only;
+# no inline script or style, no eval, no plugins, no framing, forms post here only. Pages keep
+# their JavaScript in static/js and their CSS in static/css. Images may also be data: URIs
+# (Swagger UI's icons); inline SVG needs no source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

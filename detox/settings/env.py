@@ -36,6 +36,17 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_positive_int(name: str, *, default: int) -> int:
+    """A whole number of at least 1 (minutes, a count); anything else stops the process."""
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number of at least 1")
+    return int(value)
+
+
 def require_secret_key(*, debug: bool, secret_key: str) -> None:
     """Refuse to start a non-debug process without a real secret key."""
     if not debug and not secret_key:
