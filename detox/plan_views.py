@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from detox import selectors, services
-from detox.models import CarePlanStatus, PlanLineKind
+from detox.models import CarePlan, CarePlanError, CarePlanStatus, PlanLineKind
 from detox.plan_forms import (
     ACCEPT,
     ADJUST,
@@ -383,14 +383,27 @@ def care_plans(request: HttpRequest, pk: int) -> HttpResponse:
         care_plan = services.care_plan_request(
             episode=episode, user=user, task=generate_care_plan, request=request
         )
-        messages.info(
-            request,
-            gettext("Care plan version %(version)s is being made.")
-            % {"version": care_plan.version},
-        )
+        _care_plan_requested_message(request, care_plan)
         return redirect("care-plans", pk=episode.pk)
     _log_view(request, episode, "care plans")
     return render(request, "detox/plan/care_plans.html", _care_plan_context(request, user, episode))
+
+
+def _care_plan_requested_message(request: HttpRequest, care_plan: CarePlan) -> None:
+    # The task was queued when the request's transaction committed: the row says how that went.
+    care_plan.refresh_from_db(fields=["error_code"])
+    values = {"version": care_plan.version}
+    if care_plan.error_code == CarePlanError.QUEUE_UNREACHABLE:
+        messages.warning(
+            request,
+            gettext(
+                "Care plan version %(version)s is waiting: the job queue cannot be reached just "
+                "now. It will be made by itself when the queue is back; you need not ask again."
+            )
+            % values,
+        )
+        return
+    messages.info(request, gettext("Care plan version %(version)s is being made.") % values)
 
 
 @require_GET

@@ -5,7 +5,8 @@
   whole plan (``MedicationPlanVersion``), so earlier versions stay readable.
 - The discharge checklist: ``discharge_checklist_update`` (the history keeps every earlier state).
 - Care-plan PDFs: ``care_plan_request`` (web), then ``care_plan_generate`` / ``care_plan_fail``
-  (the worker, through ``detox.tasks.generate_care_plan``).
+  (the worker, through ``detox.tasks.generate_care_plan``); ``care_plan_defer`` when the queue
+  cannot be reached and ``care_plans_requeue`` (the periodic sweep) to send such care plans again.
 
 Each writes a ``PlanEvent`` and the access log (``patients.services.access_log_record``). Bad
 input raises ``django.core.exceptions.ValidationError`` with a dict naming the field, before
@@ -18,7 +19,10 @@ caller passes ``detox.tasks.generate_care_plan``), so this module does not impor
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Final, Protocol
@@ -62,6 +66,12 @@ logger = logging.getLogger(__name__)
 # A worker that claimed a care plan this long ago and has not finished is taken to have died
 # (acks_late redelivers its message; this lets the redelivered task claim the row again).
 CLAIM_TIMEOUT: Final = timedelta(minutes=10)
+# A pending care plan that no worker has picked up this long after it was asked for is sent again
+# (its message was lost: say, the broker restarted without saving its queue).
+REQUEUE_AFTER: Final = timedelta(minutes=10)
+# Tries of one care plan (claims: retries and redeliveries after a lost worker) before it fails.
+CARE_PLAN_MAX_ATTEMPTS: Final = 10
+TEST_DELAY_ENV: Final = "AVRUSNING_TEST_TASK_DELAY"
 ADJUSTABLE_FIELDS: Final = ("dose", "schedule", "note")
 ERROR_DETAIL_MAX: Final = 500
 # Errors worth retrying: the database or the file store did not answer (network, disk, restart).
@@ -625,8 +635,10 @@ def care_plan_request(
 ) -> CarePlan:
     """A new care-plan version, pending; the task is queued once the transaction commits.
 
-    Earlier versions are kept. If the queue cannot be reached the care plan is marked failed with
-    a readable reason (the page offers to try again), never a server error.
+    Earlier versions are kept, and each request is a version of its own (a double click makes two
+    identical, valid versions; the episode's row lock numbers them one after the other). If the
+    queue cannot be reached the care plan stays pending, marked (``care_plan_defer``), and is sent
+    again when the queue is back (``care_plans_requeue``): never a server error.
     """
     moment = now or timezone.now()
     locked = _locked_episode(episode)
@@ -653,21 +665,18 @@ def care_plan_request(
 def _enqueue(task: Enqueue, care_plan_id: int) -> None:
     """Queue the task; it must never make the web request fail.
 
-    A broker that is down marks the care plan failed with a readable reason (the page offers to
-    try again). On the embedded default the task runs here, in-process; a transient error there
-    comes back as Celery's ``Retry`` (eager tasks cannot wait for a backoff) and is recorded the
-    same way instead of being retried while the user waits.
+    It runs after the commit: the care plan is stored whatever happens here, so an error must not
+    reach the user as a failure (they would ask again and get a second version). A broker that is
+    down, or any other error in sending, leaves the care plan pending and marked, for
+    ``care_plans_requeue`` to send again. On the embedded default the task runs here, in-process;
+    a transient error there comes back as Celery's ``Retry`` (eager tasks cannot wait for a
+    backoff) and marks the care plan failed instead of being retried while the user waits.
     """
     try:
         task.delay(care_plan_id)
     except QueueUnreachable as error:
         logger.warning("care plan %s: the queue is unreachable: %s", care_plan_id, error)
-        care_plan_fail(
-            care_plan_id=care_plan_id,
-            code=CarePlanError.QUEUE_UNREACHABLE,
-            detail=str(error),
-            now=timezone.now(),
-        )
+        care_plan_defer(care_plan_id=care_plan_id, detail=str(error))
     except Retry as retry:
         cause = retry.exc if isinstance(retry.exc, BaseException) else retry
         logger.warning("care plan %s: transient error in-process: %s", care_plan_id, cause)
@@ -677,6 +686,82 @@ def _enqueue(task: Enqueue, care_plan_id: int) -> None:
             detail=f"{type(cause).__name__}: {cause}",
             now=timezone.now(),
         )
+    except Exception as error:
+        logger.exception("care plan %s could not be queued", care_plan_id)
+        care_plan_defer(care_plan_id=care_plan_id, detail=f"{type(error).__name__}: {error}")
+
+
+def care_plan_defer(*, care_plan_id: int, detail: str) -> bool:
+    """Keep a care plan whose queueing failed pending, marked ``queue_unreachable`` with the
+    error, so that ``care_plans_requeue`` sends it again; False if it is no longer pending.
+
+    Not an event in the plan's history: nothing about the plan changed, only its delivery (the
+    log has the error). The mark is cleared when the care plan is sent again or made.
+    """
+    marked = CarePlan.objects.filter(pk=care_plan_id, status=CarePlanStatus.PENDING).update(
+        error_code=CarePlanError.QUEUE_UNREACHABLE, error_detail=detail[:ERROR_DETAIL_MAX]
+    )
+    return marked == 1
+
+
+@dataclass(frozen=True)
+class Requeued:
+    """What a sweep did: the care plans it sent, and those it could not send (queue down)."""
+
+    sent: list[int]
+    unreachable: list[int]
+
+
+def care_plans_requeue(*, task: Enqueue, now: datetime) -> Requeued:
+    """Send again every pending care plan that no live worker has; the periodic sweep.
+
+    Those whose queueing failed (marked by ``care_plan_defer``) are sent at once; those nobody
+    picked up within ``REQUEUE_AFTER`` (the broker lost its queue) and those whose claim is older
+    than ``CLAIM_TIMEOUT`` (their worker died) are sent too. Sending one that is in fact still
+    queued or being made is harmless: the claim lets one task make it and the others skip it.
+
+    Not atomic: each care plan is sent and its mark cleared on its own. The sweep stops at the
+    first care plan it cannot send (the queue is down for all of them) and leaves the rest marked
+    or as they are for the next sweep.
+    """
+    waiting = (
+        CarePlan.objects.filter(status=CarePlanStatus.PENDING)
+        .filter(
+            Q(error_code=CarePlanError.QUEUE_UNREACHABLE)
+            | Q(claimed_by="", requested_at__lt=now - REQUEUE_AFTER)
+            | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+        )
+        .order_by("requested_at", "pk")
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    sent: list[int] = []
+    for index, care_plan_id in enumerate(ids):
+        try:
+            task.delay(care_plan_id)
+        except Exception as error:  # the broker's many transport errors all mean "not sent"
+            logger.warning(
+                "care plans: the queue is unreachable, %d wait: %s", len(ids) - index, error
+            )
+            care_plan_defer(care_plan_id=care_plan_id, detail=f"{type(error).__name__}: {error}")
+            return Requeued(sent=sent, unreachable=ids[index:])
+        CarePlan.objects.filter(
+            pk=care_plan_id,
+            status=CarePlanStatus.PENDING,
+            error_code=CarePlanError.QUEUE_UNREACHABLE,
+        ).update(error_code="", error_detail="")
+        sent.append(care_plan_id)
+    if sent:
+        logger.info("care plans sent again: %s", sent)
+    return Requeued(sent=sent, unreachable=[])
+
+
+def _test_delay() -> None:
+    """Test-only: wait ``AVRUSNING_TEST_TASK_DELAY`` seconds after the claim, so that a test can
+    kill the worker while it holds a care plan (tests/reliability). Unset, it does nothing."""
+    seconds = os.environ.get(TEST_DELAY_ENV, "").strip()
+    if seconds:
+        logger.warning("%s is set: waiting %s s (a test hook)", TEST_DELAY_ENV, seconds)
+        time.sleep(float(seconds))
 
 
 def care_plan_claim(*, care_plan_id: int, token: str, now: datetime) -> bool:
@@ -700,10 +785,23 @@ def care_plan_generate(*, care_plan_id: int, token: str, now: datetime) -> CareP
 
     Returns the new status, or None when another worker holds the care plan or it is no longer
     pending. A transient error (``TRANSIENT_ERRORS``) propagates for the task to retry, keeping
-    the claim for the retry; any other error marks the care plan failed with a readable reason.
+    the claim for the retry; any other error marks the care plan failed with a readable reason,
+    as does a care plan tried more than ``CARE_PLAN_MAX_ATTEMPTS`` times.
     """
     if not care_plan_claim(care_plan_id=care_plan_id, token=token, now=now):
         return None
+    attempts = CarePlan.objects.values_list("attempts", flat=True).get(pk=care_plan_id)
+    if attempts > CARE_PLAN_MAX_ATTEMPTS:
+        # Each redelivery after a lost worker counts; a care plan that keeps killing its worker
+        # (say, out of memory) must stop coming back.
+        care_plan_fail(
+            care_plan_id=care_plan_id,
+            code=CarePlanError.RENDER,
+            detail=f"gave up after {attempts - 1} attempts",
+            now=now,
+        )
+        return CarePlanStatus.FAILED
+    _test_delay()
     try:
         care_plan = CarePlan.objects.select_related(
             "episode__patient", "episode__unit", "requested_by"

@@ -1,4 +1,5 @@
-"""Celery tasks: the infrastructure ping and the care-plan PDF; thin shells over services."""
+"""Celery tasks: the infrastructure ping, the care-plan PDF and the sweep that sends waiting care
+plans again; thin shells over services. The sweep's schedule is in ``detox/celery.py``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from detox import services
+from detox.celery import REQUEUE_TASK
 from detox.models import CarePlanError, CarePlanStatus
 from detox.services import TRANSIENT_ERRORS
 
@@ -25,7 +27,13 @@ def ping(token: str) -> dict[str, str | int]:
 @shared_task(
     bind=True,
     name="detox.generate_care_plan",
+    # Acknowledged once it has finished, and given back if its worker process is lost: a crash
+    # runs it again, and the care plan's claim keeps that from making a second file.
     acks_late=True,
+    reject_on_worker_lost=True,
+    # The care plan's row is the result. Not storing one also keeps the web process from waiting
+    # on the result store when Redis is down (Celery would retry it for about 20 s, then raise).
+    ignore_result=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     retry_backoff_max=300,
@@ -55,3 +63,11 @@ def generate_care_plan(self: Task[[int], str], care_plan_id: int) -> str:
         )
         return CarePlanStatus.FAILED
     return status or "skipped"
+
+
+@shared_task(name=REQUEUE_TASK, ignore_result=True)
+def care_plans_requeue() -> dict[str, list[int]]:
+    """Send again the care plans that wait for a worker (their queueing failed, their message was
+    lost or their worker died); from beat every minute and when a worker starts."""
+    done = services.care_plans_requeue(task=generate_care_plan, now=timezone.now())
+    return {"sent": done.sent, "unreachable": done.unreachable}

@@ -110,6 +110,7 @@ def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
         ),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "AVRUSNING_CELERY_QUEUE": queue,
     }
     log_path = PROJECT_ROOT / ".test-media" / f"worker-{queue}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -102,13 +102,13 @@ def test_regenerating_keeps_the_earlier_versions(
     assert first.file.storage.exists(first.file.name)
 
 
-def test_a_queue_that_is_down_marks_it_failed_with_a_readable_reason(
+def test_a_queue_that_is_down_leaves_it_pending_with_a_readable_reason(
     episode, clinician, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         care_plan = request(episode, clinician, UnreachableQueue())
     care_plan.refresh_from_db()
-    assert care_plan.status == CarePlanStatus.FAILED
+    assert care_plan.status == CarePlanStatus.PENDING
     assert care_plan.error_code == CarePlanError.QUEUE_UNREACHABLE
     assert care_plan.get_error_code_display() == "Jobbkøen kunne ikke nås."
     assert "Connection refused" in care_plan.error_detail
@@ -136,7 +136,7 @@ def test_a_real_broker_that_is_down_is_caught_when_publishing(
         current_app.conf.update(**saved)
         fresh_connections()
     care_plan.refresh_from_db()
-    assert care_plan.status == CarePlanStatus.FAILED
+    assert care_plan.status == CarePlanStatus.PENDING
     assert care_plan.error_code == CarePlanError.QUEUE_UNREACHABLE
 
 
