@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup install lint typecheck check messages clean
+.PHONY: run test setup install lint typecheck check messages clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .mypy_cache .ruff_cache
+
+## bench: the load benchmark against PostgreSQL + Redis on this machine (writes docs/benchmarks.md)
+bench: install
+	$(PIP) install --quiet -r benchmarks/requirements.txt
+	$(PY) benchmarks/run.py

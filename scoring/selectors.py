@@ -160,7 +160,8 @@ def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list
     """
     # Annotated rows: chosen_scale, last_assessment_id, has_alcohol, has_opioids.
     episodes: list[Any] = list(_board_queryset(user))
-    latest = Assessment.objects.select_related("entered_by").in_bulk(
+    # The board shows each latest score's total, band and time, not who entered it.
+    latest = Assessment.objects.in_bulk(
         [e.last_assessment_id for e in episodes if e.last_assessment_id]
     )
     rows = []
