@@ -22,3 +22,6 @@ class DetoxConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="detox.sync_roles")
+        from detox.grants import connect_signals
+
+        connect_signals()

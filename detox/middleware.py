@@ -5,6 +5,7 @@ What each measure is for, and what a deployment adds: ``docs/security.md``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -94,25 +96,45 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+# Where the idle clock's last move is kept in the session (seconds since the epoch).
+ACTIVITY_SESSION_KEY = "_detox_active_at"
+
+
 class IdleSessionMiddleware:
     """A logged-in session ends after ``SESSION_COOKIE_AGE`` seconds without user activity.
 
-    Each request a person makes saves the session, which moves its expiry (in the database and
-    in the cookie) to a full ``SESSION_COOKIE_AGE`` from now. Background polls
-    (``X-Background-Poll: 1``) do not: a ward tablet left on the self-refreshing board still logs
-    out. This replaces ``SESSION_SAVE_EVERY_REQUEST``, which cannot tell the two apart. Requests
-    without a logged-in session (token clients, anonymous visitors) create no session.
+    A request a person makes saves the session, which moves its expiry (in the session store and
+    in the cookie) to a full ``SESSION_COOKIE_AGE`` from now; but at most once every
+    ``SESSION_ACTIVITY_RESOLUTION`` seconds, so a nurse working through the ward does not write
+    the session on every page. A session therefore ends between ``SESSION_COOKIE_AGE`` minus the
+    resolution and ``SESSION_COOKIE_AGE`` after the last thing its user did (29–30 minutes by
+    default). Background polls (``X-Background-Poll: 1``) never move it: a ward tablet left on
+    the self-refreshing board still logs out. This replaces ``SESSION_SAVE_EVERY_REQUEST``, which
+    cannot tell the two apart and writes every request. Requests without a logged-in session
+    (token clients, anonymous visitors) create no session.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            moved = session.get(ACTIVITY_SESSION_KEY)
+            # Checked here as well as by the session store's own expiry: a cached session (Redis)
+            # expires by the cache's clock, and this keeps the rule in one place whatever the
+            # store.
+            if isinstance(moved, int) and time.time() - moved >= settings.SESSION_COOKIE_AGE:
+                session.flush()
+                request.user = AnonymousUser()
         response = self.get_response(request)
         session = getattr(request, "session", None)
         # Read after the view: a login has just filled the session, a logout has emptied it.
         if session is not None and not is_background_poll(request) and SESSION_KEY in session:
-            session.modified = True
+            now = int(time.time())
+            moved = session.get(ACTIVITY_SESSION_KEY)
+            if not isinstance(moved, int) or now - moved >= settings.SESSION_ACTIVITY_RESOLUTION:
+                session[ACTIVITY_SESSION_KEY] = now  # marks the session modified: it is saved
         return response
 
 

@@ -155,8 +155,11 @@ LOGOUT_REDIRECT_URL = "login"
 # log reads it the same way; see docs/security.md). Unlock early: manage.py axes_reset_username.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with each user's groups and permissions cached across requests until any of
+    # them changes (detox/grants.py); GRANTS_CACHE_SECONDS bounds an entry's life regardless.
+    "detox.grants.CachedPermissionBackend",
 ]
+GRANTS_CACHE_SECONDS = 300
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_positive_int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("LOGIN_LOCKOUT_MINUTES", default=15))
@@ -218,13 +221,22 @@ SPECTACULAR_SETTINGS = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Sessions end after SESSION_IDLE_MINUTES without user activity: the session is saved, and so its
-# expiry moved on, on every request a person makes (detox.middleware.IdleSessionMiddleware), but not
-# on the ward board's and the care-plan page's background polling, so a tablet left on the board
-# still logs out. The cookie also ends when the browser closes: on a shared ward PC the next person
-# to open the browser is not logged in as the last one.
+# expiry moved on, by the requests a person makes (detox.middleware.IdleSessionMiddleware; at most
+# once every SESSION_ACTIVITY_RESOLUTION seconds, so a session ends 29-30 minutes after its user's
+# last request), but not by the ward board's and the care-plan page's background polling, so a
+# tablet left on the board still logs out. The cookie also ends when the browser closes: on a
+# shared ward PC the next person to open the browser is not logged in as the last one.
 SESSION_IDLE_MINUTES = env_positive_int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITY_RESOLUTION = 60
+# With Redis, sessions are read from the cache and written through to the database (which keeps
+# them across a Redis restart); without it, from the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -49,6 +49,22 @@ def test_a_session_ends_after_thirty_idle_minutes(logged_in, clock):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_the_idle_clock_moves_at_most_once_a_minute(logged_in, clock):
+    clock.shift(dt.timedelta(seconds=30))
+    # Within the minute: nothing written, no new cookie; the 30 minutes still run from the login.
+    assert settings.SESSION_COOKIE_NAME not in logged_in.get(BOARD).cookies
+    clock.shift(minutes(29) + dt.timedelta(seconds=31))
+    assert logged_in.get(BOARD).status_code == 302
+
+
+def test_a_request_a_minute_later_moves_the_idle_clock(logged_in, clock):
+    clock.shift(minutes(1))
+    response = logged_in.get(BOARD)
+    assert settings.SESSION_COOKIE_NAME in response.cookies
+    clock.shift(minutes(29) + dt.timedelta(seconds=59))  # 30:59 after the login, 29:59 after this
+    assert logged_in.get(BOARD).status_code == 200
+
+
 def test_a_session_in_use_stays_open(logged_in, clock):
     for _ in range(4):
         clock.shift(minutes(25))
@@ -82,7 +98,8 @@ def test_the_board_marks_its_refresh_as_a_background_poll(logged_in):
     assert f'hx-headers=\'{{"{BACKGROUND_POLL_HEADER}": "1"}}\'' in page
 
 
-def test_the_session_cookie_ends_with_the_browser_and_is_not_readable_by_scripts(logged_in):
+def test_the_session_cookie_ends_with_the_browser_and_is_not_readable_by_scripts(logged_in, clock):
+    clock.shift(minutes(2))
     cookie = SimpleCookie(logged_in.get(BOARD).cookies.output(header=""))[
         settings.SESSION_COOKIE_NAME
     ]
