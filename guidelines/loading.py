@@ -172,6 +172,10 @@ def guideline_load(
     for line in report.lines():
         if line.startswith(("CONFLICT", "NOT SHIPPED")):
             logger.warning(line)
+    # Bulk writes send no post_save: tell the citation caches the guideline changed.
+    from guidelines.citations import guideline_changed
+
+    guideline_changed()
     return report
 
 

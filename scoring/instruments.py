@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -60,11 +61,12 @@ class Item:
     instructions_nb: str = ""
     instructions_en: str = ""
 
-    @property
+    # Worked out once per item: the instruments are constants, checked on every score and advice.
+    @cached_property
     def allowed(self) -> tuple[int, ...]:
         return tuple(option.value for option in self.options)
 
-    @property
+    @cached_property
     def max_value(self) -> int:
         return max(self.allowed)
 
@@ -150,11 +152,11 @@ class Instrument:
     skip_rules: tuple[SkipRule, ...] = ()
     remarks: tuple[Remark, ...] = ()
 
-    @property
+    @cached_property
     def max_total(self) -> int:
         return sum(item.max_value for item in self.items)
 
-    @property
+    @cached_property
     def item_keys(self) -> tuple[str, ...]:
         return tuple(item.key for item in self.items)
 

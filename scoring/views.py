@@ -105,14 +105,16 @@ def ward_board(request: HttpRequest) -> HttpResponse:
         what="ward board",
         request=request,
     )
-    return render(request, "scoring/ward_board.html", {"rows": rows, "now": now})
+    return render(
+        request, "scoring/ward_board.html", {"rows": selectors.board_lines(rows), "now": now}
+    )
 
 
 @require_GET
 def ward_board_rows(request: HttpRequest) -> HttpResponse:
     user = _require(request, VIEW)
     now = timezone.now()
-    rows = selectors.ward_board(user, now=now)
+    rows = selectors.board_lines(selectors.ward_board(user, now=now))
     return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
 
 
@@ -218,6 +220,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(user, assessment_id)
     episode = assessment.episode
     instrument = INSTRUMENTS[assessment.instrument]
+    versions = selectors.versions_of(assessment)
     result = score(
         assessment.instrument,
         assessment.items,
@@ -230,7 +233,11 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "patient": episode.patient,
         "instrument": instrument,
         "band_label": assessment.band_label,
-        "versions": selectors.versions_of(assessment),
+        "versions": versions,
+        # The version that corrected this one (None for the current version), read off the chain.
+        "corrected_by": versions[versions.index(assessment) + 1]
+        if versions[-1] != assessment
+        else None,
         "notes": note_lines(result.notes),
         "treatment_tier": result.treatment_tier,
         "treatment_tier_refs": result.treatment_tier_refs,

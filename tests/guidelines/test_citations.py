@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.template import Context, Template
@@ -67,8 +69,12 @@ def test_cite_renders_a_link_with_the_grade_badge_and_the_text_as_tooltip(guidel
 
 
 def test_cite_escapes_the_text(guideline):
-    Recommendation.objects.filter(ref="8.4.3-2").update(text="<script>x</script>")
-    assert "<script>" not in render('{% cite "8.4.3-2" %}')
+    recommendation = Recommendation.objects.get(ref="8.4.3-2")
+    recommendation.text = "<script>x</script>"
+    recommendation.save()
+    html = render('{% cite "8.4.3-2" %}')
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>" not in html
 
 
 def test_cite_of_an_unknown_reference_renders_plain_text(guideline):
@@ -95,3 +101,38 @@ def test_many_citations_on_a_page_cost_one_query(guideline, count):
         html = template.render(Context({"refs": refs, "request": request}))
     assert len(queries) == 1
     assert html.count('class="citation"') == 2 * count
+
+
+def test_later_pages_cite_from_the_rows_already_loaded(guideline, django_assert_num_queries):
+    render('{% cite "8.3.3-1" %}')
+    with django_assert_num_queries(0):
+        html = render('{% cite "8.3.3-1" %}{% cite "8.4.3-2" %}')
+    assert html.count('class="citation"') == 2
+
+
+def test_an_edit_reaches_the_next_page_that_cites_it(guideline, administrator):
+    from guidelines.services import recommendation_update
+
+    assert "grade-B" in render('{% cite "8.3.3-1" %}')
+    recommendation = Recommendation.objects.get(ref="8.3.3-1")
+    recommendation_update(
+        recommendation=recommendation,
+        text="Ny tekst fra fagansvarlig.",
+        items=recommendation.items,
+        grade="A",
+        user=administrator,
+        reason="test",
+        now=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+    )
+    html = render('{% cite "8.3.3-1" %}')
+    assert "grade-A" in html
+    assert "Ny tekst fra fagansvarlig." in html
+
+
+def test_loading_a_new_release_reaches_the_citations(guideline, revised):
+    from guidelines.loading import guideline_load
+
+    render('{% cite "8.3.3-1" %}')
+    data = revised({"8.3.3-1": {"text": "Teksten i neste utgave."}})
+    guideline_load(data=data, now=dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC))
+    assert "Teksten i neste utgave." in render('{% cite "8.3.3-1" %}')
