@@ -37,7 +37,7 @@ from detox.models import (
 )
 from guidelines.models import Edition
 from patients.models import Episode, EpisodeStatus, Intake, SubstanceUse
-from patients.selectors import episodes_visible_to, get_episode_for_user
+from patients.selectors import get_episode_for_user, visible_unit_ids
 
 # Permissions the views and the API check, by name (granted in ``detox/permissions.py``).
 VIEW_PLAN: Final = "detox.view_medicationplan"
@@ -126,7 +126,7 @@ def get_episode_for(
 
 
 def care_plans_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CarePlan]:
-    return CarePlan.objects.filter(episode__in=episodes_visible_to(user))
+    return CarePlan.objects.filter(episode__unit_id__in=visible_unit_ids(user))
 
 
 def get_care_plan_for_user(user: AbstractBaseUser | AnonymousUser, care_plan_id: int) -> CarePlan:

@@ -21,7 +21,7 @@ from patients.intake_mapping import intake_to_level_input
 from patients.models import Episode, Intake, Patient, SubstanceKind, Unit
 
 
-def _visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
+def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
     """The ids of the units whose records the user sees: a nurse's or clinician's own units.
 
     Read with the user's role (cached, ``detox.grants``), so the queries below filter on a list
@@ -33,17 +33,17 @@ def _visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
 
 
 def units_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
-    ids = _visible_unit_ids(user)
+    ids = visible_unit_ids(user)
     return Unit.objects.filter(pk__in=ids) if ids else Unit.objects.none()
 
 
 def patients_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Patient]:
-    ids = _visible_unit_ids(user)
+    ids = visible_unit_ids(user)
     return Patient.objects.filter(unit_id__in=ids) if ids else Patient.objects.none()
 
 
 def episodes_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]:
-    ids = _visible_unit_ids(user)
+    ids = visible_unit_ids(user)
     return Episode.objects.filter(unit_id__in=ids) if ids else Episode.objects.none()
 
 
@@ -148,16 +148,22 @@ def withdrawal_history(episode: Episode) -> dict[str, bool | None]:
     ``None`` is "not recorded" (no intake, or the question left unanswered), never "no". Dosing
     advice reads this (8.4.3: seizure prophylaxis; liver failure → benzodiazepines instead).
     """
-    intake = Intake.objects.filter(episode=episode).first()
-    if intake is None:
+    # The two answers only: every score's result page asks, and the intake has ~60 fields.
+    row = (
+        Intake.objects.filter(episode=episode)
+        .values_list("previous_withdrawal_complications", "liver_failure")
+        .first()
+    )
+    if row is None:
         return {"seizures": None, "delirium_tremens": None, "liver_failure": None}
-    complications: list[str] | None = intake.previous_withdrawal_complications
+    complications: list[str] | None = row[0]
+    liver_failure: bool | None = row[1]
     if complications is None:
-        return {"seizures": None, "delirium_tremens": None, "liver_failure": intake.liver_failure}
+        return {"seizures": None, "delirium_tremens": None, "liver_failure": liver_failure}
     return {
         "seizures": "seizures" in complications,
         "delirium_tremens": "delirium_tremens" in complications,
-        "liver_failure": intake.liver_failure,
+        "liver_failure": liver_failure,
     }
 
 

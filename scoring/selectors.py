@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from patients.models import Episode, EpisodeStatus, Setting, SubstanceUse
-from patients.selectors import episodes_visible_to, withdrawal_history
+from patients.selectors import episodes_visible_to, visible_unit_ids, withdrawal_history
 from scoring.advice import (
     Administration,
     Advice,
@@ -51,7 +51,7 @@ SUBSTANCE_DEFAULT_SCALE: Final[dict[str, str]] = {"alcohol": CIWA_AR_CODE, "opio
 
 
 def assessments_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(episode__in=episodes_visible_to(user))
+    return Assessment.objects.filter(episode__unit_id__in=visible_unit_ids(user))
 
 
 def get_assessment_for_user(
@@ -73,7 +73,7 @@ def get_administration_for_user(
 ) -> MedicationAdministration:
     try:
         return (
-            MedicationAdministration.objects.filter(episode__in=episodes_visible_to(user))
+            MedicationAdministration.objects.filter(episode__unit_id__in=visible_unit_ids(user))
             .select_related("episode__patient", "episode__unit")
             .get(pk=administration_id)
         )
@@ -275,6 +275,7 @@ def ciwa_advice_for(assessment: Assessment) -> Advice:
         MedicationAdministration.objects.given()
         .filter(episode=episode, given_at__lte=assessment.observed_at)
         .order_by("given_at")
+        .values_list("drug", "dose_mg", "route", "given_at")
     )
     earlier = (
         Assessment.objects.current()
@@ -290,7 +291,7 @@ def ciwa_advice_for(assessment: Assessment) -> Advice:
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
-            administrations=[Administration(d.drug, d.dose_mg, d.route, d.given_at) for d in doses],
+            administrations=[Administration(*dose) for dose in doses],
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
         )

@@ -112,7 +112,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client per pool instead of one per call (detox/cache.py).
+            "BACKEND": "detox.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
