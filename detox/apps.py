@@ -23,5 +23,7 @@ class DetoxConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="detox.sync_roles")
         from detox.grants import connect_signals
+        from detox.user_admin import register
 
         connect_signals()
+        register()
