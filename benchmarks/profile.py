@@ -5,6 +5,8 @@ After ``benchmarks/run.py`` (which leaves the ``avrusning_bench`` database and
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/avrusning_bench \\
         python -m benchmarks.profile /ward/ --as nurse --repeat 50
+    # score entry's POST (a random CIWA-Ar form each time):
+    ... python -m benchmarks.profile /ward/episodes/1/score/ciwa-ar/ --method FORM
 
 Prints the time per request (median of ``--repeat``, after a warm-up) and the number of
 queries, then pyinstrument's call tree of all the repeats (``--html FILE`` for the HTML view).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -60,11 +63,29 @@ def _client(role: str, accounts: dict[str, Any]) -> Any:
     return client
 
 
+def _score_form() -> dict[str, str]:
+    """A CIWA-Ar form as the score-entry page posts it, with random values and observation time
+    (within the last hour), so that the double-submit guard never merges two of them."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from scoring.instruments import INSTRUMENTS
+
+    observed = datetime.now(ZoneInfo("Europe/Oslo")) - timedelta(minutes=random.randint(1, 59))
+    items = INSTRUMENTS["ciwa-ar"].items
+    return {item.key: str(random.randint(0, min(3, item.max_value))) for item in items} | {
+        "observed_at": observed.strftime("%Y-%m-%dT%H:%M"),
+        "breath_alcohol_permille": "",
+    }
+
+
 def _request(client: Any, method: str, path: str, body: str | None, *, fresh: bool = False) -> Any:
     from django.db import connection
 
     if method == "GET":
         response = client.get(path, secure=True)
+    elif method == "FORM":
+        response = client.post(path, data=_score_form(), secure=True)
     else:
         response = client.post(
             path, data=body or "{}", content_type="application/json", secure=True
@@ -80,7 +101,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--as", dest="role", default="nurse", choices=["nurse", "clinician", "administrator"]
     )
-    parser.add_argument("--method", default="GET", choices=["GET", "POST"])
+    parser.add_argument(
+        "--method",
+        default="GET",
+        choices=["GET", "POST", "FORM"],
+        help="FORM: post a CIWA-Ar score form to the path (/ward/episodes/{id}/score/ciwa-ar/)",
+    )
     parser.add_argument("--json", dest="body", help="JSON body for a POST")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--html", type=Path, help="write pyinstrument's HTML report here")
