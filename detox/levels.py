@@ -191,7 +191,8 @@ def _json_ready(value: Any) -> Any:
 
 # The API field names are the dataclass field names, in the same order.
 _TOP_LEVEL_FIELDS: Final = tuple(f.name for f in fields(LevelInput))
-_BOOLEAN_FIELDS: Final = (
+# The yes/no/unknown facts of the input (the intake maps onto these: patients/intake_mapping.py).
+BOOLEAN_FIELDS: Final = (
     "somatic_comorbidity",
     "psychiatric_comorbidity",
     "severe_mental_illness",
@@ -257,7 +258,7 @@ def parse_level_input(data: Mapping[str, Any]) -> LevelInput:
     if not isinstance(data, Mapping):
         raise LevelInputError([_object_error("non_field_errors", _TOP_LEVEL_FIELDS)])
     _reject_unknown_keys(data, _TOP_LEVEL_FIELDS, "", errors)
-    booleans = {name: _parse_bool(data, name, name, errors) for name in _BOOLEAN_FIELDS}
+    booleans = {name: _parse_bool(data, name, name, errors) for name in BOOLEAN_FIELDS}
     result = LevelInput(
         substances=_parse_substances(data.get("substances"), errors),
         previous_withdrawal_complications=_parse_complications(

@@ -121,9 +121,8 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         if session is not None and SESSION_KEY in session:
             moved = session.get(ACTIVITY_SESSION_KEY)
-            # Checked here as well as by the session store's own expiry: a cached session (Redis)
-            # expires by the cache's clock, and this keeps the rule in one place whatever the
-            # store.
+            # Checked here as well as by the session store's own expiry, so that the rule holds
+            # whatever the store (a cache-backed store would expire by the cache's clock).
             if isinstance(moved, int) and time.time() - moved >= settings.SESSION_COOKIE_AGE:
                 session.flush()
                 request.user = AnonymousUser()

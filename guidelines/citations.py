@@ -8,6 +8,7 @@ build on ``CitationCache``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Final, TypedDict
 
@@ -103,25 +104,29 @@ def citation_dicts(refs: Iterable[str]) -> list[Citation]:
 
 # The guideline's generation (detox.generations): replaced by every change to a recommendation.
 GUIDELINE_GENERATION: Final = "guideline"
-# (generation, every recommendation by ref), kept by each process between requests.
-_loaded: tuple[str, dict[str, Recommendation]] | None = None
+# Read again at least this often even if the generation seems unchanged: a change made while the
+# cache was unreachable could not replace it.
+RELOAD_SECONDS: Final = 300
+# (generation, when loaded (monotonic), every recommendation by ref), kept by each process.
+_loaded: tuple[str, float, dict[str, Recommendation]] | None = None
 
 
 def recommendations_by_ref() -> dict[str, Recommendation]:
     """Every recommendation's citable fields, read from the database once per guideline change.
 
-    Each process keeps the 115 short rows between requests and reads them again only when the
-    guideline's generation has changed (an administrator's edit, a restore, ``load_guideline``):
-    one cache read per page instead of a query and 115 objects. The rows are shared; read them,
-    never change them.
+    Each process keeps the 115 short rows between requests and reads them again when the
+    guideline's generation has changed (an administrator's edit, a restore, ``load_guideline``),
+    or ``RELOAD_SECONDS`` after it last read them: one cache read per page instead of a query and
+    115 objects. The rows are shared; read them, never change them.
     """
     global _loaded
     generation = generations.current(GUIDELINE_GENERATION)
     loaded = _loaded
-    if loaded is None or loaded[0] != generation:
+    now = time.monotonic()
+    if loaded is None or loaded[0] != generation or now - loaded[1] > RELOAD_SECONDS:
         rows = {rec.ref: rec for rec in Recommendation.objects.only(*_CITATION_FIELDS)}
-        loaded = _loaded = (generation, rows)
-    return loaded[1]
+        loaded = _loaded = (generation, now, rows)
+    return loaded[2]
 
 
 def guideline_changed(**kwargs: object) -> None:

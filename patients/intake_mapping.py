@@ -22,21 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-BOOLEAN_FACTS: Final = (
-    "somatic_comorbidity",
-    "psychiatric_comorbidity",
-    "severe_mental_illness",
-    "high_suicide_risk",
-    "acute_somatic_illness",
-    "unconscious",
-    "pregnant",
-    "home_support",
-    "outpatient_followup_available",
-    "able_to_take_oral",
-    "dehydration_or_electrolyte_disturbance_suspected",
-    "in_custody",
-    "in_lar",
-)
+from detox.levels import BOOLEAN_FIELDS
+
+# The engine's yes/no facts the intake records as they are; repeated overdoses it derives.
+BOOLEAN_FACTS: Final = tuple(name for name in BOOLEAN_FIELDS if name != "repeated_overdoses")
 # The engine's complication codes; the intake's own extra code and what it counts as.
 ENGINE_COMPLICATIONS: Final = (
     "seizures",

@@ -26,11 +26,20 @@ from tests.reliability.support import UNREACHABLE_BROKER, Workers, celery_pointe
 
 @pytest.fixture
 def broker_down(settings: Any) -> Iterator[None]:
-    """The web process with REDIS_URL set but Redis down: nothing runs eagerly, nothing is sent."""
+    """The web process with REDIS_URL set but Redis down: nothing runs eagerly, nothing is sent,
+    and the cache (the same Redis in a deployment) answers nothing either."""
     # Celery first: it reads the Django setting below until it has a value of its own, so the
     # value it restores must be saved before the setting changes.
     with celery_pointed_at(UNREACHABLE_BROKER):
         settings.CELERY_TASK_ALWAYS_EAGER = False  # what /healthz reads
+        # The production cache backend and options, at a port nobody listens on.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": UNREACHABLE_BROKER,
+                "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+            }
+        }
         yield
 
 

@@ -84,6 +84,25 @@ def test_the_guideline_opens(client, nurse):
     assert timer.seconds < BOUND
 
 
+def test_logging_in_checking_a_role_and_logging_out_need_no_cache(client, nurse, ward):
+    from django.contrib.auth.models import Group
+
+    from detox.roles import NURSE
+    from tests.conftest import TEST_PASSWORD
+
+    with Timer() as timer:
+        login = client.post(reverse("login"), {"username": "siri", "password": TEST_PASSWORD})
+        board = client.get(reverse("ward-board"))
+        nurse.groups.remove(Group.objects.get(name=NURSE))  # nothing cached to go stale
+        refused = client.get(reverse("ward-board"))
+        client.post(reverse("logout"))
+        after = client.get(reverse("ward-board"))
+    assert (login.status_code, board.status_code, refused.status_code) == (302, 200, 403)
+    assert after.status_code == 302
+    assert after["Location"].startswith(reverse("login"))
+    assert timer.seconds < BOUND
+
+
 def test_the_health_check_answers_200_and_says_the_broker_is_unreachable(client, db):
     with Timer() as timer:
         response = client.get("/healthz")
