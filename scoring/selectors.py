@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -131,7 +131,6 @@ def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]
         .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"))
         .order_by("-observed_at", "-id")
     )
-    substances = SubstanceUse.objects.filter(intake__episode=OuterRef("pk"))
     return (
         episodes_visible_to(user)
         .filter(status=EpisodeStatus.ACTIVE)
@@ -142,10 +141,20 @@ def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]
         .annotate(
             chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
             last_assessment_id=Subquery(latest_score.values("pk")[:1]),
-            has_alcohol=Exists(substances.filter(substance="alcohol")),
-            has_opioids=Exists(substances.filter(substance="opioids")),
         )
     )
+
+
+def _substances_of(episode_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Alcohol and opioids in each episode's intake: only asked for episodes with no scale yet."""
+    found: dict[int, set[str]] = {episode_id: set() for episode_id in episode_ids}
+    if episode_ids:
+        rows = SubstanceUse.objects.filter(
+            intake__episode__in=episode_ids, substance__in=tuple(SUBSTANCE_DEFAULT_SCALE)
+        ).values_list("intake__episode_id", "substance")
+        for episode_id, substance in rows:
+            found[episode_id].add(substance)
+    return found
 
 
 def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[BoardRow]:
@@ -156,18 +165,22 @@ def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list
     Next due: the last current score of the monitored scale plus its interval (CIWA-Ar by its
     score, COWS/SOWS by the unit's setting). A patient never scored is due from admission, so one
     admitted long ago without a score shows as overdue. Two queries, whatever the number of
-    patients (the episodes, their latest scores), once the user's role is known (it is cached:
-    ``detox.grants``).
+    patients (the episodes, their latest scores), and a third for the intake's substances when some
+    patient has no scale yet; the user's role is cached (``detox.grants``).
     """
-    # Annotated rows: chosen_scale, last_assessment_id, has_alcohol, has_opioids.
+    # Annotated rows: chosen_scale, last_assessment_id.
     episodes: list[Any] = list(_board_queryset(user))
+    # The intake's substances suggest a scale where nobody has chosen or scored one yet; a third
+    # query, for those episodes only (on a ward in progress, none: cheaper to plan without it).
+    substances = _substances_of([e.pk for e in episodes if not e.chosen_scale])
     # The board shows each latest score's total, band and time, not who entered it.
     latest = Assessment.objects.in_bulk(
         [e.last_assessment_id for e in episodes if e.last_assessment_id]
     )
     rows = []
     for episode in episodes:
-        code = episode.chosen_scale or _suggested_scale(episode.has_alcohol, episode.has_opioids)
+        used = substances.get(episode.pk, set())
+        code = episode.chosen_scale or _suggested_scale("alcohol" in used, "opioids" in used)
         last = latest.get(episode.last_assessment_id)
         if last is not None:
             hours, local = interval_for(last, episode.unit.opioid_scale_interval_hours)

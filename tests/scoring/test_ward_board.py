@@ -225,6 +225,20 @@ def test_the_board_selector_takes_two_queries_whatever_the_number_of_patients(
     assert len(rows) == patients
 
 
+@pytest.mark.parametrize("patients", [5, 50])
+def test_patients_never_scored_take_one_query_for_their_substances_whatever_their_number(
+    ward, nurse, django_assert_num_queries, patients
+):
+    for _ in range(patients):
+        set_history(make_inpatient(unit=ward), user=nurse, substances=("alcohol",))
+    user_role(nurse)
+    # The episodes and the intake's substances to suggest a scale (no scores to read).
+    with django_assert_num_queries(2):
+        rows = ward_board(nurse, now=NOW)
+    assert [scale(row) for row in rows] == ["ciwa-ar"] * patients
+    assert all(row.instrument_suggested for row in rows)
+
+
 @pytest.mark.parametrize("url_name", ["ward-board", "ward-board-rows"])
 def test_the_board_pages_take_as_many_queries_for_50_patients_as_for_5(
     make_user, client, django_assert_num_queries, url_name
