@@ -34,6 +34,11 @@ else:
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
 
+def _out_of_reach(request: HttpRequest, obj: Any) -> bool:
+    """A superuser's account, for anyone who is not a superuser."""
+    return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+
 class RoleUserAdmin(_UserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -42,14 +47,10 @@ class RoleUserAdmin(_UserAdmin):
         return fields + SUPERUSER_ONLY_FIELDS
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        return not _out_of_reach(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not _out_of_reach(request, obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_manytomany(
         self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any

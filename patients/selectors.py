@@ -32,19 +32,19 @@ def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
     return sorted(unit_ids(user))
 
 
+# An empty list of ids matches nothing, and Django answers such a filter without a query.
+
+
 def units_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
-    ids = visible_unit_ids(user)
-    return Unit.objects.filter(pk__in=ids) if ids else Unit.objects.none()
+    return Unit.objects.filter(pk__in=visible_unit_ids(user))
 
 
 def patients_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Patient]:
-    ids = visible_unit_ids(user)
-    return Patient.objects.filter(unit_id__in=ids) if ids else Patient.objects.none()
+    return Patient.objects.filter(unit_id__in=visible_unit_ids(user))
 
 
 def episodes_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]:
-    ids = visible_unit_ids(user)
-    return Episode.objects.filter(unit_id__in=ids) if ids else Episode.objects.none()
+    return Episode.objects.filter(unit_id__in=visible_unit_ids(user))
 
 
 def get_patient_for_user(user: AbstractBaseUser | AnonymousUser, patient_id: int) -> Patient:
