@@ -34,6 +34,17 @@ class Unit(models.Model):
         default=4,
         help_text=_("Local choice: the guideline gives no interval for COWS and SOWS."),
     )
+    # "Time i hånden": an appointment in the first days after discharge (O 4627–4633). The
+    # strategy says "de første dagene"; the number of days is a local resolution, per unit.
+    followup_within_days = models.PositiveSmallIntegerField(
+        _("follow-up appointment within (days after discharge)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Local choice: the overdose strategy says the first days after discharge; a later "
+            "appointment is shown as a warning."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -304,6 +315,18 @@ class WithdrawalComplication(models.TextChoices):
     ELECTROLYTE_DISTURBANCE = "electrolyte_disturbance", _("electrolyte disturbance")
 
 
+class AcuteCriterion(models.TextChoices):
+    """Criteria for an acute intervention in addiction treatment (4.2-4..7, lead-in G 1429)."""
+
+    DANGER_TO_LIFE = (
+        "danger_to_life",
+        _("the substance use is an immediate danger to life and health"),
+    )
+    RISK_OF_SEVERE_WITHDRAWAL = "risk_of_severe_withdrawal", _("risk of severe withdrawal")
+    DANGEROUS_BEHAVIOUR = "dangerous_behaviour", _("dangerous behaviour towards others")
+    SERIOUS_SOCIAL_LOSS = "serious_social_loss", _("risk of serious social loss")
+
+
 class PregnancyTest(models.TextChoices):
     NOT_TAKEN = "", _("not taken")
     NEGATIVE = "negative", _("negative")
@@ -356,6 +379,9 @@ class Intake(models.Model):
         _("earlier detox episodes"), null=True, blank=True, validators=[MaxValueValidator(999)]
     )
     previous_detox_notes = models.TextField(_("earlier detox episodes: how they went"), blank=True)
+    earlier_failed_outpatient_detox = models.BooleanField(
+        _("an earlier outpatient detox failed"), null=True, blank=True
+    )
     # None: not asked; []: asked, none; else the WithdrawalComplication codes.
     previous_withdrawal_complications = models.JSONField(
         _("complications at earlier withdrawal"), null=True, blank=True
@@ -375,6 +401,10 @@ class Intake(models.Model):
         _("acute somatic illness needing treatment now"), null=True, blank=True
     )
     pregnant = models.BooleanField(_("pregnant"), null=True, blank=True)
+    head_injury = models.BooleanField(_("earlier head injury"), null=True, blank=True)
+    wernicke_suspected = models.BooleanField(
+        _("Wernicke's encephalopathy suspected"), null=True, blank=True
+    )
     last_menstruation = models.DateField(_("last menstruation"), null=True, blank=True)
 
     # Mental health.
@@ -386,6 +416,11 @@ class Intake(models.Model):
     )
     severe_mental_illness = models.BooleanField(_("severe mental illness"), null=True, blank=True)
     high_suicide_risk = models.BooleanField(_("high suicide risk"), null=True, blank=True)
+    current_delirium = models.BooleanField(
+        _("delirium now (delirium tremens)"), null=True, blank=True
+    )
+    # None: not assessed; []: assessed, none apply; else AcuteCriterion codes (4.2-4..7).
+    acute_criteria = models.JSONField(_("criteria for acute intervention"), null=True, blank=True)
 
     # Sleep and psychosocial situation.
     sleep = models.TextField(_("sleep, at earlier detox and the last week"), blank=True)
@@ -397,6 +432,15 @@ class Intake(models.Model):
     violence = models.TextField(_("violence (exposed to or used)"), blank=True)
     in_lar = models.BooleanField(_("in opioid maintenance treatment (LAR)"), null=True, blank=True)
     in_custody = models.BooleanField(_("in custody or prison"), null=True, blank=True)
+    # 10.4.1-2 (G 5021–5023): outpatient opioid detox only when specially arranged.
+    opioid_stabilised = models.BooleanField(
+        _("opioid use pharmacologically stabilised before the detox"), null=True, blank=True
+    )
+    supervised_daily_dispensing = models.BooleanField(
+        _("medicines dispensed daily under supervision of health personnel"),
+        null=True,
+        blank=True,
+    )
 
     # Examination (7.2-3).
     oriented = models.BooleanField(_("oriented to time and place"), null=True, blank=True)
@@ -520,23 +564,30 @@ class Intake(models.Model):
         return f"{self.episode}"
 
     def clean(self) -> None:
-        value = self.previous_withdrawal_complications
-        if value is None:
-            return
-        allowed = WithdrawalComplication.values
-        if (
-            not isinstance(value, list)
-            or any(item not in allowed for item in value)
-            or len(set(value)) != len(value)
+        errors: dict[str, str] = {}
+        for name, allowed, message in (
+            (
+                "previous_withdrawal_complications",
+                WithdrawalComplication.values,
+                gettext("List each complication once, from: %(allowed)s."),
+            ),
+            (
+                "acute_criteria",
+                AcuteCriterion.values,
+                gettext("List each criterion once, from: %(allowed)s."),
+            ),
         ):
-            raise ValidationError(
-                {
-                    "previous_withdrawal_complications": gettext(
-                        "List each complication once, from: %(allowed)s."
-                    )
-                    % {"allowed": ", ".join(allowed)}
-                }
-            )
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if (
+                not isinstance(value, list)
+                or any(item not in allowed for item in value)
+                or len(set(value)) != len(value)
+            ):
+                errors[name] = message % {"allowed": ", ".join(allowed)}
+        if errors:
+            raise ValidationError(errors)
 
 
 class SubstanceUse(models.Model):
