@@ -26,11 +26,42 @@ Definitions this module makes (documented, and shown as resolutions where they d
   diazepam "ved CIWA-skåre under 10" (G 4227) and the hourly doses run "inntil CIWA under 10"
   (G 4229). Doses given strictly after that low score, up to ``now``, count.
 - **Cumulative diazepam**: every diazepam dose in the current escalation, whatever the regimen.
+- **Hourly-tier diazepam** (local resolution): a diazepam dose counts toward "Hvis ikke respons
+  etter 50 mg diazepam" (G 4229–4231) only when it was given under the hourly regimen of the
+  "CIWA over 15" row, that is, when a score over 15 had been observed in the current escalation
+  at or before the dose was given (the score observed now counts, for a dose given at ``now``).
+  The regimen in force when the dose was given decides; nothing else records which regimen a dose
+  belonged to. So the scheduled 10 mg × 4 of the "CIWA 10-15" row (G 4223–4227) and night
+  sedation for a patient with earlier delirium (8.4.5-1, e.g. diazepam 20 mg at night,
+  G 4137–4141) given before the first score over 15 never count, however many there were. A
+  night dose given while the hourly regimen runs cannot be told apart from an hourly dose and
+  counts.
 - **No response** (G 4229–4231, "Hvis ikke respons etter 50 mg"): the current score is still above
-  15 once 50 mg or more diazepam has been given in the escalation. A fall to 15 or below is a
-  response; the hourly doses then continue until the score is below 10.
+  15 once 50 mg or more hourly-tier diazepam has been given in the escalation. A fall to 15 or
+  below is a response; the hourly doses then continue until the score is below 10.
 - **Olanzapine maximum** (G 4233, "til max 30 mg"): counted over the whole episode, because the
   guideline gives no time window; a further 10 mg is refused when it would pass 30 mg.
+- **Seizure protection with olanzapine** (8.4.2, G 4021–4025): "Nevroleptika reduserer
+  krampeterskelen og kan øke faren for alkoholiske kramper. Nevroleptika bør derfor ikke gis uten
+  samtidig krampebeskyttelse." Every olanzapine line says so and names the protection recorded in
+  the episode (diazepam or valproic acid given); none recorded is a warning beside it.
+
+What overrides the CIWA-Ar table:
+
+- **Drowsy or very tired** (8.3.1, G 3771–3773: "Beroligende legemidler kan gi ytterligere
+  bevissthetstap og bør unngås når pasienten er sløv eller svært trett"): no dose line at all;
+  hold and call the doctor (kind ``escalate``). This wins over everything below.
+- **Delirium tremens now** (8.4.5-2, G 4147–4151): diazepam at short intervals (e.g. 10 mg every
+  5–10 minutes) or olanzapine 10 mg hourly to 30 mg, with a doctor present or called; fully
+  developed delirium belongs in a department with qualified medical staff and somatic monitoring
+  (G 4132–4133). Never the hourly CIWA-Ar rows.
+- **Wernicke's encephalopathy suspected** (8.4.1-2, G 3905–3907): thiamine 50–100 mg
+  intravenously and admission to a neurological or medical department, kind ``escalate``.
+
+Cautions beside the doses (8.4.2, G 3994–3998: care with sedatives "hos pasienter som tidligere
+har brukt eller misbrukt benzodiazepiner, eldre eller hos pasienter med hodeskader"): the
+guideline gives no age for "eldre"; 65 or older is read as elderly (local resolution, as the
+treatment-level engine). Under 18: the guideline does not address adolescents.
 """
 
 from __future__ import annotations
@@ -56,7 +87,7 @@ from scoring.scoring import (
     is_item_value,
 )
 
-AdviceKind = Literal["dose", "warning", "info"]
+AdviceKind = Literal["escalate", "dose", "warning", "info"]
 Number = Decimal | int | float
 
 # Drug codes the caller uses in ``Administration.drug`` (compared case-insensitively).
@@ -73,10 +104,18 @@ OLANZAPINE_MAX_MG: Final = Decimal(30)  # G 4233
 HOURLY: Final = timedelta(hours=1)  # "hver time", G 4229 and G 4233
 NO_ANTIHISTAMINE_OVER_PERMILLE: Final = Decimal("0.5")  # 8.4.4, G 4082: "over 0,5 promille"
 VALPROATE_LOADING_BELOW_PERMILLE: Final = Decimal(1)  # 8.4.3-2, G 4071: "ved promille under 1"
+DT_DIAZEPAM_DOSE_MG: Final = Decimal(10)  # 8.4.5-2, G 4149: "10 mg diazepam hver 5.-10. minutt"
+# G 3994–3998 names "eldre" without an age: 65 is the application's reading (local resolution),
+# the same as the treatment-level engine's.
+ELDERLY_FROM_YEARS: Final = 65
+ADULT_FROM_YEARS: Final = 18  # the guideline is about adults; it does not address adolescents
+MAX_AGE_YEARS: Final = 130
 
 _KIND_ORDER: Final[Mapping[AdviceKind, int]] = MappingProxyType(
-    {"warning": 0, "dose": 1, "info": 2}
+    {"escalate": 0, "warning": 1, "dose": 2, "info": 3}
 )
+
+Protocol = Literal["ciwa", "delirium_tremens", "hold"]
 
 
 class AdviceError(ValueError):
@@ -122,6 +161,13 @@ class AdviceContext:
     drowsy: bool | None = None
     liver_failure: bool | None = None
     delirium_risk: bool | None = None
+    # Delirium tremens now (8.4.5-2), not earlier DT (``prior_delirium_tremens``).
+    current_delirium: bool | None = None
+    wernicke_suspected: bool | None = None  # 8.4.1-2
+    pregnant: bool | None = None  # 12-5: benzodiazepines per 8.4; valproic acid not proposed
+    age_years: int | None = None  # G 3994–3998 ("eldre"); under 18 not addressed
+    head_injury: bool | None = None  # G 3994–3998
+    benzodiazepine_misuse: bool | None = None  # earlier use or misuse, G 3994–3998
 
 
 @dataclass(frozen=True)
@@ -133,11 +179,17 @@ class AdviceLine:
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     resolution: bool = False
     sections: tuple[str, ...] = ()
+    # The drug a dose line (or an escalation naming one) is about, and its single dose in mg when
+    # the guideline states one (None where it gives a range or no dose).
+    drug: str | None = None
+    mg: Decimal | None = None
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: datetimes as ISO 8601 strings, exact decimals as strings."""
         return {
             "code": self.code,
+            "drug": self.drug,
+            "mg": None if self.mg is None else _jsonable(_mg(self.mg)),
             "message": self.message,
             "params": {key: _jsonable(value) for key, value in self.params.items()},
             "refs": list(self.refs),
@@ -162,6 +214,11 @@ class Advice:
     cumulative_diazepam_mg: Decimal
     olanzapine_given_mg: Decimal
     lines: tuple[AdviceLine, ...]
+    # Diazepam given under the hourly regimen in this escalation: what "no response after 50 mg"
+    # counts (the module docstring).
+    hourly_diazepam_mg: Decimal = Decimal(0)
+    # "ciwa": the 8.4.6-3 table; "delirium_tremens": 8.4.5-2; "hold": drowsy, no sedative dose.
+    protocol: Protocol = "ciwa"
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -185,6 +242,8 @@ class Advice:
                 self.escalation_since.isoformat() if self.escalation_since else None
             ),
             "cumulative_diazepam_mg": _jsonable(_mg(self.cumulative_diazepam_mg)),
+            "hourly_diazepam_mg": _jsonable(_mg(self.hourly_diazepam_mg)),
+            "protocol": self.protocol,
             "olanzapine_given_mg": _jsonable(_mg(self.olanzapine_given_mg)),
             "lines": [line.as_dict() for line in self.lines],
         }
@@ -241,25 +300,44 @@ MSG_HISTORY_UNKNOWN_MODERATE: Final = gettext_noop(
     "before giving diazepam."
 )
 MSG_DIAZEPAM_HOURLY: Final = gettext_noop(
-    "Diazepam 10 mg orally now, then every hour until CIWA-Ar is below 10. Diazepam given since "
-    "CIWA-Ar was last below 10: %(cumulative)s mg; if there is no response after 50 mg, change "
-    "to olanzapine."
+    "Diazepam 10 mg orally now, then every hour until CIWA-Ar is below 10. Diazepam given under "
+    "the hourly regimen (CIWA-Ar over 15) since CIWA-Ar was last below 10: %(hourly)s mg; if "
+    "there is no response after 50 mg of it, change to olanzapine."
+)
+MSG_DIAZEPAM_NOT_COUNTED: Final = gettext_noop(
+    "%(excluded)s mg diazepam was given in this escalation before CIWA-Ar was over 15 "
+    "(scheduled 10 mg × 4 or night sedation): it does not count toward the 50 mg after which "
+    "olanzapine is given."
 )
 MSG_DIAZEPAM_CONTINUE: Final = gettext_noop(
     "CIWA-Ar has fallen to %(score)s but is not yet below 10: continue diazepam 10 mg orally "
-    "every hour until it is. Diazepam given since CIWA-Ar was last below 10: %(cumulative)s mg."
+    "every hour until it is. Diazepam given under the hourly regimen since CIWA-Ar was last below "
+    "10: %(hourly)s mg."
 )
 MSG_AFTER_OLANZAPINE: Final = gettext_noop(
     "CIWA-Ar has fallen to %(score)s after olanzapine. The guideline's CIWA-Ar table gives no "
     "next step for this: a doctor decides. Keep scoring every hour."
 )
 MSG_NO_RESPONSE: Final = gettext_noop(
-    "No response to diazepam: %(cumulative)s mg given since CIWA-Ar was last below 10, and it "
-    "is still above 15. 'No response' is read as a score still above 15 after 50 mg."
+    "No response to diazepam: %(hourly)s mg given under the hourly regimen since CIWA-Ar was "
+    "last below 10, and it is still above 15. 'No response' is read as a score still above 15 "
+    "after 50 mg."
 )
 MSG_OLANZAPINE: Final = gettext_noop(
     "Olanzapine 10 mg intramuscularly or orally, repeated every hour up to 30 mg in all. "
-    "Olanzapine given in this episode: %(given)s mg."
+    "Olanzapine given in this episode: %(given)s mg. Neuroleptics lower the seizure threshold: "
+    "give olanzapine only with concurrent seizure protection. Recorded in this episode: diazepam "
+    "%(diazepam)s mg, valproic acid %(valproate)s mg."
+)
+MSG_OLANZAPINE_NO_PROTECTION: Final = gettext_noop(
+    "Olanzapine 10 mg intramuscularly or orally, repeated every hour up to 30 mg in all. "
+    "Olanzapine given in this episode: %(given)s mg. Neuroleptics lower the seizure threshold: "
+    "give olanzapine only with concurrent seizure protection. Recorded in this episode: none."
+)
+MSG_NO_SEIZURE_PROTECTION: Final = gettext_noop(
+    "No seizure protection (diazepam or valproic acid) is recorded in this episode: olanzapine "
+    "must not be given without it. The doctor decides on the protection before olanzapine is "
+    "given."
 )
 MSG_OLANZAPINE_EPISODE_CAP: Final = gettext_noop(
     "The olanzapine maximum of 30 mg is counted over the whole episode: the guideline gives no "
@@ -277,8 +355,56 @@ MSG_OLANZAPINE_NOT_YET_DUE: Final = gettext_noop(
     "The last olanzapine dose was given at %(given_at_local)s: the next hourly dose is due at "
     "%(due_at_local)s."
 )
-MSG_DROWSY: Final = gettext_noop(
-    "The patient is drowsy: avoid sedatives, which can reduce consciousness further."
+MSG_DROWSY_HOLD: Final = gettext_noop(
+    "The patient is drowsy or very tired: give no sedative now (no diazepam, olanzapine, night "
+    "sedation or other sedating drug), since it can reduce consciousness further. Hold, and call "
+    "the doctor, who decides on all medication, seizure prophylaxis included. Reduced "
+    "consciousness should also make the doctor rule out other causes such as intracranial "
+    "processes and overdose."
+)
+MSG_DT_PHYSICIAN: Final = gettext_noop(
+    "Delirium tremens: a doctor must be present or called now. Fully developed delirium should be "
+    "treated in a department with qualified medical staff and somatic monitoring. The hourly "
+    "CIWA-Ar table does not apply."
+)
+MSG_DT_DIAZEPAM: Final = gettext_noop(
+    "Delirium tremens: diazepam at short intervals, for example 10 mg every 5–10 minutes, as the "
+    "doctor orders. Diazepam given in this episode: %(diazepam)s mg."
+)
+MSG_DT_OLANZAPINE: Final = gettext_noop(
+    "Alternatively olanzapine 10 mg orally or intramuscularly every hour, up to 30 mg in all. "
+    "Olanzapine given in this episode: %(given)s mg. Neuroleptics lower the seizure threshold: "
+    "give olanzapine only with concurrent seizure protection. Recorded in this episode: diazepam "
+    "%(diazepam)s mg, valproic acid %(valproate)s mg."
+)
+MSG_DT_OLANZAPINE_NO_PROTECTION: Final = gettext_noop(
+    "Alternatively olanzapine 10 mg orally or intramuscularly every hour, up to 30 mg in all. "
+    "Olanzapine given in this episode: %(given)s mg. Neuroleptics lower the seizure threshold: "
+    "give olanzapine only with concurrent seizure protection. Recorded in this episode: none."
+)
+MSG_DT_DROWSY: Final = gettext_noop(
+    "Delirium tremens in a drowsy patient: give no sedative. A doctor must assess the patient now."
+)
+MSG_WERNICKE: Final = gettext_noop(
+    "Wernicke's encephalopathy is suspected: thiamine (vitamin B1) 50–100 mg intravenously, and "
+    "the patient should be admitted to a neurological or medical department. Call the doctor now."
+)
+MSG_ELDERLY: Final = gettext_noop(
+    "The patient is %(age)s years old: be careful with sedatives in the elderly. The guideline "
+    "gives no age; 65 or older is read as elderly."
+)
+MSG_ADOLESCENT: Final = gettext_noop(
+    "The patient is %(age)s years old: the guideline is written for adults and does not address "
+    "adolescents. A doctor decides the medication."
+)
+MSG_HEAD_INJURY: Final = gettext_noop("Earlier head injury: be careful with sedatives.")
+MSG_BENZODIAZEPINE_USE: Final = gettext_noop(
+    "Earlier use or misuse of benzodiazepines: be careful with sedatives."
+)
+MSG_VALPROATE_PREGNANT: Final = gettext_noop(
+    "Pregnant: valproic acid is not proposed, since the guideline does not discuss it in "
+    "pregnancy; benzodiazepines are its drug for alcohol withdrawal in pregnancy. The doctor "
+    "decides on seizure prophylaxis."
 )
 MSG_NO_ANTIHISTAMINE: Final = gettext_noop(
     "Breath alcohol is %(permille)s ‰, over 0.5 ‰: do not give antihistamines."
@@ -355,6 +481,22 @@ class _Checked:
     drowsy: bool | None
     liver_failure: bool | None
     delirium_risk: bool | None
+    current_delirium: bool | None
+    wernicke_suspected: bool | None
+    pregnant: bool | None
+    age_years: int | None
+    head_injury: bool | None
+    benzodiazepine_misuse: bool | None
+
+
+def _age(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AdviceError(f"age_years must be a whole number of years, got {value!r}")
+    if not 0 <= value <= MAX_AGE_YEARS:
+        raise AdviceError(f"age_years must be 0–{MAX_AGE_YEARS}, got {value}")
+    return value
 
 
 def _check(ctx: AdviceContext) -> _Checked:
@@ -392,6 +534,12 @@ def _check(ctx: AdviceContext) -> _Checked:
         drowsy=_optional_flag("drowsy", ctx.drowsy),
         liver_failure=_optional_flag("liver_failure", ctx.liver_failure),
         delirium_risk=_optional_flag("delirium_risk", ctx.delirium_risk),
+        current_delirium=_optional_flag("current_delirium", ctx.current_delirium),
+        wernicke_suspected=_optional_flag("wernicke_suspected", ctx.wernicke_suspected),
+        pregnant=_optional_flag("pregnant", ctx.pregnant),
+        age_years=_age(ctx.age_years),
+        head_injury=_optional_flag("head_injury", ctx.head_injury),
+        benzodiazepine_misuse=_optional_flag("benzodiazepine_misuse", ctx.benzodiazepine_misuse),
     )
 
 
@@ -424,7 +572,8 @@ class _Course:
     """The escalation bookkeeping of the module docstring."""
 
     since: datetime | None
-    diazepam: tuple[_Dose, ...]  # in the current escalation
+    diazepam: tuple[_Dose, ...]  # in the current escalation, whatever the regimen
+    hourly_diazepam: tuple[_Dose, ...]  # of those, given under the hourly regimen
     olanzapine: tuple[_Dose, ...]  # in the whole episode
     olanzapine_in_escalation: bool
     hourly_escalation: bool
@@ -438,6 +587,17 @@ def _course(checked: _Checked) -> _Course:
         return since is None or moment > since
 
     diazepam = tuple(d for d in checked.doses if d.drug == DIAZEPAM and in_escalation(d.given_at))
+    # The hourly regimen runs from the first score over 15 in the escalation (the one observed now
+    # included): a dose given from then on is an hourly-tier dose (module docstring).
+    over_15 = [
+        o.observed_at
+        for o in (*checked.earlier, CiwaObservation(checked.score, checked.now))
+        if o.score >= CIWA_HOURLY_DIAZEPAM_FROM and in_escalation(o.observed_at)
+    ]
+    hourly_from = min(over_15) if over_15 else None
+    hourly_diazepam = tuple(
+        d for d in diazepam if hourly_from is not None and d.given_at >= hourly_from
+    )
     olanzapine = tuple(d for d in checked.doses if d.drug == OLANZAPINE)
     was_over_15 = any(
         o.score >= CIWA_HOURLY_DIAZEPAM_FROM and in_escalation(o.observed_at)
@@ -449,6 +609,7 @@ def _course(checked: _Checked) -> _Course:
     return _Course(
         since=since,
         diazepam=diazepam,
+        hourly_diazepam=hourly_diazepam,
         olanzapine=olanzapine,
         olanzapine_in_escalation=any(in_escalation(d.given_at) for d in olanzapine),
         hourly_escalation=hourly,
@@ -485,12 +646,6 @@ def _not_yet_due(
 def _general(checked: _Checked) -> list[AdviceLine]:
     """Warnings that apply whatever the score."""
     lines: list[AdviceLine] = []
-    if checked.drowsy:
-        # 8.3.1, G 3771–3773: "Beroligende legemidler ... bør unngås når pasienten er sløv eller
-        # svært trett." Running text, no numbered recommendation: cite the section.
-        lines.append(
-            AdviceLine("drowsy_avoid_sedatives", MSG_DROWSY, "warning", sections=("8.3.1",))
-        )
     if checked.permille is not None:
         permille = _mg(checked.permille)
         if checked.permille > NO_ANTIHISTAMINE_OVER_PERMILLE:
@@ -542,6 +697,10 @@ def _general(checked: _Checked) -> list[AdviceLine]:
                 resolution=True,
             )
         )
+    if checked.wernicke_suspected:
+        # 8.4.1-2 (G 3905–3907) replaces the routine (intramuscular) thiamine of 8.4.1-1.
+        lines.append(wernicke_line())
+        return lines
     thiamine = checked.thiamine_given or any(d.drug == THIAMINE for d in checked.doses)
     # 8.4.6, G 4197: "Pasienter skal også ved CIWA-administrert avrusning ha tiaminbehandling";
     # 8.4.1-1 (G 3901–3903): vitamin B1 routinely, preferably intramuscularly.
@@ -566,6 +725,179 @@ def _general(checked: _Checked) -> list[AdviceLine]:
             )
         )
     return lines
+
+
+def wernicke_line() -> AdviceLine:
+    """8.4.1-2, G 3905–3907: "Wernickes encefalopati bør behandles med 50-100 mg intravønøs
+    vitamin B1 (tiamin) og pasienten bør legges inn på nevrologisk eller medisinsk avdeling"."""
+    return AdviceLine(
+        "wernicke_thiamine_iv_admit", MSG_WERNICKE, "escalate", refs=("8.4.1-2",), drug=THIAMINE
+    )
+
+
+def sedative_cautions(
+    *, age_years: int | None, head_injury: bool | None, benzodiazepine_misuse: bool | None
+) -> list[AdviceLine]:
+    """Cautions beside the doses: 8.4.2, G 3994–3998, and the guideline's silence on adolescents.
+
+    "Hos noen pasientgrupper bør man være forsiktig med å gi beroligende legemidler, f.eks. hos
+    pasienter som tidligere har brukt eller misbrukt benzodiazepiner, eldre eller hos pasienter
+    med hodeskader." Running text: cited by section. Shared with the COWS/SOWS advice.
+    """
+    lines: list[AdviceLine] = []
+    if age_years is not None and age_years >= ELDERLY_FROM_YEARS:
+        lines.append(
+            AdviceLine(
+                "sedative_caution_elderly",
+                MSG_ELDERLY,
+                "warning",
+                params=_params(age=age_years),
+                sections=("8.4.2",),
+                resolution=True,
+            )
+        )
+    if age_years is not None and age_years < ADULT_FROM_YEARS:
+        lines.append(
+            AdviceLine(
+                "adolescent_not_addressed",
+                MSG_ADOLESCENT,
+                "warning",
+                params=_params(age=age_years),
+                resolution=True,
+                # Target group 1.2 (G 286–300) names no age; the text is about adults.
+                sections=("1.2",),
+            )
+        )
+    if head_injury:
+        lines.append(
+            AdviceLine(
+                "sedative_caution_head_injury", MSG_HEAD_INJURY, "warning", sections=("8.4.2",)
+            )
+        )
+    if benzodiazepine_misuse:
+        lines.append(
+            AdviceLine(
+                "sedative_caution_benzodiazepine_use",
+                MSG_BENZODIAZEPINE_USE,
+                "warning",
+                sections=("8.4.2",),
+            )
+        )
+    return lines
+
+
+def drowsy_line() -> AdviceLine:
+    """8.3.1, G 3771–3773: "Beroligende legemidler kan gi ytterligere bevissthetstap og bør unngås
+    når pasienten er sløv eller svært trett." G 3765–3767: rule out intracranial processes (with
+    reduced consciousness) and overdose. Running text: cited by section."""
+    return AdviceLine("drowsy_hold_sedatives", MSG_DROWSY_HOLD, "escalate", sections=("8.3.1",))
+
+
+def _protection(checked: _Checked) -> tuple[Decimal, Decimal]:
+    """Seizure protection recorded in the episode (G 4021–4025): diazepam and valproic acid mg."""
+    return (
+        _total([d for d in checked.doses if d.drug == DIAZEPAM]),
+        _total([d for d in checked.doses if d.drug == VALPROATE]),
+    )
+
+
+def _olanzapine_lines(
+    checked: _Checked, course: _Course, *, code: str, refs: tuple[str, ...], dt: bool
+) -> list[AdviceLine]:
+    """An olanzapine dose (or its refusal at 30 mg), always with the seizure protection recorded.
+
+    G 4021–4025 (8.4.2): "Nevroleptika reduserer krampeterskelen ... bør derfor ikke gis uten
+    samtidig krampebeskyttelse."
+    """
+    given = _total(course.olanzapine)
+    if given + OLANZAPINE_DOSE_MG > OLANZAPINE_MAX_MG:
+        return [
+            AdviceLine(
+                "olanzapine_max_reached",
+                MSG_OLANZAPINE_MAX,
+                "warning",
+                refs=refs,
+                params=_params(given=_mg(given)),
+            )
+        ]
+    diazepam, valproate = _protection(checked)
+    protected = diazepam > 0 or valproate > 0
+    if dt:
+        message = MSG_DT_OLANZAPINE if protected else MSG_DT_OLANZAPINE_NO_PROTECTION
+    else:
+        message = MSG_OLANZAPINE if protected else MSG_OLANZAPINE_NO_PROTECTION
+    lines = [
+        AdviceLine(
+            code,
+            message,
+            "dose",
+            refs=refs,
+            params=_params(given=_mg(given), diazepam=_mg(diazepam), valproate=_mg(valproate)),
+            sections=("8.4.2",),
+            drug=OLANZAPINE,
+            mg=OLANZAPINE_DOSE_MG,
+        )
+    ]
+    if not protected:
+        lines.append(
+            AdviceLine(
+                "no_seizure_protection_recorded",
+                MSG_NO_SEIZURE_PROTECTION,
+                "warning",
+                sections=("8.4.2",),
+            )
+        )
+    warning = _not_yet_due(
+        course.olanzapine, checked.now, "olanzapine_not_yet_due", MSG_OLANZAPINE_NOT_YET_DUE
+    )
+    return [*lines, *([warning] if warning else [])]
+
+
+def _drowsy(checked: _Checked, course: _Course) -> list[AdviceLine]:
+    """No dose line at all: hold and call the doctor (G 3771–3773). Wins over delirium too."""
+    lines = [drowsy_line()]
+    if checked.current_delirium:
+        lines.append(
+            AdviceLine("delirium_tremens_drowsy", MSG_DT_DROWSY, "escalate", refs=("8.4.5-2",))
+        )
+    elif checked.score < CIWA_CONDITIONAL_TIER_FROM:
+        # "Usually no medication" and "stop diazepam" agree with holding; nothing about valproate.
+        keep = ("no_medication_usually", "stop_diazepam")
+        lines.extend(line for line in _below_ten(checked, course) if line.code in keep)
+    return lines
+
+
+def _delirium(checked: _Checked, course: _Course) -> list[AdviceLine]:
+    """8.4.5-2, G 4147–4151, with a doctor (G 4132–4133); never the hourly CIWA-Ar rows."""
+    diazepam, _ = _protection(checked)
+    return [
+        AdviceLine(
+            "delirium_tremens_physician",
+            MSG_DT_PHYSICIAN,
+            "escalate",
+            refs=("8.4.5-2",),
+            sections=("8.4.5",),
+        ),
+        AdviceLine(
+            "delirium_tremens_diazepam",
+            MSG_DT_DIAZEPAM,
+            "dose",
+            refs=("8.4.5-2",),
+            params=_params(diazepam=_mg(diazepam)),
+            drug=DIAZEPAM,
+            mg=DT_DIAZEPAM_DOSE_MG,
+        ),
+        *_olanzapine_lines(
+            checked, course, code="delirium_tremens_olanzapine", refs=("8.4.5-2",), dt=True
+        ),
+        AdviceLine(
+            "olanzapine_max_counted_per_episode",
+            MSG_OLANZAPINE_EPISODE_CAP,
+            "info",
+            refs=("8.4.5-2",),
+            resolution=True,
+        ),
+    ]
 
 
 def _monitoring(checked: _Checked) -> tuple[AdviceLine, int, datetime]:
@@ -622,6 +954,18 @@ def _valproate(checked: _Checked) -> list[AdviceLine]:
     Earlier seizures or DT count as severe withdrawal: 8.4.3-1 names "krampeanfall eller andre
     alvorlige abstinensreaksjoner" together.
     """
+    if checked.pregnant:
+        # 12-5: alcohol withdrawal in pregnancy is treated with benzodiazepines per 8.4; valproic
+        # acid in pregnancy is not discussed. Not proposed (docs/clinical-resolutions.md).
+        return [
+            AdviceLine(
+                "valproate_not_in_pregnancy",
+                MSG_VALPROATE_PREGNANT,
+                "warning",
+                refs=("12-5", "8.4.3-1"),
+                resolution=True,
+            )
+        ]
     if checked.liver_failure:
         # 8.4.3-3: in liver failure, benzodiazepines for seizure prophylaxis; avoid valproate.
         return [
@@ -642,6 +986,7 @@ def _valproate(checked: _Checked) -> list[AdviceLine]:
                 "dose",
                 refs=("8.4.3-2",),
                 params=_params(given=_mg(_total(started))),
+                drug=VALPROATE,
             )
         )
     else:
@@ -651,6 +996,7 @@ def _valproate(checked: _Checked) -> list[AdviceLine]:
                 MSG_VALPROATE_OFFER,
                 "dose",
                 refs=("8.4.6-3", "8.4.3-1", "8.4.3-2"),
+                drug=VALPROATE,
             )
         )
         if checked.permille is not None and checked.permille >= VALPROATE_LOADING_BELOW_PERMILLE:
@@ -693,7 +1039,9 @@ def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
                 MSG_DIAZEPAM_CONTINUE,
                 "dose",
                 refs=("8.4.6-3",),
-                params=_params(score=checked.score, cumulative=_mg(_total(course.diazepam))),
+                params=_params(score=checked.score, hourly=_mg(_total(course.hourly_diazepam))),
+                drug=DIAZEPAM,
+                mg=DIAZEPAM_DOSE_MG,
             )
         ]
         warning = _not_yet_due(
@@ -702,7 +1050,16 @@ def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
         return [*lines, *([warning] if warning else [])]
     # G 4223–4227: diazepam 10 mg × 4 only with earlier seizures or DT.
     if checked.seizures or checked.delirium_tremens:
-        return [AdviceLine("diazepam_qid", MSG_DIAZEPAM_QID, "dose", refs=("8.4.6-3",))]
+        return [
+            AdviceLine(
+                "diazepam_qid",
+                MSG_DIAZEPAM_QID,
+                "dose",
+                refs=("8.4.6-3",),
+                drug=DIAZEPAM,
+                mg=DIAZEPAM_DOSE_MG,
+            )
+        ]
     if checked.seizures is False and checked.delirium_tremens is False:
         # The table is silent on 10–15 without that history (SCALES.md §1.5 item 4); 8.4.4-2
         # (G 4100) allows anticonvulsant + antihistamine for moderate withdrawal, without doses.
@@ -726,59 +1083,51 @@ def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
 
 
 def _over_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
-    cumulative = _total(course.diazepam)
-    if cumulative < DIAZEPAM_NO_RESPONSE_AFTER_MG:
+    hourly = _total(course.hourly_diazepam)
+    excluded = _total(course.diazepam) - hourly
+    lines: list[AdviceLine] = []
+    if excluded > 0:
+        # Scheduled × 4 or night sedation before the first score over 15 (module docstring).
+        lines.append(
+            AdviceLine(
+                "diazepam_before_hourly_not_counted",
+                MSG_DIAZEPAM_NOT_COUNTED,
+                "info",
+                refs=("8.4.6-3",),
+                params=_params(excluded=_mg(excluded)),
+                resolution=True,
+            )
+        )
+    if hourly < DIAZEPAM_NO_RESPONSE_AFTER_MG:
         # G 4229: "Diazepam 10 mg per os hver time inntil CIWA under 10."
-        lines = [
+        lines.append(
             AdviceLine(
                 "diazepam_hourly",
                 MSG_DIAZEPAM_HOURLY,
                 "dose",
                 refs=("8.4.6-3",),
-                params=_params(cumulative=_mg(cumulative)),
+                params=_params(hourly=_mg(hourly)),
+                drug=DIAZEPAM,
+                mg=DIAZEPAM_DOSE_MG,
             )
-        ]
+        )
         warning = _not_yet_due(
-            course.diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
+            course.hourly_diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
         )
         return [*lines, *([warning] if warning else [])]
-    # G 4229–4233: no response after 50 mg → olanzapine 10 mg IM or orally, hourly, max 30 mg.
-    given = _total(course.olanzapine)
-    lines = [
+    # G 4229–4233: no response after 50 mg → olanzapine 10 mg IM or orally, hourly, max 30 mg,
+    # with concurrent seizure protection (G 4021–4025).
+    lines.append(
         AdviceLine(
             "diazepam_no_response",
             MSG_NO_RESPONSE,
             "info",
             refs=("8.4.6-3",),
-            params=_params(cumulative=_mg(cumulative)),
+            params=_params(hourly=_mg(hourly)),
             resolution=True,
         )
-    ]
-    if given + OLANZAPINE_DOSE_MG <= OLANZAPINE_MAX_MG:
-        lines.append(
-            AdviceLine(
-                "olanzapine",
-                MSG_OLANZAPINE,
-                "dose",
-                refs=("8.4.6-3",),
-                params=_params(given=_mg(given)),
-            )
-        )
-        warning = _not_yet_due(
-            course.olanzapine, checked.now, "olanzapine_not_yet_due", MSG_OLANZAPINE_NOT_YET_DUE
-        )
-        if warning:
-            lines.append(warning)
-    else:
-        lines.append(
-            AdviceLine(
-                "olanzapine_max_reached",
-                MSG_OLANZAPINE_MAX,
-                "warning",
-                refs=("8.4.6-3",),
-                params=_params(given=_mg(given)),
-            )
-        )
+    )
+    lines.extend(_olanzapine_lines(checked, course, code="olanzapine", refs=("8.4.6-3",), dt=False))
     lines.append(
         AdviceLine(
             "olanzapine_max_counted_per_episode",
@@ -794,19 +1143,34 @@ def _over_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
 def ciwa_advice(ctx: AdviceContext) -> Advice:
     """The guideline's advice for a CIWA-Ar score taken at ``ctx.now``.
 
-    Lines come warnings first, then doses, then information. Raises ``AdviceError`` for a context
-    that cannot be advised on.
+    Lines come escalations (call the doctor) first, then warnings, doses and information. A
+    drowsy patient gets no dose line at all; delirium tremens gets 8.4.5-2 instead of the table.
+    Raises ``AdviceError`` for a context that cannot be advised on.
     """
     checked = _check(ctx)
     course = _course(checked)
     monitoring, hours, due = _monitoring(checked)
-    if checked.score < CIWA_CONDITIONAL_TIER_FROM:
+    protocol: Protocol = "ciwa"
+    if checked.drowsy:
+        # G 3771–3773 wins over everything: no dose line at all, whatever the score or delirium.
+        specific, protocol = _drowsy(checked, course), "hold"
+    elif checked.current_delirium:
+        specific, protocol = _delirium(checked, course), "delirium_tremens"
+    elif checked.score < CIWA_CONDITIONAL_TIER_FROM:
         specific = _below_ten(checked, course)
     elif checked.score < CIWA_HOURLY_DIAZEPAM_FROM:
         specific = _ten_to_fifteen(checked, course)
     else:
         specific = _over_fifteen(checked, course)
-    lines = [*_general(checked), monitoring, *specific]
+    cautions = sedative_cautions(
+        age_years=checked.age_years,
+        head_injury=checked.head_injury,
+        benzodiazepine_misuse=checked.benzodiazepine_misuse,
+    )
+    lines = [*_general(checked), *cautions, monitoring, *specific]
+    if checked.drowsy:
+        # Belt and braces: a drowsy patient is never shown a dose (a warning and a dose together).
+        lines = [line for line in lines if line.kind != "dose"]
     lines.sort(key=lambda line: _KIND_ORDER[line.kind])  # stable: keeps order within a kind
     return Advice(
         score=checked.score,
@@ -819,4 +1183,6 @@ def ciwa_advice(ctx: AdviceContext) -> Advice:
         cumulative_diazepam_mg=_total(course.diazepam),
         olanzapine_given_mg=_total(course.olanzapine),
         lines=tuple(lines),
+        hourly_diazepam_mg=_total(course.hourly_diazepam),
+        protocol=protocol,
     )

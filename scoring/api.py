@@ -9,6 +9,8 @@ outside the user's unit are a 404; a role without the permission gets a 403.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -30,9 +32,16 @@ from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from patients.services import access_log_record
 from scoring import selectors
-from scoring.advice import AdviceContext, ciwa_advice
+from scoring.advice import (
+    Administration,
+    AdviceContext,
+    AdviceError,
+    CiwaObservation,
+    ciwa_advice,
+)
 from scoring.instruments import INSTRUMENTS, Instrument
 from scoring.models import Assessment, MedicationAdministration
+from scoring.opioid_advice import OPIOID_SCALES, OpioidAdviceContext, opioid_advice
 from scoring.permissions import (
     ADD_ADMINISTRATION,
     ADD_ASSESSMENT,
@@ -48,6 +57,10 @@ from scoring.serializers import (
     AssessmentCorrectionSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
+    CiwaAdviceRequestSerializer,
+    CiwaAdviceResponseSerializer,
+    OpioidAdviceRequestSerializer,
+    OpioidAdviceResponseSerializer,
     ScaleSerializer,
     ScaleSummarySerializer,
     ScoreRequestSerializer,
@@ -82,8 +95,19 @@ def _serializer_problems(serializer: serializers.Serializer[Any]) -> list[FieldP
     def walk(prefix: str, errors: Any, field: Any) -> None:
         if isinstance(errors, Mapping):
             for name, nested in errors.items():
+                if isinstance(field, serializers.ListSerializer | serializers.ListField):
+                    # An item of a list (``doses``): named by its index, doses[0].drug.
+                    walk(f"{prefix}[{name}]", nested, field.child)
+                    continue
                 child = field.fields.get(name) if hasattr(field, "fields") else None
                 walk(f"{prefix}.{name}" if prefix else str(name), nested, child)
+            return
+        if isinstance(errors, list) and any(isinstance(e, Mapping) for e in errors):
+            # A list of objects (``doses``): one entry per item, empty where the item is fine.
+            child = getattr(field, "child", None)
+            for index, nested in enumerate(errors):
+                if nested:
+                    walk(f"{prefix}[{index}]", nested, child)
             return
         for message in errors if isinstance(errors, list) else [errors]:
             problem = FieldProblem(field=prefix or "non_field_errors", message=str(message))
@@ -130,9 +154,18 @@ def advice_dicts(lines: Iterable[selectors.DisplayLine]) -> list[dict[str, Any]]
             "sections": list(line.sections),
             "resolution": line.resolution,
             "citations": [citations[ref] for ref in line.refs if ref in citations],
+            "drug": line.drug,
+            "mg": _number(line.mg),
         }
         for line in lines
     ]
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """An exact mg value as a JSON number (10, 2.5), or None."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _score_response(result: ScoreResult, advice: list[selectors.DisplayLine]) -> dict[str, Any]:
@@ -329,6 +362,7 @@ class EpisodeAssessmentsApi(EpisodeScopedApi[Assessment]):
                 observed_at=data.get("observed_at"),
                 breath_alcohol=data.get("breath_alcohol_permille"),
                 drowsy=data.get("drowsy", False),
+                current_delirium=data.get("current_delirium", False),
                 user=user,
                 now=timezone.now(),
             )
@@ -377,6 +411,7 @@ class AssessmentCorrectionsApi(GenericAPIView[Assessment]):
                 observed_at=data.get("observed_at") or original.observed_at,
                 reason=data["reason"],
                 drowsy=data.get("drowsy"),
+                current_delirium=data.get("current_delirium"),
                 user=user,
                 now=timezone.now(),
                 **extra,
@@ -494,3 +529,231 @@ class MedicationCorrectionsApi(GenericAPIView[MedicationAdministration]):
             return _bad_request(invalid.errors)
         _log(request, user, original.episode, AccessAction.UPDATE, "medication corrected (API)")
         return Response(AdministrationSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+# --- stateless bedside advice (issue 11) ---------------------------------------------------------
+
+
+def _advice_total(code: str, data: Mapping[str, Any]) -> tuple[int, str | None, list[FieldProblem]]:
+    """The total from ``total`` or ``items`` (exactly one of them), its band, or the problems."""
+    instrument = INSTRUMENTS[code]
+    has_total, has_items = data.get("total") is not None, data.get("items") is not None
+    if has_total == has_items:
+        message = gettext("Give either total or items, not both.") if has_total else None
+        return (
+            0,
+            None,
+            [
+                FieldProblem(
+                    field="total",
+                    message=message
+                    or gettext("Give the total (0–%(max)s) or the items.")
+                    % {"max": instrument.max_total},
+                )
+            ],
+        )
+    if has_total:
+        total = int(data["total"])
+        if total > instrument.max_total:
+            return (
+                0,
+                None,
+                [
+                    FieldProblem(
+                        field="total",
+                        message=gettext("The total must be 0–%(max)s.")
+                        % {"max": instrument.max_total},
+                    )
+                ],
+            )
+    else:
+        try:
+            total = score(code, data["items"]).total
+        except ScoringError as error:
+            return (
+                0,
+                None,
+                [
+                    FieldProblem(
+                        field=e["field"],
+                        message=gettext(e["template"]) % e["params"],
+                        allowed=e["allowed"],
+                    )
+                    for e in error.errors
+                ],
+            )
+    band = next((b for b in instrument.bands_for(None) if b.contains(total)), None)
+    return total, band.code if band else None, []
+
+
+def _advice_moments(
+    data: Mapping[str, Any], now: datetime, scores_key: str | None
+) -> tuple[datetime, list[FieldProblem]]:
+    """``observed_at`` (default now) not in the future; doses and earlier scores not after it."""
+    observed_at: datetime = data.get("observed_at") or now
+    problems: list[FieldProblem] = []
+    if observed_at > now:
+        problems.append(
+            FieldProblem(field="observed_at", message=gettext("The time is in the future."))
+        )
+    for index, dose in enumerate(data.get("doses") or []):
+        if dose["given_at"] > observed_at:
+            problems.append(
+                FieldProblem(
+                    field=f"doses[{index}].given_at",
+                    message=gettext("A dose cannot be given after the score (observed_at)."),
+                )
+            )
+    for index, earlier in enumerate(data.get(scores_key) or [] if scores_key else []):
+        if earlier["observed_at"] > observed_at:
+            problems.append(
+                FieldProblem(
+                    field=f"{scores_key}[{index}].observed_at",
+                    message=gettext("An earlier score cannot be after the score (observed_at)."),
+                )
+            )
+    return observed_at, problems
+
+
+def _doses(data: Mapping[str, Any]) -> list[Administration]:
+    return [
+        Administration(d["drug"], d["mg"], d["route"], d["given_at"])
+        for d in data.get("doses") or []
+    ]
+
+
+def _advice_error(error: AdviceError) -> Response:
+    """A context the engine refuses that the envelope let through (should not happen)."""
+    field = str(error).split(" ", 1)[0]
+    return _bad_request([FieldProblem(field=field, message=str(error))])
+
+
+class CiwaAdviceApi(APIView):
+    """Bedside CIWA-Ar advice, stateless: the same engine as the ward's result page."""
+
+    @extend_schema(
+        request=CiwaAdviceRequestSerializer,
+        responses={200: CiwaAdviceResponseSerializer, 400: BAD_REQUEST},
+        operation_id="advice_ciwa_ar",
+        description=(
+            "Stateless; nothing is stored and no patient is named. Give `total` (0–67) or `items`. "
+            "Times are ISO 8601 with a time zone. Lines come escalations first, then warnings, "
+            "doses and information; `text` is in the request's language; `resolution: true` marks "
+            "the application's reading where the guideline is silent. A drowsy patient "
+            "(`state.drowsy`) gets no dose line at all; `state.current_delirium` gets the delirium "
+            "tremens protocol (8.4.5-2) instead of the CIWA-Ar table; only diazepam given under "
+            "the hourly regimen counts toward 'no response after 50 mg'."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        envelope = CiwaAdviceRequestSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        total, _band, problems = _advice_total("ciwa-ar", data)
+        observed_at, more = _advice_moments(data, timezone.now(), "previous_scores")
+        if problems or more:
+            return _bad_request(problems + more)
+        history = data.get("history") or {}
+        state = data.get("state") or {}
+        try:
+            advice = ciwa_advice(
+                AdviceContext(
+                    score=total,
+                    now=observed_at,
+                    prior_withdrawal_seizures=history.get("prior_seizures"),
+                    prior_delirium_tremens=history.get("prior_delirium_tremens"),
+                    prior_severe_withdrawal=history.get("prior_severe_withdrawal"),
+                    breath_alcohol_permille=state.get("breath_alcohol_permille"),
+                    drowsy=state.get("drowsy"),
+                    current_delirium=state.get("current_delirium"),
+                    delirium_risk=state.get("delirium_risk"),
+                    administrations=_doses(data),
+                    earlier_scores=[
+                        CiwaObservation(s["total"], s["observed_at"])
+                        for s in data.get("previous_scores") or []
+                    ],
+                    thiamine_given=data.get("thiamine_given"),
+                    liver_failure=data.get("liver_failure"),
+                    wernicke_suspected=data.get("wernicke_suspected"),
+                    pregnant=data.get("pregnant"),
+                    age_years=data.get("age_years"),
+                    head_injury=data.get("head_injury"),
+                    benzodiazepine_misuse=data.get("benzodiazepine_misuse"),
+                )
+            )
+        except AdviceError as error:
+            return _advice_error(error)
+        return Response(
+            {
+                "total": advice.score,
+                "tier": advice.tier,
+                "band": advice.band,
+                "protocol": advice.protocol,
+                "cumulative_diazepam_mg": _number(advice.cumulative_diazepam_mg),
+                "hourly_diazepam_mg": _number(advice.hourly_diazepam_mg),
+                "olanzapine_given_mg": _number(advice.olanzapine_given_mg),
+                "hourly_escalation": advice.hourly_escalation,
+                "monitoring_interval_hours": advice.monitoring_interval_hours,
+                "next_score_due": advice.next_score_due.isoformat(),
+                "lines": advice_dicts(selectors.advice_lines(advice.lines)),
+            }
+        )
+
+
+class OpioidAdviceApi(APIView):
+    """Bedside COWS/SOWS advice (chapter 10), stateless: the ward page's engine."""
+
+    @extend_schema(
+        request=OpioidAdviceRequestSerializer,
+        responses={200: OpioidAdviceResponseSerializer, 400: BAD_REQUEST, 404: OpenApiTypes.OBJECT},
+        operation_id="advice_opioid",
+        description=(
+            "`code` is cows or sows. Stateless; nothing is stored. Buprenorphine with naloxone "
+            "first, clonidine or lofexidine second (10.5-1); the guideline gives no doses, and "
+            "the advice gives none. Pregnant and not in LAR: stabilise on buprenorphine (12-7), "
+            "no detox; in LAR: LAR medication is not tapered; drowsy: no medication line."
+        ),
+    )
+    def post(self, request: Request, code: str) -> Response:
+        if code not in OPIOID_SCALES:
+            raise exceptions.NotFound(
+                gettext("No advice for %(code)s; known scales are %(known)s.")
+                % {"code": code, "known": ", ".join(OPIOID_SCALES)}
+            )
+        envelope = OpioidAdviceRequestSerializer(data=request.data)
+        if not envelope.is_valid():
+            return _bad_request(_serializer_problems(envelope))
+        data = envelope.validated_data
+        total, band, problems = _advice_total(code, data)
+        observed_at, more = _advice_moments(data, timezone.now(), None)
+        if problems or more:
+            return _bad_request(problems + more)
+        try:
+            advice = opioid_advice(
+                OpioidAdviceContext(
+                    instrument=code,
+                    score=total,
+                    now=observed_at,
+                    drowsy=(data.get("state") or {}).get("drowsy"),
+                    pregnant=data.get("pregnant"),
+                    in_lar=data.get("in_lar"),
+                    age_years=data.get("age_years"),
+                    head_injury=data.get("head_injury"),
+                    benzodiazepine_misuse=data.get("benzodiazepine_misuse"),
+                    administrations=_doses(data),
+                )
+            )
+        except AdviceError as error:
+            return _advice_error(error)
+        return Response(
+            {
+                "instrument": code,
+                "total": total,
+                "band": band,
+                "protocol": advice.protocol,
+                "buprenorphine_given_mg": _number(advice.buprenorphine_given_mg),
+                "clonidine_given_mg": _number(advice.clonidine_given_mg),
+                "lines": advice_dicts(selectors.advice_lines(advice.lines)),
+            }
+        )

@@ -8,6 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scales/", api.ScaleListApi.as_view(), name="api-scale-list"),
     path("scales/<slug:code>/", api.ScaleDetailApi.as_view(), name="api-scale-detail"),
     path("scales/<slug:code>/score/", api.ScaleScoreApi.as_view(), name="api-scale-score"),
+    # Stateless bedside advice (issue 11): nothing stored, no patient named.
+    path("advice/ciwa-ar/", api.CiwaAdviceApi.as_view(), name="api-advice-ciwa-ar"),
+    path("advice/<slug:code>/", api.OpioidAdviceApi.as_view(), name="api-advice-opioid"),
     path(
         "episodes/<int:episode_id>/assessments/",
         api.EpisodeAssessmentsApi.as_view(),

@@ -55,7 +55,8 @@ class AssessmentForm(ServiceErrorsMixin, forms.Form):
     """One field per item of the instrument (named by the item key), plus the time observed.
 
     CIWA-Ar adds breath alcohol (8.4.6: read the score against a falling alcohol level) and
-    whether the patient is drowsy (8.3.1: avoid sedatives).
+    delirium tremens now (8.4.5-2); every withdrawal scale asks whether the patient is drowsy
+    (8.3.1: no sedatives).
     """
 
     observed_at = _local_datetime_field(_("Observed at"), required=False)
@@ -83,6 +84,12 @@ class AssessmentForm(ServiceErrorsMixin, forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
+            # 8.4.5-2: delirium tremens now gets the DT protocol, not the CIWA-Ar table.
+            self.fields["current_delirium"] = forms.BooleanField(
+                label=_("The patient has delirium tremens now"), required=False
+            )
+        if instrument.kind == "withdrawal":
+            # 8.3.1 (G 3771–3773): no sedative for a drowsy or very tired patient, any scale.
             self.fields["drowsy"] = forms.BooleanField(
                 label=_("The patient is drowsy or sedated"), required=False
             )

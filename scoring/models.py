@@ -91,6 +91,8 @@ class Assessment(ImmutableRecord):
     )
     # 8.3.1: avoid sedatives for a drowsy patient; the advice needs to know.
     drowsy = models.BooleanField(_("drowsy or sedated"), default=False)
+    # 8.4.5-2: delirium tremens now gets the DT protocol, never the hourly CIWA-Ar rows.
+    current_delirium = models.BooleanField(_("delirium tremens now"), default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -179,6 +181,10 @@ class Drug(models.TextChoices):
     THIAMINE = "thiamine", _("thiamine (vitamin B1)")
     ANTIHISTAMINE = "antihistamine", _("antihistamine")
     ZOPICLONE = "zopiclone", _("zopiclone")
+    # Opioid withdrawal (10.5-1): buprenorphine with naloxone first, clonidine second.
+    BUPRENORPHINE = "buprenorphine", _("buprenorphine")
+    BUPRENORPHINE_NALOXONE = "buprenorphine_naloxone", _("buprenorphine with naloxone")
+    CLONIDINE = "clonidine", _("clonidine")
     OTHER = "other", _("other")
 
 
@@ -206,7 +212,7 @@ class MedicationAdministration(ImmutableRecord):
         related_name="administrations",
         verbose_name=_("episode"),
     )
-    drug = models.CharField(_("drug"), max_length=16, choices=Drug.choices)
+    drug = models.CharField(_("drug"), max_length=24, choices=Drug.choices)
     drug_other = models.CharField(_("other drug"), max_length=100, blank=True)
     dose_mg = models.DecimalField(_("dose (mg)"), max_digits=6, decimal_places=2)
     route = models.CharField(_("route"), max_length=4, choices=Route.choices)

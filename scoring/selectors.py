@@ -13,14 +13,14 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from patients.models import Episode, EpisodeStatus, Setting, SubstanceUse
-from patients.selectors import episodes_visible_to, visible_unit_ids, withdrawal_history
+from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
+from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
 from scoring.advice import (
     Administration,
     Advice,
@@ -38,6 +38,7 @@ from scoring.models import (
     MedicationAdministration,
     MonitoringChoice,
 )
+from scoring.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
 from scoring.schedule import OSLO, DueStatus, due_status, next_due
 from scoring.scoring import Note, ciwa_interval_hours
 
@@ -275,21 +276,93 @@ def next_due_after(assessment: Assessment) -> tuple[datetime, int, bool]:
 # --- advice --------------------------------------------------------------------------------------
 
 
-def ciwa_advice_for(assessment: Assessment) -> Advice:
-    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed.
+@dataclass(frozen=True)
+class AdviceFacts:
+    """Intake facts and the patient's age that the bedside advice reads (None: not recorded)."""
 
-    History (earlier seizures/DT, liver failure) comes from the intake; doses given and earlier
-    scores are the episode's current versions up to the observation; thiamine is read from the
-    doses recorded.
+    wernicke_suspected: bool | None
+    head_injury: bool | None
+    pregnant: bool | None
+    in_lar: bool | None
+    # Earlier benzodiazepine use or misuse (G 3994–3998): a benzodiazepine row in the intake.
+    benzodiazepine_misuse: bool | None
+    age_years: int
+
+
+def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
+    """One query: the intake's answers, and whether it lists benzodiazepines; age at the score.
+
+    A man's unanswered pregnancy question is read as "not pregnant".
     """
-    episode = assessment.episode
-    history = withdrawal_history(episode)
+    row = (
+        Intake.objects.filter(episode=episode)
+        .annotate(
+            benzodiazepines=Exists(
+                SubstanceUse.objects.filter(
+                    intake=OuterRef("pk"), substance=SubstanceKind.BENZODIAZEPINES
+                )
+            )
+        )
+        .values("wernicke_suspected", "head_injury", "pregnant", "in_lar", "benzodiazepines")
+        .first()
+    )
+    patient = episode.patient
+    age = age_on(patient.birth_date, observed_at.astimezone(OSLO).date())
+    pregnant = row["pregnant"] if row else None
+    if pregnant is None and patient.sex == "male":
+        pregnant = False
+    if row is None:
+        return AdviceFacts(None, None, pregnant, None, None, age)
+    return AdviceFacts(
+        wernicke_suspected=row["wernicke_suspected"],
+        head_injury=row["head_injury"],
+        pregnant=pregnant,
+        in_lar=row["in_lar"],
+        benzodiazepine_misuse=True if row["benzodiazepines"] else None,
+        age_years=age,
+    )
+
+
+def _given_up_to(assessment: Assessment) -> list[Administration]:
     doses = (
         MedicationAdministration.objects.given()
-        .filter(episode=episode, given_at__lte=assessment.observed_at)
+        .filter(episode=assessment.episode, given_at__lte=assessment.observed_at)
         .order_by("given_at")
         .values_list("drug", "dose_mg", "route", "given_at")
     )
+    return [Administration(*dose) for dose in doses]
+
+
+def opioid_advice_for(assessment: Assessment) -> OpioidAdvice:
+    """The guideline's opioid-withdrawal advice for a stored COWS or SOWS score (chapter 10)."""
+    facts = advice_facts(assessment.episode, assessment.observed_at)
+    return opioid_advice(
+        OpioidAdviceContext(
+            instrument=assessment.instrument,
+            score=assessment.total,
+            now=assessment.observed_at,
+            drowsy=assessment.drowsy,
+            pregnant=facts.pregnant,
+            in_lar=facts.in_lar,
+            age_years=facts.age_years,
+            head_injury=facts.head_injury,
+            benzodiazepine_misuse=facts.benzodiazepine_misuse,
+            administrations=_given_up_to(assessment),
+        )
+    )
+
+
+def ciwa_advice_for(assessment: Assessment) -> Advice:
+    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed.
+
+    History (earlier seizures/DT, liver failure), Wernicke, head injury, pregnancy and earlier
+    benzodiazepine use come from the intake; the age from the birth date at the observation;
+    drowsiness and delirium tremens now from the score; doses given and earlier scores are the
+    episode's current versions up to the observation; thiamine is read from the doses recorded.
+    """
+    episode = assessment.episode
+    history = withdrawal_history(episode)
+    facts = advice_facts(episode, assessment.observed_at)
     earlier = (
         Assessment.objects.current()
         .filter(episode=episode, instrument=CIWA_AR_CODE, observed_at__lt=assessment.observed_at)
@@ -304,9 +377,15 @@ def ciwa_advice_for(assessment: Assessment) -> Advice:
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
-            administrations=[Administration(*dose) for dose in doses],
+            administrations=_given_up_to(assessment),
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
+            current_delirium=assessment.current_delirium,
+            wernicke_suspected=facts.wernicke_suspected,
+            pregnant=facts.pregnant,
+            age_years=facts.age_years,
+            head_injury=facts.head_injury,
+            benzodiazepine_misuse=facts.benzodiazepine_misuse,
         )
     )
 
@@ -371,6 +450,8 @@ class DisplayLine:
     refs: tuple[str, ...]
     sections: tuple[str, ...]
     resolution: bool
+    drug: str | None = None
+    mg: Decimal | None = None
 
 
 def advice_lines(lines: Sequence[AdviceLine]) -> list[DisplayLine]:
@@ -382,6 +463,8 @@ def advice_lines(lines: Sequence[AdviceLine]) -> list[DisplayLine]:
             refs=line.refs,
             sections=line.sections,
             resolution=line.resolution,
+            drug=line.drug,
+            mg=line.mg,
         )
         for line in lines
     ]

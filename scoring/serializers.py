@@ -7,8 +7,14 @@ serializers are plain, read-only views of the rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -213,13 +219,17 @@ class AdviceCitationSerializer(serializers.Serializer[Any]):
 class AdviceLineSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     text = serializers.CharField(help_text="In the request's language (bokmål unless English).")
-    kind = serializers.CharField(help_text="dose | warning | info")
+    kind = serializers.CharField(help_text="escalate | warning | dose | info")
     refs = serializers.ListField(child=serializers.CharField())
     sections = serializers.ListField(child=serializers.CharField())
     resolution = serializers.BooleanField(
         help_text="True where the application resolves a gap in the guideline."
     )
     citations = AdviceCitationSerializer(many=True)
+    drug = serializers.CharField(allow_null=True, help_text="Drug code (see the dose list).")
+    mg = serializers.FloatField(
+        allow_null=True, help_text="The single dose in mg, where the guideline states one."
+    )
 
 
 class ScoreBandSerializer(serializers.Serializer[Any]):
@@ -282,6 +292,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "observed_at",
             "breath_alcohol_permille",
             "drowsy",
+            "current_delirium",
             "entered_by",
             "entered_at",
             "supersedes",
@@ -315,6 +326,9 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
         max_digits=3, decimal_places=2, required=False, allow_null=True, help_text="CIWA-Ar only."
     )
     drowsy = serializers.BooleanField(required=False, default=False)
+    current_delirium = serializers.BooleanField(
+        required=False, default=False, help_text="CIWA-Ar only: delirium tremens now (8.4.5-2)."
+    )
 
 
 class AssessmentCorrectionSerializer(serializers.Serializer[Any]):
@@ -331,6 +345,9 @@ class AssessmentCorrectionSerializer(serializers.Serializer[Any]):
         help_text="Default: the original's value.",
     )
     drowsy = serializers.BooleanField(required=False, allow_null=True, default=None)
+    current_delirium = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Default: the original's value."
+    )
 
 
 class AdministrationSerializer(serializers.ModelSerializer[MedicationAdministration]):
@@ -390,3 +407,151 @@ class AdministrationCorrectionSerializer(serializers.Serializer[Any]):
     given_at = serializers.DateTimeField()
     reason = serializers.CharField(max_length=1000)
     entered_in_error = serializers.BooleanField(required=False, default=False)
+
+
+# --- stateless bedside advice (issue 11) ---------------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses keys it does not know, naming each (a typo must not silently drop a fact)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                allowed = ", ".join(self.fields)
+                raise serializers.ValidationError(
+                    {
+                        key: [
+                            gettext("Unknown field. Allowed fields are %(allowed)s.")
+                            % {"allowed": allowed}
+                        ]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with a UTC offset or Z; a naive time is refused, never read as local time."""
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "naive": _("Give the time with its time zone, e.g. 2026-03-10T13:00:00+01:00 or …Z."),
+    }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well formed but impossible (minute 61): DRF's own message
+                self.fail("invalid", format="ISO 8601")
+            if parsed is not None and (parsed.tzinfo is None or parsed.utcoffset() is None):
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+def _flag(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=help_text
+    )
+
+
+ADVICE_DRUGS = [code for code in Drug.values if code != Drug.OTHER]
+
+
+class AdviceHistorySerializer(StrictSerializer):
+    prior_seizures = _flag("Earlier alcohol withdrawal seizures (8.4.6-3). null: not recorded.")
+    prior_delirium_tremens = _flag("Earlier delirium tremens (8.4.6-3, 8.4.5-1).")
+    prior_severe_withdrawal = _flag("Earlier severe withdrawal other than seizures/DT (G 4219).")
+
+
+class AdviceStateSerializer(StrictSerializer):
+    drowsy = _flag("Drowsy or very tired now (G 3771–3773): no sedative dose at all.")
+    current_delirium = _flag("Delirium tremens now: the DT protocol of 8.4.5-2.")
+    breath_alcohol_permille = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
+    )
+    delirium_risk = _flag("The clinician judges a risk of delirium (6.2.2, no zopiclone).")
+
+
+class AdviceScoreSerializer(StrictSerializer):
+    total = serializers.IntegerField(min_value=0, max_value=67)
+    observed_at = AwareDateTimeField()
+
+
+class AdviceDoseSerializer(StrictSerializer):
+    drug = serializers.ChoiceField(choices=ADVICE_DRUGS)
+    mg = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    given_at = AwareDateTimeField()
+    route = serializers.ChoiceField(choices=Route.values)
+
+
+class _AdviceRequestBase(StrictSerializer):
+    items = ItemsField(required=False, help_text="Item values; give these or `total`, not both.")
+    observed_at = AwareDateTimeField(
+        required=False, help_text="When the score was taken; default now. Never in the future."
+    )
+    age_years = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=130
+    )
+    head_injury = _flag("Earlier head injury: caution with sedatives (G 3994–3998).")
+    benzodiazepine_misuse = _flag("Earlier benzodiazepine use or misuse (G 3994–3998).")
+    pregnant = _flag("Pregnant (12-5, 12-7).")
+    doses = AdviceDoseSerializer(many=True, required=False, help_text="Doses given this episode.")
+
+
+class CiwaAdviceRequestSerializer(_AdviceRequestBase):
+    total = serializers.IntegerField(
+        required=False, min_value=0, max_value=67, help_text="0–67; or give `items`."
+    )
+    history = AdviceHistorySerializer(required=False)
+    state = AdviceStateSerializer(required=False)
+    thiamine_given = _flag("Thiamine given this episode (also read from `doses`).")
+    wernicke_suspected = _flag("Wernicke's encephalopathy suspected (8.4.1-2).")
+    liver_failure = _flag("Liver failure: no valproic acid (8.4.3-3).")
+    previous_scores = AdviceScoreSerializer(
+        many=True, required=False, help_text="Earlier CIWA-Ar totals in this episode."
+    )
+
+
+class OpioidAdviceStateSerializer(StrictSerializer):
+    drowsy = _flag("Drowsy or very tired now: no sedating drug (G 3771–3773, local resolution).")
+
+
+class OpioidAdviceRequestSerializer(_AdviceRequestBase):
+    total = serializers.IntegerField(required=False, min_value=0, help_text="Or give `items`.")
+    state = OpioidAdviceStateSerializer(required=False)
+    in_lar = _flag("In opioid maintenance treatment (LAR): LAR medication is not tapered.")
+
+
+class AdviceResponseLineSerializer(AdviceLineSerializer):
+    """An advice line: ``kind`` escalate | warning | dose | info, with ``drug`` and ``mg``."""
+
+
+class CiwaAdviceResponseSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    tier = serializers.CharField(
+        help_text="none | diazepam_qid_if_prior_seizure_or_dt | diazepam_hourly (8.4.6-3)"
+    )
+    band = serializers.CharField(help_text="mild | moderate | severe")
+    protocol = serializers.CharField(help_text="ciwa | delirium_tremens | hold")
+    cumulative_diazepam_mg = serializers.FloatField()
+    hourly_diazepam_mg = serializers.FloatField(
+        help_text="Diazepam given under the hourly regimen; what '50 mg' counts (local resolution)."
+    )
+    olanzapine_given_mg = serializers.FloatField()
+    hourly_escalation = serializers.BooleanField()
+    monitoring_interval_hours = serializers.IntegerField()
+    next_score_due = serializers.DateTimeField()
+    lines = AdviceResponseLineSerializer(many=True)
+
+
+class OpioidAdviceResponseSerializer(serializers.Serializer[Any]):
+    instrument = serializers.CharField()
+    total = serializers.IntegerField()
+    band = serializers.CharField(allow_null=True)
+    protocol = serializers.CharField(help_text="detox | pregnant_stabilise | lar | hold")
+    buprenorphine_given_mg = serializers.FloatField()
+    clonidine_given_mg = serializers.FloatField()
+    lines = AdviceResponseLineSerializer(many=True)

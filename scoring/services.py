@@ -271,6 +271,7 @@ def assessment_record(
     user: User,
     now: datetime,
     drowsy: bool = False,
+    current_delirium: bool = False,
 ) -> Assessment:
     """Store one completed scale for the episode and return it.
 
@@ -288,6 +289,16 @@ def assessment_record(
         breath_alcohol=breath_alcohol,
         now=now,
     )
+    if current_delirium and checked.instrument.code != CIWA_AR_CODE:
+        # Delirium tremens (8.4.5-2) is an alcohol-withdrawal state: recorded with CIWA-Ar only.
+        raise InvalidInput(
+            [
+                _problem(
+                    "current_delirium",
+                    gettext("Delirium tremens now can only be recorded with a CIWA-Ar score."),
+                )
+            ]
+        )
     values = dict(checked.result.items)
     # Uses index: assessment_episode_instr_idx (episode, instrument, observed_at).
     for earlier in Assessment.objects.filter(
@@ -301,6 +312,7 @@ def assessment_record(
             earlier.items == values
             and earlier.breath_alcohol_permille == checked.breath_alcohol
             and earlier.drowsy == drowsy
+            and earlier.current_delirium == current_delirium
         ):
             return earlier
     assessment = Assessment.objects.create(
@@ -315,6 +327,7 @@ def assessment_record(
         observed_at=checked.observed_at,
         breath_alcohol_permille=checked.breath_alcohol,
         drowsy=drowsy,
+        current_delirium=current_delirium,
         entered_by=user,
         entered_at=now,
     )
@@ -347,11 +360,12 @@ def assessment_correct(
     now: datetime,
     breath_alcohol: Decimal | str | None = _KEEP,
     drowsy: bool | None = None,
+    current_delirium: bool | None = None,
 ) -> Assessment:
     """Store a corrected version of ``original`` (which stays, marked as superseded).
 
-    Only the current version can be corrected. ``breath_alcohol`` and ``drowsy`` are carried over
-    from the original unless given.
+    Only the current version can be corrected. ``breath_alcohol``, ``drowsy`` and
+    ``current_delirium`` are carried over from the original unless given.
     """
     episode = _locked_episode(original.episode)
     original = Assessment.objects.select_for_update().get(pk=original.pk)
@@ -380,11 +394,14 @@ def assessment_correct(
     except InvalidInput as invalid:
         raise InvalidInput(errors + invalid.errors) from None
     drowsy = original.drowsy if drowsy is None else drowsy
+    if current_delirium is None:
+        current_delirium = original.current_delirium
     if not errors and (
         dict(checked.result.items) == original.items
         and checked.observed_at == original.observed_at
         and checked.breath_alcohol == original.breath_alcohol_permille
         and drowsy == original.drowsy
+        and current_delirium == original.current_delirium
     ):
         errors.append(_problem("items", gettext("The correction changes nothing.")))
     if errors:
@@ -403,6 +420,7 @@ def assessment_correct(
                 observed_at=checked.observed_at,
                 breath_alcohol_permille=checked.breath_alcohol,
                 drowsy=drowsy,
+                current_delirium=current_delirium,
                 entered_by=user,
                 entered_at=now,
                 supersedes=original,

@@ -33,6 +33,7 @@ from scoring.forms import (
 )
 from scoring.instruments import INSTRUMENTS, Instrument
 from scoring.models import Assessment
+from scoring.opioid_advice import OPIOID_SCALES
 from scoring.scoring import score
 from scoring.selectors import (
     advice_lines,
@@ -157,6 +158,7 @@ def _record(
             observed_at=data.get("observed_at"),
             breath_alcohol=data.get("breath_alcohol_permille"),
             drowsy=bool(data.get("drowsy")),
+            current_delirium=bool(data.get("current_delirium")),
             user=user,
             now=timezone.now(),
         )
@@ -203,6 +205,8 @@ _ADVICE_DOSES: dict[str, dict[str, Any]] = {
     "diazepam_continue_hourly": {"drug": "diazepam", "dose_mg": 10, "route": "oral"},
     "diazepam_qid": {"drug": "diazepam", "dose_mg": 10, "route": "oral"},
     "olanzapine": {"drug": "olanzapine", "dose_mg": 10, "route": "im"},
+    # 8.4.5-2 names no route for the DT diazepam; the nurse chooses it.
+    "delirium_tremens_diazepam": {"drug": "diazepam", "dose_mg": 10},
 }
 
 
@@ -256,6 +260,11 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             advice = selectors.ciwa_advice_for(assessment)
             context.update(advice=advice, advice_lines=advice_lines(advice.lines))
             initial.update(_proposed_dose(advice.codes))
+        elif assessment.instrument in OPIOID_SCALES:
+            # Chapter 10 (10.5-1, 12-7): the same bedside support as CIWA-Ar, without doses the
+            # guideline does not give.
+            opioid = selectors.opioid_advice_for(assessment)
+            context.update(advice=opioid, advice_lines=advice_lines(opioid.lines))
         context["dose_form"] = AdministrationForm(initial=initial)
     _log_view(request, user, episode, f"assessment {assessment.pk}")
     return render(request, "scoring/assessment_detail.html", context)
@@ -280,6 +289,7 @@ def assessment_correct_view(request: HttpRequest, assessment_id: int) -> HttpRes
                     observed_at=data["observed_at"],
                     breath_alcohol=data.get("breath_alcohol_permille"),
                     drowsy=bool(data.get("drowsy")),
+                    current_delirium=bool(data.get("current_delirium")),
                     reason=data["reason"],
                     user=user,
                     now=timezone.now(),
@@ -294,6 +304,7 @@ def assessment_correct_view(request: HttpRequest, assessment_id: int) -> HttpRes
             observed_at=timezone.localtime(original.observed_at),
             breath_alcohol_permille=original.breath_alcohol_permille,
             drowsy=original.drowsy,
+            current_delirium=original.current_delirium,
         )
         form = AssessmentCorrectionForm(instrument=instrument, initial=initial)
         _log_view(request, user, original.episode, f"score correction ({original.instrument})")

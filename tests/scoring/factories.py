@@ -67,6 +67,7 @@ def score(
     now: dt.datetime | None = None,
     breath_alcohol: Decimal | None = None,
     drowsy: bool = False,
+    current_delirium: bool = False,
 ) -> Assessment:
     at = observed_at or dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
     return assessment_record(
@@ -76,6 +77,7 @@ def score(
         observed_at=at,
         breath_alcohol=breath_alcohol,
         drowsy=drowsy,
+        current_delirium=current_delirium,
         user=user,
         now=now or at,
     )

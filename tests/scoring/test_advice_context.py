@@ -136,4 +136,4 @@ def test_breath_alcohol_and_drowsiness_reach_the_warnings(episode, nurse):
     codes = ciwa_advice_for(assessment).codes
 
     assert "no_antihistamine_over_half_permille" in codes
-    assert "drowsy_avoid_sedatives" in codes
+    assert "drowsy_hold_sedatives" in codes

@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDELINE = ROOT / "guidelines" / "data" / "source" / "retningslinje-avrusning-2014.txt"
 SHIPPED_GUIDELINE = ROOT / "guidelines" / "data" / "guideline.json"
 PO_FILE = ROOT / "scoring" / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-PURE_MODULES = [ROOT / "scoring" / name for name in ("instruments.py", "scoring.py", "advice.py")]
+PURE_MODULES = [
+    ROOT / "scoring" / name
+    for name in ("instruments.py", "scoring.py", "advice.py", "opioid_advice.py")
+]
 
 # SCALES.md §1.2, §2.2, §3.2, §4.2, §5.2, §6.2, §7.2, §8.2: keys in order with allowed values.
 Z4 = (0, 1, 2, 3, 4)
