@@ -6,13 +6,19 @@ reference ``"<section>-<number>"``. ``docs/CLINICAL.md`` ("Treatment level") map
 
 How the decision is made (``evaluate_level``):
 
-1. Acute referral (4.1-1..3, G 1358-1374; 8.3.2-4, G 3830-3832) is decided first and is *in
-   addition to* the level. An acute condition is itself a concurrent somatic or mental health
-   problem, which 3.2.2-1 (G 1036-1052) counts for admission, so a referral always comes with
-   ``level == "inpatient"``. When both a somatic and a psychiatric referral apply, somatic care
-   comes first: 4.1 gives no order, and this resolution follows its background (acute danger to
-   life and health is the somatic services' duty, G 1295-1303). The psychiatric reasons stay in
-   the list and a caution, marked as a resolution, says the assessment is still needed.
+1. Acute referral (4.1-1..3, G 1358-1374; 8.3.2-4, G 3830-3832; delirium now, 8.4.5-2, G
+   4147-4151 with G 4132-4134; suspected Wernicke, 8.4.1-2, G 3905-3907; the criteria for
+   acute intervention in TSB, 4.2-4..7 under the lead-in G 1429, with 4.2-1) is decided first
+   and is *in addition to* the level. An acute condition is itself a concurrent somatic or
+   mental health problem, which 3.2.2-1 (G 1036-1052) counts for admission, so a referral
+   always comes with ``level == "inpatient"``. ``acute_referral`` is ``"somatic"``,
+   ``"psychiatry"`` or ``"addiction_acute"`` (acute admission in substance use treatment,
+   "øyeblikkelig hjelp"). When several apply, somatic comes before psychiatric before
+   addiction-acute: 4.1 gives no order, and this resolution follows its background (acute
+   danger to life and health is the somatic services' duty, G 1295-1303); 4.1-1/4.1-2 say the
+   mental health assessment "skal" happen, while 4.2 asks that the need for acute TSB
+   intervention "bør vurderes". The reasons that lost stay in the list, and a caution marked as
+   a resolution keeps each later assessment visible.
 2. Any factor for admission (3.2.2-1 and the substance chapters) decides ``"inpatient"``,
    whatever else is unknown.
 3. Otherwise outpatient detox is proposed only when every outpatient factor of 3.2.1-2
@@ -21,12 +27,35 @@ How the decision is made (``evaluate_level``):
 4. Otherwise the inputs do not decide: ``level`` is ``None`` and ``missing`` names the facts
    (CLINICAL.md: "say which facts are missing rather than guessing"). The one exception is
    opioids: institution is the guideline's first choice (10.4.2-1, G 5080) and outpatient only
-   "if the conditions under 3.2.1 are present" (G 5009), so unconfirmed conditions leave the
-   first choice standing: ``"inpatient"``.
+   "if the conditions under 3.2.1 are present" (G 5009), so unconfirmed conditions (10.4.1-2
+   included) leave the first choice standing: ``"inpatient"``.
 
-``missing`` lists only facts that could change the outcome (level or acute referral). The NICE
-thresholds and the CIWA-Ar score are not among the guideline's own outpatient conditions, so
-when unknown they are listed in ``missing`` without blocking an outpatient proposal.
+Opioids (10.4, 12-7, 10.3-3): an opioid detox is in question only for illegal opioid use
+(``LevelInput.opioid_detox``). Outpatient opioid detox needs, beside 3.2.1-2, both special
+arrangements of 10.4.1-2 (G 5021-5023) confirmed: ``opioid_stabilised`` and
+``supervised_daily_dispensing``; either "no" is a reason for the institution. A pregnant woman
+using opioids is never proposed an opioid detox, in LAR, outside it or with LAR unknown: the
+reason ``pregnant_opioid_stabilise_not_detox`` (level ``"inpatient"``, 12-7 and 10.3-1; in LAR
+the chapter 12 background G 5702-5706 and 10.3-3: the LAR medication is not tapered) replaces
+every opioid-detox reason and caution. A patient in LAR who lists opioids *and* another
+substance comes for the side use: the opioid row is the LAR medication
+(``LevelInput.lar_medication_row``), no illegal-opioid rule applies, it does not count as a
+second dependence, and the caution ``lar_side_use_only`` says so (a resolution).
+
+Cautions that never move the level: sedatives for the elderly (``age_years`` 65 or more, a
+resolution), after head injury or with benzodiazepine use (8.4.2 background, G 3994-3998);
+under 18, the guideline does not address adolescents (1.2, a resolution); repeated overdoses
+without injected opioids (13.1 background, G 5863-5865, a resolution: with injected opioids
+they are the 10.4.1 reason instead); CIWA-Ar 16-18 with an outpatient proposal, whose
+hourly-diazepam tier needs an institution (8.4.6-1..3, G 4200, 4211, 4229). An earlier failed
+outpatient detox is a reason for the institution (3.2.1-3, G 1002).
+
+``missing`` lists only facts that could change the outcome (level or acute referral). The acute
+facts (the 4.1 ones, ``current_delirium``, ``acute_criteria`` and, where alcohol is listed,
+``wernicke_suspected``) are always listed when unknown; ``earlier_failed_outpatient_detox`` is
+listed without blocking an outpatient proposal. The NICE thresholds and the CIWA-Ar score are
+not among the guideline's own outpatient conditions, so when unknown they too are listed in
+``missing`` without blocking an outpatient proposal.
 
 Reasons and cautions carry refs only; the presentation layer attaches grade and text. Each
 ``message`` is an English msgid marked with ``gettext_noop``: render it as
@@ -48,18 +77,32 @@ Substance = Literal[
 Complication = Literal["seizures", "delirium_tremens", "hallucinations", "psychosis", "dehydration"]
 Preference = Literal["outpatient", "inpatient"]
 Level = Literal["outpatient", "inpatient"]
-Referral = Literal["psychiatry", "somatic"]
-Push = Literal["inpatient", "outpatient", "psychiatry", "somatic"]
+Referral = Literal["psychiatry", "somatic", "addiction_acute"]
+Push = Literal["inpatient", "outpatient", "psychiatry", "somatic", "addiction_acute"]
+# The criteria for an acute intervention in substance use treatment (TSB), 4.2-4..7 (G 1435-1512);
+# the same codes as ``patients.models.AcuteCriterion``.
+AcuteCriterion = Literal[
+    "danger_to_life", "risk_of_severe_withdrawal", "dangerous_behaviour", "serious_social_loss"
+]
 
 SUBSTANCES: Final[tuple[Substance, ...]] = get_args(Substance)
 COMPLICATIONS: Final[tuple[Complication, ...]] = get_args(Complication)
 PREFERENCES: Final[tuple[Preference, ...]] = get_args(Preference)
+ACUTE_CRITERIA: Final[tuple[AcuteCriterion, ...]] = get_args(AcuteCriterion)
+REFERRALS: Final[tuple[Referral, ...]] = get_args(Referral)
+ACUTE_CRITERION_REFS: Final[Mapping[AcuteCriterion, str]] = {
+    "danger_to_life": "4.2-4",
+    "risk_of_severe_withdrawal": "4.2-5",
+    "dangerous_behaviour": "4.2-6",
+    "serious_social_loss": "4.2-7",
+}
 
 CIWA_AR_MAX: Final = 67
 AUDIT_MAX: Final = 40
 # Upper bounds only catch typing errors: a bottle of spirits is about 30 units.
 MAX_ALCOHOL_UNITS_PER_DAY: Final = 200
 MAX_CONTINUOUS_USE_DAYS: Final = 36_500
+AGE_MAX: Final = 130
 
 # CIWA-Ar "over 18" is severe (G 4173); for whole-number scores that is 19 or more
 # (CLINICAL.md "Known gaps", SCALES.md §1.6).
@@ -69,6 +112,14 @@ NICE_UNITS_PER_DAY_ABOVE: Final = 15
 # The guideline paraphrases NICE as AUDIT "over 20" (G 925); NICE says 20 or more, which
 # CLINICAL.md and SCALES.md §4.4 adopt. Reasons using it are marked as a resolution.
 NICE_AUDIT_FROM: Final = 20
+# CIWA-Ar over 15 is the hourly-diazepam tier of 8.4.6-3 (G 4229-4231), scored hourly (G 4211)
+# in CIWA-guided treatment, which 8.4.6-1 (G 4200) places at an institution.
+CIWA_AR_HOURLY_DIAZEPAM_FROM: Final = 16
+# G 3994-3998 names "eldre" without an age: 65 is the application's choice (a resolution), the
+# same as the ward advice uses.
+ELDERLY_FROM_AGE: Final = 65
+# The guideline does not address detox of children and adolescents (target group 1.2, G 286-300).
+ADULT_FROM_AGE: Final = 18
 
 
 # --- Input -----------------------------------------------------------------------------------
@@ -113,9 +164,47 @@ class LevelInput:
     repeated_overdoses: bool | None = None
     in_custody: bool | None = None
     in_lar: bool | None = None
+    opioid_stabilised: bool | None = None
+    supervised_daily_dispensing: bool | None = None
+    earlier_failed_outpatient_detox: bool | None = None
+    current_delirium: bool | None = None
+    wernicke_suspected: bool | None = None
+    acute_criteria: tuple[AcuteCriterion, ...] | None = None
+    head_injury: bool | None = None
+    age_years: int | None = None
 
     def uses(self, substance: Substance) -> bool:
         return any(use.substance == substance for use in self.substances)
+
+    @property
+    def lar_medication_row(self) -> bool:
+        """The opioid row stands for the LAR medication, not an illegal-opioid dependence.
+
+        The input has one row per substance, so it says this by ``in_lar`` together with another
+        substance: a patient in LAR (opioid maintenance treatment) who lists opioids and some
+        other substance comes to be detoxed from that side use, and the LAR medication
+        continues (tapering it is outside the guideline, G 4887-4891, 10.3-3). With opioids
+        alone the row may be the illegal opioid use the patient wants detox from, so the opioid
+        rules stay (with the 10.3-3 caution). A local resolution.
+        """
+        return (
+            self.in_lar is True
+            and self.uses("opioids")
+            and any(use.substance != "opioids" for use in self.substances)
+        )
+
+    @property
+    def detox_substances(self) -> tuple[SubstanceUse, ...]:
+        """The substances to be detoxed from: all, except a LAR patient's LAR medication."""
+        if self.lar_medication_row:
+            return tuple(use for use in self.substances if use.substance != "opioids")
+        return self.substances
+
+    @property
+    def opioid_detox(self) -> bool:
+        """Detox from illegal opioids is in question: opioids listed, not the LAR medication,
+        and not a pregnant woman (who is stabilised, not detoxed: 12-7, 10.3-1)."""
+        return self.uses("opioids") and not self.lar_medication_row and self.pregnant is not True
 
 
 # --- Output ----------------------------------------------------------------------------------
@@ -207,6 +296,12 @@ BOOLEAN_FIELDS: Final = (
     "repeated_overdoses",
     "in_custody",
     "in_lar",
+    "opioid_stabilised",
+    "supervised_daily_dispensing",
+    "earlier_failed_outpatient_detox",
+    "current_delirium",
+    "wernicke_suspected",
+    "head_injury",
 )
 _SUBSTANCE_FIELDS: Final = ("substance", "dependent", "injecting", "continuous_use_days")
 
@@ -220,6 +315,7 @@ _E_CHOICE = gettext_noop("Not an allowed value. Allowed: %(allowed)s.")
 _E_REQUIRED = gettext_noop("This field is required. Allowed: %(allowed)s.")
 _E_DUPLICATE_SUBSTANCE = gettext_noop("Duplicate substance: list each substance once.")
 _E_DUPLICATE_COMPLICATION = gettext_noop("Duplicate complication: list each complication once.")
+_E_DUPLICATE_CRITERION = gettext_noop("Duplicate criterion: list each criterion once.")
 
 
 @dataclass(frozen=True)
@@ -273,6 +369,8 @@ def parse_level_input(data: Mapping[str, Any]) -> LevelInput:
             MAX_ALCOHOL_UNITS_PER_DAY,
             errors,
         ),
+        acute_criteria=_parse_acute_criteria(data.get("acute_criteria"), errors),
+        age_years=_parse_int(data.get("age_years"), "age_years", AGE_MAX, errors),
         **booleans,
     )
     if errors:
@@ -405,6 +503,27 @@ def _parse_complications(value: Any, errors: list[FieldError]) -> tuple[Complica
     return tuple(found)
 
 
+def _parse_acute_criteria(
+    value: Any, errors: list[FieldError]
+) -> tuple[AcuteCriterion, ...] | None:
+    name = "acute_criteria"
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        errors.append(FieldError(name, _E_LIST, {}))
+        return None
+    found: list[AcuteCriterion] = []
+    for index, item in enumerate(value):
+        criterion = next((c for c in ACUTE_CRITERIA if c == item and isinstance(item, str)), None)
+        if criterion is None:
+            errors.append(_choice_error(f"{name}[{index}]", ACUTE_CRITERIA))
+        elif criterion in found:
+            errors.append(FieldError(f"{name}[{index}]", _E_DUPLICATE_CRITERION, {}))
+        else:
+            found.append(criterion)
+    return tuple(found)
+
+
 # --- Messages --------------------------------------------------------------------------------
 # One msgid per reason, caution and missing fact; the Norwegian text is in
 # detox/locale/nb/LC_MESSAGES/django.po.
@@ -423,6 +542,39 @@ _M_ACUTE_SOMATIC_ILLNESS = gettext_noop(
 )
 _M_UNCONSCIOUS = gettext_noop(
     "The patient cannot be woken: treat at hospital level as acute poisoning."
+)
+_M_CURRENT_DELIRIUM = gettext_noop(
+    "Delirium now (delirium tremens): a medical emergency. A physician treats it at once as "
+    "8.4.5-2 says (diazepam at short intervals, or olanzapine), in a department with qualified "
+    "medical staff and somatic monitoring; never by the hourly CIWA-Ar tier."
+)
+_M_WERNICKE = gettext_noop(
+    "Wernicke's encephalopathy suspected: give intravenous thiamine (vitamin B1) and admit the "
+    "patient to a neurological or medical department."
+)
+_M_ACUTE_DANGER_TO_LIFE = gettext_noop(
+    "The substance use is an immediate danger to the patient's life and health: assess the need "
+    "for acute intervention in substance use treatment (TSB) and receive the patient without "
+    "undue delay."
+)
+_M_ACUTE_RISK_OF_SEVERE_WITHDRAWAL = gettext_noop(
+    "The substance use has stopped or changed and there is a risk of severe withdrawal: assess "
+    "the need for acute intervention in substance use treatment (TSB) and receive the patient "
+    "without undue delay."
+)
+_M_ACUTE_DANGEROUS_BEHAVIOUR = gettext_noop(
+    "The substance use gives an acute risk of behaviour that endangers the patient's or others' "
+    "life and health: assess the need for acute intervention in substance use treatment (TSB) "
+    "and receive the patient without undue delay."
+)
+_M_ACUTE_SERIOUS_SOCIAL_LOSS = gettext_noop(
+    "The substance use can lead to an acute risk of serious loss of relationships, social "
+    "consequences or loss of function: assess the need for acute intervention in substance use "
+    "treatment (TSB) and receive the patient without undue delay."
+)
+_M_EARLIER_FAILED_OUTPATIENT = gettext_noop(
+    "An earlier outpatient detox did not succeed: the patient should be offered admission to an "
+    "institution."
 )
 _M_PREFERS_INPATIENT = gettext_noop(
     "The patient wants inpatient detox. Outpatient detox presupposes that the patient wants it, "
@@ -484,6 +636,30 @@ _M_OPIOID_INJECTING_OVERDOSES = gettext_noop(
     "Opioid dependence with injecting and repeated overdoses (signs of lost control): advise "
     "against outpatient detox."
 )
+_M_OPIOID_CONDITIONS_NOT_MET = gettext_noop(
+    "Outpatient opioid detox needs the opioid use to be pharmacologically stabilised first and "
+    "habit-forming drugs to be handed out daily under the supervision of health personnel; that "
+    "is not arranged, so detox in an institution is proposed."
+)
+_M_OPIOID_CONDITIONS_HOLD = gettext_noop(
+    "Opioids: the opioid use is pharmacologically stabilised and habit-forming drugs are handed "
+    "out daily under the supervision of health personnel, as outpatient opioid detox requires."
+)
+_M_PREGNANT_OPIOIDS_OUTSIDE_LAR = gettext_noop(
+    "Pregnant and opioid-dependent, not in LAR: do not detox from opioids. Stabilise her on "
+    "buprenorphine while the further course is assessed and planned together with her; the "
+    "guideline asks for reluctance to detox pregnant opioid-dependent patients."
+)
+_M_PREGNANT_OPIOIDS_IN_LAR = gettext_noop(
+    "Pregnant and in LAR: do not detox from opioids and do not taper the LAR medication. She "
+    "stays in LAR with methadone or buprenorphine during the pregnancy; the guideline asks for "
+    "reluctance to detox pregnant opioid-dependent patients."
+)
+_M_PREGNANT_OPIOIDS_LAR_UNKNOWN = gettext_noop(
+    "Pregnant and using opioids: do not detox from opioids. Find out whether she is in LAR: in "
+    "LAR she stays on her LAR medication, which is not tapered; outside LAR she is stabilised on "
+    "buprenorphine while the further course is planned together with her."
+)
 _M_GHB = gettext_noop("Patients to be detoxed from GHB should be admitted.")
 _M_OUTPATIENT_FACTORS = gettext_noop(
     "Every factor for outpatient detox is present: the patient wants it, no dependence on "
@@ -518,13 +694,36 @@ _C_PREGNANCY_INFORMATION = gettext_noop(
     "substances affect pregnancy and about treatment and follow-up, and tell her about the "
     "staff's duty to report under section 10-3 of the Health and Care Services Act."
 )
-_C_PREGNANT_OPIOIDS_OUTSIDE_LAR = gettext_noop(
-    "Pregnant and opioid-dependent outside LAR: stabilise on buprenorphine while the further "
-    "course is assessed and planned together with her."
+_C_ADDICTION_ACUTE_AFTER_REFERRAL = gettext_noop(
+    "The acute referral above comes first; the need for acute intervention in substance use "
+    "treatment (TSB) is still to be assessed once that is settled."
 )
-_C_PREGNANT_IN_LAR = gettext_noop(
-    "Pregnant and in LAR: background (WHO and other countries' guidelines) recommends that she "
-    "stays in LAR during the pregnancy."
+_C_LAR_SIDE_USE = gettext_noop(
+    "In LAR: the opioids recorded are taken as the LAR medication, which continues unchanged; "
+    "only the side use is detoxed. Agree the plan with the LAR prescriber. Ending LAR medication "
+    "is a taper over months to years, outside the scope of detox."
+)
+_C_SEDATIVES = gettext_noop(
+    "Be careful with sedative medicines for this patient: the guideline names patients who have "
+    "used or misused benzodiazepines, the elderly and patients with head injuries."
+)
+_C_SEDATIVES_ELDERLY = gettext_noop(
+    "Be careful with sedative medicines for this patient: the guideline names patients who have "
+    "used or misused benzodiazepines, the elderly and patients with head injuries. The "
+    "guideline gives no age; the application counts %(age)s or over as elderly."
+)
+_C_ADOLESCENT = gettext_noop(
+    "The patient is under %(age)s: the guideline does not address detox of children and "
+    "adolescents, so this proposal follows the rules for adults. A physician confirms the level."
+)
+_C_REPEATED_OVERDOSES = gettext_noop(
+    "Repeated overdoses: repeated life-threatening overdoses are a risk factor for overdose "
+    "death, by accident and by suicide. Assess the suicide risk and whether the substance use is "
+    "an immediate danger to life, and plan overdose prevention before discharge."
+)
+_C_CIWA_HOURLY_DIAZEPAM = gettext_noop(
+    "CIWA-Ar %(score)s is over 15: the guideline's treatment is diazepam 10 mg every hour until "
+    "the score is under 10, with hourly scoring, which needs an institution. Consider admission."
 )
 _C_ALCOHOL_NOT_LISTED = gettext_noop(
     "Alcohol measures point to heavy drinking or withdrawal, but alcohol is not among the "
@@ -654,6 +853,49 @@ _MISSING_MESSAGES: Final[Mapping[str, tuple[str, tuple[str, ...]]]] = {
         gettext_noop("Whether the patient is in custody or prison is not recorded."),
         ("3.4-1",),
     ),
+    "opioid_stabilised": (
+        gettext_noop(
+            "Whether the opioid use is pharmacologically stabilised before the detox is not "
+            "recorded; outpatient opioid detox needs it."
+        ),
+        ("10.4.1-2",),
+    ),
+    "supervised_daily_dispensing": (
+        gettext_noop(
+            "Whether medicines are handed out daily under the supervision of health personnel is "
+            "not recorded; outpatient opioid detox needs it."
+        ),
+        ("10.4.1-2",),
+    ),
+    "earlier_failed_outpatient_detox": (
+        gettext_noop(
+            "Whether an earlier outpatient detox failed is not recorded; if it did, admission "
+            "should be offered."
+        ),
+        ("3.2.1-3",),
+    ),
+    "current_delirium": (
+        gettext_noop("Whether the patient is delirious now is not recorded."),
+        ("8.4.5-2",),
+    ),
+    "wernicke_suspected": (
+        gettext_noop("Whether Wernicke's encephalopathy is suspected is not recorded."),
+        ("8.4.1-2",),
+    ),
+    "acute_criteria": (
+        gettext_noop(
+            "The criteria for acute intervention (danger to life, risk of severe withdrawal, "
+            "dangerous behaviour, serious social loss) are not assessed."
+        ),
+        ("4.2-1",),
+    ),
+}
+
+_ACUTE_CRITERION_MESSAGES: Final[Mapping[AcuteCriterion, str]] = {
+    "danger_to_life": _M_ACUTE_DANGER_TO_LIFE,
+    "risk_of_severe_withdrawal": _M_ACUTE_RISK_OF_SEVERE_WITHDRAWAL,
+    "dangerous_behaviour": _M_ACUTE_DANGEROUS_BEHAVIOUR,
+    "serious_social_loss": _M_ACUTE_SERIOUS_SOCIAL_LOSS,
 }
 
 
@@ -700,23 +942,40 @@ def evaluate_level(inp: LevelInput) -> LevelProposal:
                 resolution=True,
             ),
         )
-    if found.inpatient:
+    if referral in ("somatic", "psychiatry") and any(
+        r.pushes == "addiction_acute" for r in found.acute
+    ):
+        criterion_refs = tuple(r.refs[0] for r in found.acute if r.pushes == "addiction_acute")
+        found.cautions.insert(
+            0,
+            Reason(
+                "addiction_acute_after_referral",
+                _C_ADDICTION_ACUTE_AFTER_REFERRAL,
+                {},
+                criterion_refs,
+                "addiction_acute",
+                resolution=True,
+            ),
+        )
+    if found.inpatient or found.acute:
         return _inpatient(inp, found, referral, missing=found.acute_missing)
     undecided = [*found.blocking, *found.acute_missing]
     if undecided:
         missing = _ordered([*undecided, *found.supplementary])
-        if inp.uses("opioids"):
+        if inp.opioid_detox:
             return _inpatient(inp, found, referral, missing=missing)
         return LevelProposal(None, referral, (), tuple(found.cautions), missing)
     return _outpatient(inp, found)
 
 
 def _referral(found: _Findings) -> Referral | None:
+    """Somatic before psychiatric before acute TSB care: the danger to life and health comes
+    first (4.1 background, G 1295-1303), then the mental health assessment 4.1-1/4.1-2 require
+    ("skal"); acute TSB intervention (4.2) is for what remains. A local resolution."""
     pushes = {reason.pushes for reason in found.acute}
-    if "somatic" in pushes:
-        return "somatic"
-    if "psychiatry" in pushes:
-        return "psychiatry"
+    for referral in ("somatic", "psychiatry", "addiction_acute"):
+        if referral in pushes:
+            return referral
     return None
 
 
@@ -724,7 +983,7 @@ def _inpatient(
     inp: LevelInput, found: _Findings, referral: Referral | None, *, missing: Sequence[Missing]
 ) -> LevelProposal:
     reasons = [*found.acute, *found.inpatient]
-    if inp.uses("opioids"):
+    if inp.opioid_detox:
         # 10.4.2-1 (G 5080): institution is the first choice; it pushes whenever outpatient is
         # not proposed, and alone decides when the 3.2.1 conditions are not all confirmed.
         reasons.append(
@@ -770,7 +1029,20 @@ def _outpatient(inp: LevelInput, found: _Findings) -> LevelProposal:
                 "inpatient",
             )
         )
-    if inp.uses("opioids"):
+    if inp.ciwa_ar is not None and inp.ciwa_ar >= CIWA_AR_HOURLY_DIAZEPAM_FROM:
+        # Below 19 (severe decides inpatient): 16-18 is still the hourly-diazepam tier of
+        # 8.4.6-3 (G 4229-4231), scored hourly (8.4.6-2, G 4211), and CIWA-guided treatment is
+        # at an institution (8.4.6-1, G 4200).
+        cautions.append(
+            Reason(
+                "ciwa_hourly_diazepam_needs_institution",
+                _C_CIWA_HOURLY_DIAZEPAM,
+                {"score": inp.ciwa_ar},
+                ("8.4.6-3", "8.4.6-1", "8.4.6-2"),
+                "inpatient",
+            )
+        )
+    if inp.opioid_detox:
         # 10.4.1 Vurdering (G 5001-5009): only where specially arranged and 3.2.1 holds.
         cautions.append(
             Reason(
@@ -833,6 +1105,62 @@ def _acute_referral(inp: LevelInput, found: _Findings) -> None:
             found.acute_missing.append(_missing(name))
         elif value:
             found.acute.append(Reason(name, message, {}, refs, referral))
+    _delirium_and_wernicke(inp, found)
+    _acute_criteria(inp, found)
+
+
+def _delirium_and_wernicke(inp: LevelInput, found: _Findings) -> None:
+    """Delirium now (8.4.5-2, G 4147-4151) and suspected Wernicke (8.4.1-2, G 3905-3907).
+
+    Delirium tremens is "den farligste avrusningskomplikasjonen" (G 4116); fully developed
+    delirium is treated "på en avdeling med kvalifisert medisinsk personell og muligheter for
+    somatisk overvåking" (G 4132-4134), and 4.1 background (G 1295-1303) gives "utvikling av
+    delir" to the somatic services. So delirium now is a somatic acute referral (a resolution:
+    the guideline names the kind of department, not the referral). Wernicke's encephalopathy:
+    8.4.1-2 says admission to a neurological or medical department, i.e. somatic care.
+
+    Whether the patient is delirious now is always asked; Wernicke is asked where alcohol is
+    listed (8.4.1 is in the alcohol chapter), and a "yes" counts whatever the substances.
+    """
+    if inp.current_delirium is None:
+        found.acute_missing.append(_missing("current_delirium"))
+    elif inp.current_delirium:
+        found.acute.append(
+            Reason(
+                "current_delirium",
+                _M_CURRENT_DELIRIUM,
+                {},
+                ("8.4.5-2", "4.1-3"),
+                "somatic",
+                resolution=True,
+            )
+        )
+    if inp.wernicke_suspected is None:
+        if inp.uses("alcohol"):
+            found.acute_missing.append(_missing("wernicke_suspected"))
+    elif inp.wernicke_suspected:
+        found.acute.append(Reason("wernicke_suspected", _M_WERNICKE, {}, ("8.4.1-2",), "somatic"))
+
+
+def _acute_criteria(inp: LevelInput, found: _Findings) -> None:
+    """4.2-4..7 (G 1435-1512) under the lead-in "Behovet for akutt intervensjon i TSB bør
+    vurderes når:" (G 1429), with 4.2-1 (G 1422-1424, grade A): receive the patient without
+    undue delay when acute intervention is needed. Each criterion is its own reason, citing it
+    first; ``None`` (not assessed) is missing, ``()`` (assessed, none apply) is no."""
+    if inp.acute_criteria is None:
+        found.acute_missing.append(_missing("acute_criteria"))
+        return
+    # In the guideline's order, whatever order the input lists them in.
+    for criterion in (c for c in ACUTE_CRITERIA if c in inp.acute_criteria):
+        found.acute.append(
+            Reason(
+                f"acute_{criterion}",
+                _ACUTE_CRITERION_MESSAGES[criterion],
+                {},
+                (ACUTE_CRITERION_REFS[criterion], "4.2-1"),
+                "addiction_acute",
+            )
+        )
 
 
 def _patient_preference(inp: LevelInput, found: _Findings) -> None:
@@ -868,8 +1196,11 @@ def _several_substances(inp: LevelInput, found: _Findings) -> None:
     if not inp.substances:
         found.blocking.append(_missing("substances"))
         return
-    dependent = [use.substance for use in inp.substances if use.dependent]
-    unknown = [i for i, use in enumerate(inp.substances) if use.dependent is None]
+    detoxed = inp.detox_substances
+    dependent = [use.substance for use in detoxed if use.dependent]
+    unknown = [
+        i for i, use in enumerate(inp.substances) if use.dependent is None and use in detoxed
+    ]
     if len(dependent) >= 2:
         found.inpatient.append(
             Reason(
@@ -894,12 +1225,12 @@ def _several_substances(inp: LevelInput, found: _Findings) -> None:
     if len(dependent) + len(unknown) >= 2:
         for index in unknown:
             found.blocking.append(_missing(f"substances[{index}].dependent", key="dependent"))
-    if len(inp.substances) >= 2:
+    if len(detoxed) >= 2:
         found.cautions.append(
             Reason(
                 "mixed_use",
                 _C_MIXED_USE,
-                {"substances": [use.substance for use in inp.substances]},
+                {"substances": [use.substance for use in detoxed]},
                 ("3.2.1-2", "3.2.2-1"),
                 None,
             )
@@ -1008,22 +1339,46 @@ def _pregnancy(inp: LevelInput, found: _Findings) -> None:
     found.cautions.append(
         Reason("pregnancy_information", _C_PREGNANCY_INFORMATION, {}, ("12-2",), None)
     )
-    if inp.uses("opioids") and inp.in_lar is False:
-        # 12-7 (G 5753-5755) names women "not in LAR"; unknown LAR status gets no caution.
-        found.cautions.append(
-            Reason(
-                "pregnant_opioids_outside_lar",
-                _C_PREGNANT_OPIOIDS_OUTSIDE_LAR,
-                {},
-                ("12-7",),
-                None,
-            )
+    if inp.uses("opioids"):
+        found.inpatient.append(_pregnant_opioids(inp))
+
+
+def _pregnant_opioids(inp: LevelInput) -> Reason:
+    """Never an opioid detox for a pregnant woman by default, whatever her LAR status.
+
+    Outside LAR: 12-7 (G 5753-5755) stabilise on buprenorphine, with 10.3-1 (G 4906) "Gravide
+    opioidavhengige pasienter" among those not to detox. In LAR: chapter 12 background (G
+    5702-5706, WHO) says she stays in LAR during the pregnancy, and tapering LAR medication is
+    outside the guideline (G 4887-4891), so it is not tapered. LAR status unknown: both ways
+    are named and neither is a detox (a resolution). The proposal stays "inpatient": 12-3
+    (admission offered, G 5730) and 4.2-3 (acute intervention considered, G 1431) come from the
+    ``pregnant`` reason beside this one.
+    """
+    if inp.in_lar is False:
+        return Reason(
+            "pregnant_opioid_stabilise_not_detox",
+            _M_PREGNANT_OPIOIDS_OUTSIDE_LAR,
+            {},
+            ("12-7", "10.3-1"),
+            "inpatient",
         )
-    elif inp.uses("opioids") and inp.in_lar:
-        # Chapter 12 background only (G 5702-5706), not a numbered recommendation.
-        found.cautions.append(
-            Reason("pregnant_in_lar", _C_PREGNANT_IN_LAR, {}, ("12",), None, background=True)
+    if inp.in_lar:
+        return Reason(
+            "pregnant_opioid_stabilise_not_detox",
+            _M_PREGNANT_OPIOIDS_IN_LAR,
+            {},
+            ("12", "10.3-1", "10.3-3"),
+            "inpatient",
+            background=True,
         )
+    return Reason(
+        "pregnant_opioid_stabilise_not_detox",
+        _M_PREGNANT_OPIOIDS_LAR_UNKNOWN,
+        {},
+        ("12-7", "10.3-1", "12"),
+        "inpatient",
+        resolution=True,
+    )
 
 
 def _custody(inp: LevelInput, found: _Findings) -> None:
@@ -1133,9 +1488,26 @@ def _alcohol_thresholds(inp: LevelInput, found: _Findings) -> None:
 
 
 def _opioids(inp: LevelInput, found: _Findings) -> None:
-    """10.3-1..3 (G 4894-4930) and 10.4.1 Vurdering (G 5005-5007)."""
-    if not inp.uses("opioids"):
+    """10.3-1..3 (G 4894-4930), 10.4.1 Vurdering (G 5001-5009) and 10.4.1-2 (G 5021-5023).
+
+    Only for a detox from illegal opioids (``LevelInput.opioid_detox``): a LAR patient's LAR
+    medication is not detoxed (caution ``lar_side_use_only``), and a pregnant woman is
+    stabilised instead (``pregnant_opioid_stabilise_not_detox``).
+    """
+    if inp.lar_medication_row:
+        found.cautions.append(
+            Reason(
+                "lar_side_use_only",
+                _C_LAR_SIDE_USE,
+                {"substances": [use.substance for use in inp.detox_substances]},
+                ("10.3-3",),
+                None,
+                resolution=True,
+            )
+        )
+    if not inp.opioid_detox:
         return
+    _opioid_outpatient_conditions(inp, found)
     injecting = any(use.injecting for use in inp.substances if use.substance == "opioids")
     if injecting and inp.repeated_overdoses:
         # Vurdering text, not a numbered recommendation: background.
@@ -1167,9 +1539,44 @@ def _opioids(inp: LevelInput, found: _Findings) -> None:
         found.cautions.append(Reason("opioid_lar_taper", _C_OPIOID_LAR, {}, ("10.3-3",), None))
 
 
+def _opioid_outpatient_conditions(inp: LevelInput, found: _Findings) -> None:
+    """10.4.1-2 (G 5021-5023): "Farmakologisk stabilisering av opioidbruken bør skje forut for
+    avrusingen. Vanedannende legemidler bør utdeles daglig under tilsyn av helsepersonell." With
+    G 5001-5003 (outpatient only "når forholdene er spesielt tilrettelagt"), both must be known
+    to hold before outpatient opioid detox is proposed; either "no" decides the institution."""
+    facts = {
+        "opioid_stabilised": inp.opioid_stabilised,
+        "supervised_daily_dispensing": inp.supervised_daily_dispensing,
+    }
+    absent = [name for name, value in facts.items() if value is False]
+    if absent:
+        found.inpatient.append(
+            Reason(
+                "opioid_outpatient_conditions_not_met",
+                _M_OPIOID_CONDITIONS_NOT_MET,
+                {"facts": absent},
+                ("10.4.1-2", "10.4.2-1"),
+                "inpatient",
+            )
+        )
+    for name, value in facts.items():
+        if value is None:
+            found.blocking.append(_missing(name))
+    if all(facts.values()):
+        found.outpatient.append(
+            Reason(
+                "opioid_outpatient_conditions_hold",
+                _M_OPIOID_CONDITIONS_HOLD,
+                {},
+                ("10.4.1-2",),
+                "outpatient",
+            )
+        )
+
+
 def _opioid_reluctance_situations(inp: LevelInput) -> list[str]:
     """The 10.3-1 bullets (G 4896-4912) the input can show; "legevakt" has no input field."""
-    several = sum(1 for use in inp.substances if use.dependent) >= 2
+    several = sum(1 for use in inp.detox_substances if use.dependent) >= 2
     candidates = (
         ("acute_somatic_illness", inp.acute_somatic_illness),
         ("unconscious", inp.unconscious),
@@ -1210,7 +1617,7 @@ def _outpatient_substances(inp: LevelInput, found: _Findings) -> None:
                 background=True,
             )
         )
-    if [use.substance for use in inp.substances] == ["cannabis"]:
+    if [use.substance for use in inp.detox_substances] == ["cannabis"]:
         found.outpatient.append(
             Reason(
                 "cannabis_only_outpatient",
@@ -1219,6 +1626,94 @@ def _outpatient_substances(inp: LevelInput, found: _Findings) -> None:
                 ("11.4",),
                 "outpatient",
                 background=True,
+            )
+        )
+
+
+def _earlier_failed_outpatient(inp: LevelInput, found: _Findings) -> None:
+    """3.2.1-3 (G 1002-1003): "Dersom pasienten ikke lykkes med poliklinisk behandling, bør
+    pasienten tilbys innleggelse i institusjon". Unknown is listed without blocking outpatient:
+    3.2.1-2 does not name it among the conditions (a resolution)."""
+    if inp.earlier_failed_outpatient_detox is None:
+        found.supplementary.append(_missing("earlier_failed_outpatient_detox"))
+    elif inp.earlier_failed_outpatient_detox:
+        found.inpatient.append(
+            Reason(
+                "earlier_failed_outpatient_detox",
+                _M_EARLIER_FAILED_OUTPATIENT,
+                {},
+                ("3.2.1-3",),
+                "inpatient",
+            )
+        )
+
+
+def _repeated_overdoses(inp: LevelInput, found: _Findings) -> None:
+    """13.1 background (G 5863-5865): "gjentatte livstruende overdoser er en risikofaktor for
+    overdosedødsfall, både som uhell og selvmord". Repeated overdoses are never ignored: with
+    injected opioids they advise against outpatient opioid detox (10.4.1 Vurdering, in
+    ``_opioids``); otherwise they are a caution pointing to 4.1-2 (suicide risk), 4.2-4 (danger
+    to life) and 13.1-9 (overdose prevention at discharge). That this is a caution and not a
+    reason for admission is a resolution: the guideline ties "advise against outpatient" to
+    injecting opioid use only (G 5005-5007)."""
+    if not inp.repeated_overdoses:
+        return
+    if any(r.code == "opioid_injecting_repeated_overdoses" for r in found.inpatient):
+        return
+    found.cautions.append(
+        Reason(
+            "repeated_overdoses",
+            _C_REPEATED_OVERDOSES,
+            {},
+            ("13.1", "4.1-2", "4.2-4", "13.1-9"),
+            None,
+            background=True,
+            resolution=True,
+        )
+    )
+
+
+def _sedatives_and_age(inp: LevelInput, found: _Findings) -> None:
+    """8.4.2 Vurdering (G 3994-3998): "Hos noen pasientgrupper bør man være forsiktig med å gi
+    beroligende legemidler, f.eks. hos pasienter som tidligere har brukt eller misbrukt
+    benzodiazepiner, eldre eller hos pasienter med hodeskader." Background text, so the caution
+    is background; the age limit for "eldre" (65) is the application's (a resolution). Earlier
+    benzodiazepine use shows as benzodiazepines among the substances, and counts when another
+    substance is detoxed too (sedatives for that withdrawal; a resolution). Under 18: the guideline
+    addresses neither children nor adolescents (target group 1.2, G 286-300), so the caution
+    says so (a resolution); the level rules still run.
+    """
+    grounds: list[str] = []
+    elderly = inp.age_years is not None and inp.age_years >= ELDERLY_FROM_AGE
+    if elderly:
+        grounds.append("elderly")
+    if inp.head_injury:
+        grounds.append("head_injury")
+    if inp.uses("benzodiazepines") and len(inp.detox_substances) >= 2:
+        # Sedatives given for another withdrawal; a benzodiazepine taper alone is the drug itself.
+        grounds.append("benzodiazepines")
+    if grounds:
+        found.cautions.append(
+            Reason(
+                "sedative_caution",
+                _C_SEDATIVES_ELDERLY if elderly else _C_SEDATIVES,
+                {"grounds": grounds, **({"age": ELDERLY_FROM_AGE} if elderly else {})},
+                ("8.4.2",),
+                None,
+                background=True,
+                resolution=elderly,
+            )
+        )
+    if inp.age_years is not None and inp.age_years < ADULT_FROM_AGE:
+        found.cautions.append(
+            Reason(
+                "adolescent_not_addressed",
+                _C_ADOLESCENT,
+                {"age": ADULT_FROM_AGE},
+                ("1.2",),
+                None,
+                background=True,
+                resolution=True,
             )
         )
 
@@ -1239,4 +1734,7 @@ _RULES: Final = (
     _opioids,
     _ghb,
     _outpatient_substances,
+    _earlier_failed_outpatient,
+    _repeated_overdoses,
+    _sedatives_and_age,
 )

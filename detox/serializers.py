@@ -13,12 +13,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from detox.levels import (
+    ACUTE_CRITERIA,
+    AGE_MAX,
     AUDIT_MAX,
     CIWA_AR_MAX,
     COMPLICATIONS,
     MAX_ALCOHOL_UNITS_PER_DAY,
     MAX_CONTINUOUS_USE_DAYS,
     PREFERENCES,
+    REFERRALS,
     SUBSTANCES,
 )
 
@@ -79,7 +82,41 @@ class TreatmentLevelRequestSerializer(serializers.Serializer[Any]):
     )
     repeated_overdoses = _fact("Repeated overdoses (10.4.1).")
     in_custody = _fact("In custody or prison (3.4).")
-    in_lar = _fact("In opioid maintenance treatment (LAR).")
+    in_lar = _fact(
+        "In opioid maintenance treatment (LAR). With opioids and another substance listed, the "
+        "opioid row is taken as the LAR medication: only the side use is detoxed."
+    )
+    opioid_stabilised = _fact(
+        "Opioid use pharmacologically stabilised before the detox (10.4.1-2); outpatient opioid "
+        "detox needs it."
+    )
+    supervised_daily_dispensing = _fact(
+        "Medicines handed out daily under the supervision of health personnel (10.4.1-2); "
+        "outpatient opioid detox needs it."
+    )
+    earlier_failed_outpatient_detox = _fact("An earlier outpatient detox failed (3.2.1-3).")
+    current_delirium = _fact("Delirium now (delirium tremens, 8.4.5-2): acute somatic referral.")
+    wernicke_suspected = _fact(
+        "Wernicke's encephalopathy suspected (8.4.1-2): acute somatic referral."
+    )
+    acute_criteria = serializers.ListField(
+        child=serializers.ChoiceField(choices=ACUTE_CRITERIA),
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Criteria for acute intervention in substance use treatment (4.2-4..7); [] when "
+            "assessed and none apply, null when not assessed. Any criterion gives the acute "
+            "referral addiction_acute."
+        ),
+    )
+    head_injury = _fact("Earlier head injury (caution with sedatives, 8.4.2).")
+    age_years = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=AGE_MAX,
+        help_text="Age in whole years (65 or over: caution with sedatives; under 18: caution).",
+    )
 
 
 class CitationSerializer(serializers.Serializer[Any]):
@@ -100,7 +137,8 @@ class ReasonSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(help_text="The explanation, in the request's language.")
     recommendation_text = serializers.CharField(help_text="The cited recommendation's text.")
     pushes = serializers.CharField(
-        allow_null=True, help_text="inpatient, outpatient, psychiatry, somatic or null."
+        allow_null=True,
+        help_text="inpatient, outpatient, psychiatry, somatic, addiction_acute or null.",
     )
     background = serializers.BooleanField(
         help_text="Cites background text, not a numbered recommendation."
@@ -138,7 +176,11 @@ class LevelField(serializers.CharField):
 
 class TreatmentLevelResponseSerializer(serializers.Serializer[Any]):
     level = LevelField(allow_null=True)
-    acute_referral = serializers.ChoiceField(choices=("psychiatry", "somatic"), allow_null=True)
+    acute_referral = serializers.ChoiceField(
+        choices=REFERRALS,
+        allow_null=True,
+        help_text="somatic before psychiatry before addiction_acute when several apply.",
+    )
     reasons = ReasonSerializer(many=True)
     cautions = ReasonSerializer(many=True)
     missing = MissingSerializer(many=True)

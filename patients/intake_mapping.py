@@ -15,6 +15,11 @@ Three facts are derived rather than copied; each is an inference the intake itse
 - ``previous_withdrawal_complications``: the intake records electrolyte disturbance on its own,
   while the engine counts it with dehydration, as guideline 8.3.2-1 names them together
   ("dehydrering eller elektrolyttforstyrrelser").
+
+The criteria for acute intervention (``acute_criteria``, 4.2-4..7) are copied as recorded
+(``None`` not assessed, ``[]`` none apply), in the engine's order. The age is not an intake
+fact: the caller passes ``age_years`` (the patient's age from the birth date the national
+identity number gives, ``patients.identity``), and ``None`` leaves it unknown.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from detox.levels import BOOLEAN_FIELDS
+from detox.levels import ACUTE_CRITERIA, BOOLEAN_FIELDS
 
 # The engine's yes/no facts the intake records as they are; repeated overdoses it derives.
 BOOLEAN_FACTS: Final = tuple(name for name in BOOLEAN_FIELDS if name != "repeated_overdoses")
@@ -39,9 +44,13 @@ REPEATED_FROM: Final = 2
 
 
 def intake_to_level_input(
-    snapshot: Mapping[str, Any], *, screening: Mapping[str, int | None] | None = None
+    snapshot: Mapping[str, Any],
+    *,
+    screening: Mapping[str, int | None] | None = None,
+    age_years: int | None = None,
 ) -> dict[str, Any]:
-    """The engine's input for an intake snapshot; ``screening`` supplies the AUDIT score."""
+    """The engine's input for an intake snapshot; ``screening`` supplies the AUDIT score and
+    ``age_years`` the patient's age."""
     result: dict[str, Any] = {
         "substances": [_substance(row) for row in snapshot.get("substances", [])],
         "previous_withdrawal_complications": _complications(
@@ -52,6 +61,8 @@ def intake_to_level_input(
         "audit": (screening or {}).get("audit"),
         "alcohol_units_per_day": _number(snapshot.get("alcohol_units_per_day")),
         "repeated_overdoses": _repeated(snapshot.get("overdose_count")),
+        "acute_criteria": _acute_criteria(snapshot.get("acute_criteria")),
+        "age_years": age_years,
     }
     for name in BOOLEAN_FACTS:
         result[name] = snapshot.get(name)
@@ -81,6 +92,14 @@ def _complications(value: Any) -> list[str] | None:
     # The engine's order, so the reasons read the same whatever order the boxes were ticked.
     return sorted(
         found, key=lambda c: ENGINE_COMPLICATIONS.index(c) if c in ENGINE_COMPLICATIONS else 99
+    )
+
+
+def _acute_criteria(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    return sorted(
+        value, key=lambda c: ACUTE_CRITERIA.index(c) if c in ACUTE_CRITERIA else len(ACUTE_CRITERIA)
     )
 
 

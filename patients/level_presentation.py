@@ -32,11 +32,13 @@ LEVEL_LABELS: Final[Mapping[str, Promise]] = {
 REFERRAL_LABELS: Final[Mapping[str, Promise]] = {
     "psychiatry": _("Acute referral to mental health care"),
     "somatic": _("Acute referral to somatic care"),
+    "addiction_acute": _("Acute admission in substance use treatment (TSB)"),
 }
 NO_LEVEL_LABEL: Final = _("No proposal: facts are missing")
 # Values that reasons list in their params (substances, complications, facts, situations).
 _EXTRA_VALUE_LABELS: Final[Mapping[str, Promise]] = {
     "several_substances": _("dependence on several substances"),
+    "elderly": _("elderly"),
 }
 
 

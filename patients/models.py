@@ -647,6 +647,8 @@ class SubstanceUse(models.Model):
 class Referral(models.TextChoices):
     PSYCHIATRY = "psychiatry", _("mental health care")
     SOMATIC = "somatic", _("somatic care")
+    # 4.2-4..7: acute intervention (øyeblikkelig hjelp) in substance use treatment (TSB).
+    ADDICTION_ACUTE = "addiction_acute", _("acute admission in substance use treatment (TSB)")
 
 
 class LevelDecision(models.Model):
@@ -662,7 +664,7 @@ class LevelDecision(models.Model):
     level_input = models.JSONField(_("facts the proposal was made from"), default=dict)
     proposed_level = models.CharField(_("proposed level"), max_length=12, blank=True)
     proposed_acute_referral = models.CharField(
-        _("proposed acute referral"), max_length=12, blank=True
+        _("proposed acute referral"), max_length=20, blank=True
     )
     accepted = models.BooleanField(_("proposal accepted"))
     chosen_level = models.CharField(
@@ -671,7 +673,7 @@ class LevelDecision(models.Model):
         choices=PREFERENCE_CHOICES,
     )
     chosen_acute_referral = models.CharField(
-        _("chosen acute referral"), max_length=12, choices=Referral.choices, blank=True
+        _("chosen acute referral"), max_length=20, choices=Referral.choices, blank=True
     )
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(

@@ -15,8 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from detox import discharge
 from patients.level_presentation import level_label, referral_label
 from patients.models import (
+    AcuteCriterion,
     EpisodeEvent,
     EpisodeEventKind,
     Intake,
@@ -42,6 +44,9 @@ class HistoryRow:
     decision: LevelDecision | None = None
     proposed: str = ""
     chosen: str = ""
+    # Discharged or interrupted with the overdose-prevention set open: what was open, and why.
+    open_set_missing: str = ""
+    open_set_reason: str = ""
 
 
 def _model_field(model: type[Model], name: str) -> Field[Any, Any] | None:
@@ -60,10 +65,7 @@ def _value(value: Any, model_field: Field[Any, Any] | None) -> str:
     if isinstance(value, list):
         if not value:
             return gettext("none")
-        return ", ".join(
-            str(WithdrawalComplication(v).label) if v in WithdrawalComplication.values else str(v)
-            for v in value
-        )
+        return ", ".join(_list_item_label(v) for v in value)
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, str):
@@ -75,6 +77,15 @@ def _value(value: Any, model_field: Field[Any, Any] | None) -> str:
             return formats.date_format(day, "SHORT_DATE_FORMAT")
         return value
     return str(formats.localize(value))
+
+
+def _list_item_label(value: Any) -> str:
+    """A code in a recorded list: a complication or a criterion for acute intervention (4.2)."""
+    if value in WithdrawalComplication.values:
+        return str(WithdrawalComplication(value).label)
+    if value in AcuteCriterion.values:
+        return str(AcuteCriterion(value).label)
+    return str(value)
 
 
 def _change(item: Mapping[str, Any]) -> Change:
@@ -111,6 +122,14 @@ def event_rows(
             row.at = parse_datetime(details["at"])
         if event.kind in (EpisodeEventKind.INTAKE_SAVED, EpisodeEventKind.INTAKE_AMENDED):
             row.changes = [_change(item) for item in details.get("changes", [])]
+        open_set = details.get("overdose_set_open")
+        if isinstance(open_set, dict):
+            row.open_set_missing = ", ".join(
+                gettext(discharge.ITEMS_BY_CODE[code].label)
+                for code in open_set.get("missing", [])
+                if code in discharge.ITEMS_BY_CODE
+            )
+            row.open_set_reason = str(open_set.get("reason", ""))
         if event.kind == EpisodeEventKind.LEVEL_DECIDED:
             row.decision = decisions.get(details.get("decision", 0))
             row.proposed = _level_text(

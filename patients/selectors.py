@@ -11,11 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from detox.access import has_role, unit_ids
+from detox.levels import AGE_MAX
 from detox.roles import CLINICIAN, NURSE
 from patients.intake_mapping import intake_to_level_input
 from patients.models import Episode, Intake, Patient, SubstanceKind, Unit
@@ -62,9 +65,44 @@ def get_episode_for_user(user: AbstractBaseUser | AnonymousUser, episode_id: int
         raise Http404 from None
 
 
+# The patient search's limits (issue 12, item 6): a name and a national identity number fit in
+# well under these; each word is one more pair of ``icontains`` on every patient of the unit.
+PATIENT_QUERY_MAX_LENGTH = 100
+PATIENT_QUERY_MAX_TERMS = 5
+
+
+def patient_query_terms(query: str) -> tuple[str, ...]:
+    """The distinct words of a patient search, case-folded, in the order typed.
+
+    A repeated word counts once, so a query's cost depends on its distinct words, not on how
+    often they are repeated. Raises ``ValidationError`` naming ``q`` for a query longer than
+    ``PATIENT_QUERY_MAX_LENGTH`` characters or with more than ``PATIENT_QUERY_MAX_TERMS``
+    distinct words.
+    """
+    if len(query) > PATIENT_QUERY_MAX_LENGTH:
+        raise _query_error()
+    terms = tuple(dict.fromkeys(word.casefold() for word in query.split()))
+    if len(terms) > PATIENT_QUERY_MAX_TERMS:
+        raise _query_error()
+    return terms
+
+
+def _query_error() -> ValidationError:
+    return ValidationError(
+        {
+            "q": gettext("The search (q) may be at most %(length)d characters and %(terms)d words.")
+            % {"length": PATIENT_QUERY_MAX_LENGTH, "terms": PATIENT_QUERY_MAX_TERMS}
+        },
+        code="too_long",
+    )
+
+
 def search_patients(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
-    """Filter by name (each word in the given or family name) or by national identity number."""
-    words = query.split()
+    """Filter by name (each word in the given or family name) or by national identity number.
+
+    Raises ``ValidationError`` (on ``q``) for a query beyond the limits (``patient_query_terms``).
+    """
+    words = patient_query_terms(query)
     digits = "".join(words)
     if digits.isdigit():
         return patients.filter(national_id__startswith=digits)
@@ -135,11 +173,15 @@ def screening_results(episode: Episode) -> dict[str, int | None]:
     return results
 
 
-def episode_level_input(episode: Episode) -> dict[str, Any]:
-    """The treatment-level engine's input for the episode's intake (every fact unknown if none)."""
+def episode_level_input(episode: Episode, *, today: date | None = None) -> dict[str, Any]:
+    """The treatment-level engine's input for the episode's intake (every fact unknown if none),
+    with the patient's age today from the birth date (read from the national identity number)."""
     intake = episode_intake(episode)
     snapshot = intake_snapshot(intake) if intake is not None else {}
-    return intake_to_level_input(snapshot, screening=screening_results(episode))
+    age = age_on(episode.patient.birth_date, today or timezone.localdate())
+    return intake_to_level_input(
+        snapshot, screening=screening_results(episode), age_years=min(max(age, 0), AGE_MAX)
+    )
 
 
 def withdrawal_history(episode: Episode) -> dict[str, bool | None]:

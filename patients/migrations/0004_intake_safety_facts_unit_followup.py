@@ -5,85 +5,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_accesslog_drop_redundant_patient_index'),
+        ("patients", "0003_accesslog_drop_redundant_patient_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalintake',
-            name='acute_criteria',
-            field=models.JSONField(blank=True, null=True, verbose_name='criteria for acute intervention'),
+            model_name="historicalintake",
+            name="acute_criteria",
+            field=models.JSONField(
+                blank=True, null=True, verbose_name="criteria for acute intervention"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='current_delirium',
-            field=models.BooleanField(blank=True, null=True, verbose_name='delirium now (delirium tremens)'),
+            model_name="historicalintake",
+            name="current_delirium",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="delirium now (delirium tremens)"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='earlier_failed_outpatient_detox',
-            field=models.BooleanField(blank=True, null=True, verbose_name='an earlier outpatient detox failed'),
+            model_name="historicalintake",
+            name="earlier_failed_outpatient_detox",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="an earlier outpatient detox failed"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='head_injury',
-            field=models.BooleanField(blank=True, null=True, verbose_name='earlier head injury'),
+            model_name="historicalintake",
+            name="head_injury",
+            field=models.BooleanField(blank=True, null=True, verbose_name="earlier head injury"),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='opioid_stabilised',
-            field=models.BooleanField(blank=True, null=True, verbose_name='opioid use pharmacologically stabilised before the detox'),
+            model_name="historicalintake",
+            name="opioid_stabilised",
+            field=models.BooleanField(
+                blank=True,
+                null=True,
+                verbose_name="opioid use pharmacologically stabilised before the detox",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='supervised_daily_dispensing',
-            field=models.BooleanField(blank=True, null=True, verbose_name='medicines dispensed daily under supervision of health personnel'),
+            model_name="historicalintake",
+            name="supervised_daily_dispensing",
+            field=models.BooleanField(
+                blank=True,
+                null=True,
+                verbose_name="medicines dispensed daily under supervision of health personnel",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalintake',
-            name='wernicke_suspected',
-            field=models.BooleanField(blank=True, null=True, verbose_name="Wernicke's encephalopathy suspected"),
+            model_name="historicalintake",
+            name="wernicke_suspected",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="Wernicke's encephalopathy suspected"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='acute_criteria',
-            field=models.JSONField(blank=True, null=True, verbose_name='criteria for acute intervention'),
+            model_name="intake",
+            name="acute_criteria",
+            field=models.JSONField(
+                blank=True, null=True, verbose_name="criteria for acute intervention"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='current_delirium',
-            field=models.BooleanField(blank=True, null=True, verbose_name='delirium now (delirium tremens)'),
+            model_name="intake",
+            name="current_delirium",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="delirium now (delirium tremens)"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='earlier_failed_outpatient_detox',
-            field=models.BooleanField(blank=True, null=True, verbose_name='an earlier outpatient detox failed'),
+            model_name="intake",
+            name="earlier_failed_outpatient_detox",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="an earlier outpatient detox failed"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='head_injury',
-            field=models.BooleanField(blank=True, null=True, verbose_name='earlier head injury'),
+            model_name="intake",
+            name="head_injury",
+            field=models.BooleanField(blank=True, null=True, verbose_name="earlier head injury"),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='opioid_stabilised',
-            field=models.BooleanField(blank=True, null=True, verbose_name='opioid use pharmacologically stabilised before the detox'),
+            model_name="intake",
+            name="opioid_stabilised",
+            field=models.BooleanField(
+                blank=True,
+                null=True,
+                verbose_name="opioid use pharmacologically stabilised before the detox",
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='supervised_daily_dispensing',
-            field=models.BooleanField(blank=True, null=True, verbose_name='medicines dispensed daily under supervision of health personnel'),
+            model_name="intake",
+            name="supervised_daily_dispensing",
+            field=models.BooleanField(
+                blank=True,
+                null=True,
+                verbose_name="medicines dispensed daily under supervision of health personnel",
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='wernicke_suspected',
-            field=models.BooleanField(blank=True, null=True, verbose_name="Wernicke's encephalopathy suspected"),
+            model_name="intake",
+            name="wernicke_suspected",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="Wernicke's encephalopathy suspected"
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='followup_within_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Local choice: the overdose strategy says the first days after discharge; a later appointment is shown as a warning.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='follow-up appointment within (days after discharge)'),
+            model_name="unit",
+            name="followup_within_days",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Local choice: the overdose strategy says the first days after discharge; a later appointment is shown as a warning.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(28),
+                ],
+                verbose_name="follow-up appointment within (days after discharge)",
+            ),
         ),
     ]

@@ -71,6 +71,8 @@ def test_every_fact_known_for_outpatient_gives_outpatient(api):
         "outpatient_followup_available": True,
         "patient_preference": "outpatient",
         "in_custody": False,
+        "current_delirium": False,
+        "acute_criteria": [],
     }
     body = api.post(URL, facts, format="json").json()
     assert body["level"] == "outpatient"
@@ -211,3 +213,99 @@ def test_the_openapi_schema_documents_both_endpoints(db):
     assert "TreatmentLevelRequest" in str(post["requestBody"])
     assert {"200", "400"} <= set(post["responses"])
     assert "/api/v1/episodes/{id}/treatment-level/" in schema["paths"]
+
+
+# --- Issue 11: the new inputs and the TSB acute referral ------------------------------------------
+
+PREGNANT_OPIOIDS = {
+    "substances": [{"substance": "opioids", "dependent": True, "injecting": False}],
+    "pregnant": True,
+    "opioid_stabilised": True,
+    "supervised_daily_dispensing": True,
+    "patient_preference": "outpatient",
+}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"acute_criteria": ["tired"]}, "acute_criteria[0]"),
+        ({"acute_criteria": "danger_to_life"}, "acute_criteria"),
+        ({"age_years": 131}, "age_years"),
+        ({"age_years": -1}, "age_years"),
+        ({"age_years": "70"}, "age_years"),
+        ({"current_delirium": "yes"}, "current_delirium"),
+        ({"wernicke_suspected": 1}, "wernicke_suspected"),
+        ({"opioid_stabilised": "true"}, "opioid_stabilised"),
+        ({"supervised_daily_dispensing": 0}, "supervised_daily_dispensing"),
+        ({"earlier_failed_outpatient_detox": "no"}, "earlier_failed_outpatient_detox"),
+        ({"head_injury": []}, "head_injury"),
+    ],
+)
+def test_each_invalid_new_field_is_named_in_the_400(api, payload, field):
+    """The field is known (null is accepted), and a bad value is refused naming it."""
+    (name,) = payload
+    assert api.post(URL, {name: None}, format="json").status_code == 200
+    assert field in _errors(api.post(URL, payload, format="json"))
+
+
+def test_an_unknown_acute_criterion_is_a_400_naming_the_allowed_ones_4_2(api):
+    """4.2-4..7: the allowed codes are listed in the message."""
+    body = api.post(URL, {"acute_criteria": ["panic"]}, format="json").json()
+    message = body["acute_criteria[0]"][0]
+    for code in ("danger_to_life", "risk_of_severe_withdrawal", "dangerous_behaviour"):
+        assert code in message
+    assert "serious_social_loss" in message
+
+
+def test_an_acute_criterion_answers_the_tsb_acute_referral_citing_it_g_1429(api):
+    """4.2-6 (G 1494-1496) under the lead-in G 1429, with 4.2-1."""
+    body = api.post(
+        URL, {**ALCOHOL_DT, "acute_criteria": ["dangerous_behaviour"]}, format="json"
+    ).json()
+    assert (body["level"], body["acute_referral"]) == ("inpatient", "addiction_acute")
+    reason = next(r for r in body["reasons"] if r["pushes"] == "addiction_acute")
+    assert reason["refs"] == ["4.2-6", "4.2-1"]
+    assert reason["grade"] == "C"
+
+
+def test_a_pregnant_opioid_patient_gets_no_opioid_detox_from_the_api_12_7(api):
+    """12-7 (G 5753-5755), 10.3-1 (G 4906), G 5702-5706."""
+    for in_lar in (True, False, None):
+        body = api.post(URL, {**PREGNANT_OPIOIDS, "in_lar": in_lar}, format="json").json()
+        codes = {r["code"] for r in (*body["reasons"], *body["cautions"])}
+        assert body["level"] == "inpatient"
+        assert "pregnant_opioid_stabilise_not_detox" in codes
+        assert "opioid_institution_first_choice" not in codes
+
+
+def test_delirium_now_answers_a_somatic_referral_8_4_5_2(api):
+    body = api.post(URL, {**ALCOHOL_DT, "current_delirium": True}, format="json").json()
+    assert body["acute_referral"] == "somatic"
+    assert any(r["ref"] == "8.4.5-2" and r["resolution"] for r in body["reasons"])
+
+
+def test_age_over_65_gives_a_sedative_caution_as_a_resolution_g_3994_3998(api):
+    body = api.post(URL, {**ALCOHOL_DT, "age_years": 80}, format="json").json()
+    caution = next(c for c in body["cautions"] if c["code"] == "sedative_caution")
+    assert (caution["ref"], caution["background"], caution["resolution"]) == ("8.4.2", True, True)
+    assert caution["details"]
+
+
+def test_the_openapi_schema_documents_the_new_inputs(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    request = schema["components"]["schemas"]["TreatmentLevelRequestRequest"]["properties"]
+    for name in (
+        "current_delirium",
+        "wernicke_suspected",
+        "acute_criteria",
+        "earlier_failed_outpatient_detox",
+        "head_injury",
+        "opioid_stabilised",
+        "supervised_daily_dispensing",
+        "age_years",
+    ):
+        assert name in request
+    assert request["age_years"]["maximum"] == 130

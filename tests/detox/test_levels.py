@@ -63,6 +63,12 @@ READY = LevelInput(
     repeated_overdoses=False,
     in_custody=False,
     in_lar=False,
+    earlier_failed_outpatient_detox=False,
+    current_delirium=False,
+    wernicke_suspected=False,
+    acute_criteria=(),
+    head_injury=False,
+    age_years=45,
 )
 
 READY_JSON: dict[str, Any] = {
@@ -88,6 +94,12 @@ READY_JSON: dict[str, Any] = {
     "repeated_overdoses": False,
     "in_custody": False,
     "in_lar": False,
+    "earlier_failed_outpatient_detox": False,
+    "current_delirium": False,
+    "wernicke_suspected": False,
+    "acute_criteria": [],
+    "head_injury": False,
+    "age_years": 45,
 }
 
 # Every fact an outpatient proposal needs confirmed, for an alcohol-only intake.
@@ -106,9 +118,24 @@ NEEDED_FOR_OUTPATIENT = (
     "able_to_take_oral",
     "dehydration_or_electrolyte_disturbance_suspected",
     "in_custody",
+    "current_delirium",
+    "wernicke_suspected",
+    "acute_criteria",
 )
-ALCOHOL_ONLY_FACTS = ("able_to_take_oral", "dehydration_or_electrolyte_disturbance_suspected")
-ACUTE_FACTS = ("severe_mental_illness", "high_suicide_risk", "acute_somatic_illness", "unconscious")
+ALCOHOL_ONLY_FACTS = (
+    "able_to_take_oral",
+    "dehydration_or_electrolyte_disturbance_suspected",
+    "wernicke_suspected",
+)
+ACUTE_FACTS = (
+    "severe_mental_illness",
+    "high_suicide_risk",
+    "acute_somatic_illness",
+    "unconscious",
+    "current_delirium",
+    "wernicke_suspected",
+    "acute_criteria",
+)
 
 
 def ready(**changes: Any) -> LevelInput:
@@ -117,6 +144,16 @@ def ready(**changes: Any) -> LevelInput:
 
 def evaluate(**changes: Any) -> LevelProposal:
     return evaluate_level(ready(**changes))
+
+
+def evaluate_opioid(**changes: Any) -> LevelProposal:
+    """Opioids only, with the 10.4.1-2 special arrangements (G 5021-5023) in place."""
+    base = {
+        "substances": (OPIOIDS,),
+        "opioid_stabilised": True,
+        "supervised_daily_dispensing": True,
+    }
+    return evaluate(**{**base, **changes})
 
 
 def unknown(*substances: SubstanceUse) -> LevelInput:
@@ -267,7 +304,9 @@ def test_an_inpatient_factor_decides_even_when_everything_else_is_unknown(change
 @pytest.mark.parametrize(("changes", "code", "refs"), INPATIENT_FACTORS)
 def test_an_inpatient_decision_lists_only_unknown_acute_facts_as_missing(changes, code, refs):
     inp = LevelInput(**{"substances": (replace(ALCOHOL, injecting=None),), **changes})
-    assert missing_fields(evaluate_level(inp)) == list(ACUTE_FACTS)
+    # Wernicke (8.4.1-2) is asked where alcohol is listed.
+    expected = [f for f in ACUTE_FACTS if f != "wernicke_suspected" or inp.uses("alcohol")]
+    assert missing_fields(evaluate_level(inp)) == expected
 
 
 @pytest.mark.parametrize(("changes", "code", "refs"), INPATIENT_FACTORS)
@@ -552,6 +591,10 @@ def test_missing_facts_follow_the_order_of_the_input_fields():
         "audit",
         "alcohol_units_per_day",
         "in_custody",
+        "earlier_failed_outpatient_detox",
+        "current_delirium",
+        "wernicke_suspected",
+        "acute_criteria",
     ]
 
 
@@ -605,12 +648,16 @@ def test_no_taper_before_admission_caution_for_non_dependent_benzodiazepine_use(
 # --- Opioids (10.3, 10.4) --------------------------------------------------------------------
 
 
-def test_opioids_with_every_outpatient_factor_confirmed_may_be_outpatient():
-    assert evaluate(substances=(OPIOIDS,)).level == "outpatient"
+def test_opioids_with_every_outpatient_factor_and_10_4_1_2_confirmed_may_be_outpatient():
+    """10.4.1-2 (G 5021-5023) and 3.2.1-2: both the special arrangements and the general
+    conditions confirmed."""
+    proposal = evaluate_opioid()
+    assert (proposal.level, proposal.missing) == ("outpatient", ())
+    assert reason(proposal, "opioid_outpatient_conditions_hold").refs == ("10.4.1-2",)
 
 
 def test_outpatient_opioid_detox_is_cautioned_as_second_to_institution():
-    caution = reason(evaluate(substances=(OPIOIDS,)), "opioid_outpatient_specially_arranged")
+    caution = reason(evaluate_opioid(), "opioid_outpatient_specially_arranged")
     assert caution.refs == ("10.4.2-1", "10.4.1-2")
 
 
@@ -618,7 +665,7 @@ def test_outpatient_opioid_detox_is_cautioned_as_second_to_institution():
     "fact", [fact for fact in NEEDED_FOR_OUTPATIENT if fact not in ALCOHOL_ONLY_FACTS]
 )
 def test_opioids_with_an_unconfirmed_outpatient_factor_go_to_institution_first(fact):
-    proposal = evaluate(substances=(OPIOIDS,), **{fact: None})
+    proposal = evaluate_opioid(**{fact: None})
     assert (proposal.level, codes(proposal.reasons), missing_fields(proposal)) == (
         "inpatient",
         ["opioid_institution_first_choice"],
@@ -682,7 +729,6 @@ def test_other_substances_get_no_opioid_cautions():
         ({"severe_mental_illness": True}, "severe_mental_illness"),
         ({"high_suicide_risk": True}, "high_suicide_risk"),
         ({"in_custody": True}, "in_custody"),
-        ({"pregnant": True}, "pregnant"),
         ({"somatic_comorbidity": True}, "somatic_comorbidity"),
         ({"psychiatric_comorbidity": True}, "psychiatric_comorbidity"),
         ({"substances": (OPIOIDS, BENZODIAZEPINES)}, "several_substances"),
@@ -700,9 +746,9 @@ def test_opioids_outside_the_listed_situations_get_no_reluctance_caution():
 
 
 def test_the_reluctance_caution_lists_every_situation_present():
-    proposal = evaluate(substances=(OPIOIDS,), in_custody=True, pregnant=True)
+    proposal = evaluate(substances=(OPIOIDS,), in_custody=True, somatic_comorbidity=True)
     assert reason(proposal, "opioid_detox_reluctance").params == {
-        "situations": ["in_custody", "pregnant"]
+        "situations": ["in_custody", "somatic_comorbidity"]
     }
 
 
@@ -721,7 +767,7 @@ def test_no_lar_taper_caution_unless_opioids_and_in_lar(substances, in_lar):
 
 @pytest.mark.parametrize("in_lar", [True, False, None])
 def test_being_in_lar_does_not_change_the_level(in_lar):
-    assert evaluate(substances=(OPIOIDS,), in_lar=in_lar).level == "outpatient"
+    assert evaluate_opioid(in_lar=in_lar).level == "outpatient"
 
 
 # --- GHB (11.2), cannabis (11.4), several substances (11.5) -----------------------------------
@@ -773,24 +819,32 @@ def test_no_pregnancy_caution_when_not_pregnant():
 
 
 def test_pregnant_and_opioid_dependent_outside_lar_is_stabilised_on_buprenorphine():
+    """12-7 (G 5753-5755) with 10.3-1 (G 4906)."""
     proposal = evaluate(substances=(OPIOIDS,), pregnant=True, in_lar=False)
-    assert reason(proposal, "pregnant_opioids_outside_lar").refs == ("12-7",)
+    cited = reason(proposal, "pregnant_opioid_stabilise_not_detox")
+    assert (cited.refs, cited.pushes, cited.resolution) == (("12-7", "10.3-1"), "inpatient", False)
+    assert "buprenorphine" in cited.message
 
 
-def test_pregnant_in_lar_gets_the_background_on_staying_in_lar():
+def test_pregnant_in_lar_stays_in_lar_and_the_lar_medication_is_not_tapered():
+    """G 5702-5706 (chapter 12 background) and G 4887-4891."""
     proposal = evaluate(substances=(OPIOIDS,), pregnant=True, in_lar=True)
-    cited = reason(proposal, "pregnant_in_lar")
-    assert (cited.refs, cited.background) == (("12",), True)
+    cited = reason(proposal, "pregnant_opioid_stabilise_not_detox")
+    assert (cited.refs, cited.background) == (("12", "10.3-1", "10.3-3"), True)
+    assert "not taper the LAR medication" in cited.message
+    assert "opioid_lar_taper" not in codes(proposal.cautions)
 
 
-def test_pregnant_with_opioids_and_unknown_lar_gets_neither_lar_caution():
-    cautions = codes(evaluate(substances=(OPIOIDS,), pregnant=True, in_lar=None).cautions)
-    assert not {"pregnant_opioids_outside_lar", "pregnant_in_lar"} & set(cautions)
+def test_pregnant_with_opioids_and_unknown_lar_is_not_detoxed_either_way():
+    """12-7 and 10.3-1; LAR status unknown is a resolution naming both ways."""
+    proposal = evaluate(substances=(OPIOIDS,), pregnant=True, in_lar=None)
+    cited = reason(proposal, "pregnant_opioid_stabilise_not_detox")
+    assert (cited.refs, cited.resolution) == (("12-7", "10.3-1", "12"), True)
 
 
-def test_pregnant_without_opioids_gets_neither_lar_caution():
-    cautions = codes(evaluate(pregnant=True, in_lar=False).cautions)
-    assert not {"pregnant_opioids_outside_lar", "pregnant_in_lar"} & set(cautions)
+def test_pregnant_without_opioids_gets_no_opioid_stabilisation_reason():
+    proposal = evaluate(pregnant=True, in_lar=False)
+    assert "pregnant_opioid_stabilise_not_detox" not in codes(proposal.reasons)
 
 
 # --- Output as JSON --------------------------------------------------------------------------

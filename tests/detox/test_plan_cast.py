@@ -83,6 +83,8 @@ def benzodiazepine_outpatient(
             "acute_somatic_illness": False,
             "unconscious": False,
             "in_custody": False,
+            "current_delirium": False,
+            "acute_criteria": [],
             "patient_preference": "outpatient",
             "home_support": True,
             "outpatient_followup_available": True,

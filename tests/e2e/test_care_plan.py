@@ -74,8 +74,12 @@ def test_benzodiazepine_outpatient_taper_to_care_plan_pdf(
         "I legemiddelassistert rehabilitering (LAR)",
         "I varetekt eller fengsel",
         "Lar seg ikke vekke",
+        "Delir nå (delirium tremens)",
     ):
         _answer(page, question, "Nei")
+    page.get_by_role("group", name="Kriterier for akutt intervensjon").get_by_label(
+        "ingen gjelder", exact=True
+    ).check()
     page.get_by_role("group", name="Pasientens eget ønske").get_by_label("Poliklinisk").check()
     _answer(page, "Pårørende kan følge pasienten tett opp hjemme", "Ja")
     _answer(page, "Medisinsk oppfølging tilgjengelig poliklinisk", "Ja")

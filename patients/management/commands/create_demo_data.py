@@ -49,6 +49,11 @@ _COMMON = {
     "unconscious": False,
     "in_custody": False,
     "oriented": True,
+    "current_delirium": False,
+    "wernicke_suspected": False,
+    "acute_criteria": [],
+    "earlier_failed_outpatient_detox": False,
+    "head_injury": False,
 }
 
 DEMO_PATIENTS = (
