@@ -23,7 +23,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -32,6 +31,7 @@ from rest_framework.views import APIView
 
 from detox import selectors, services
 from detox.models import CarePlan, CarePlanStatus
+from detox.parsers import DepthLimitedJSONParser
 from detox.plan_serializers import (
     CarePlanCreatedSerializer,
     CarePlanSerializer,
@@ -61,12 +61,13 @@ TAPER_EXAMPLE = {
 
 def taper_error_response(error: TaperInputError) -> Response:
     """400 with every bad field: ``errors`` as a list, and each field as a key as DRF does."""
-    errors = [
+    errors: list[dict[str, Any]] = [
         {
             "field": item.field,
             "message": gettext(item.message) % dict(item.params)
             if item.params
             else gettext(item.message),
+            "refs": list(item.refs),
         }
         for item in error.field_errors
     ]
@@ -79,7 +80,7 @@ def taper_error_response(error: TaperInputError) -> Response:
 class TaperView(APIView):
     """A taper schedule for the request; nothing is stored."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]  # JSON only, nesting limited (detox.parsers)
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

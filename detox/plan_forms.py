@@ -76,7 +76,10 @@ class TaperForm(forms.Form):
         required=False,
         max_digits=5,
         decimal_places=2,
-        help_text=_("10–20 %; the guideline says about 10–20 % of the original dose a week."),
+        help_text=_(
+            "4–20 %; the guideline says about 10–20 % of the original dose a week. Below 10 % "
+            "is a deliberate slower taper (e.g. in pregnancy) and is shown as such."
+        ),
         widget=forms.NumberInput(
             attrs={
                 "min": tapers.MIN_WEEKLY_REDUCTION_PERCENT,
@@ -122,9 +125,38 @@ class TaperForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    conversion_confirmed = forms.BooleanField(
+        label=_(
+            "I have checked the conversion point for alprazolam, clonazepam or flunitrazepam "
+            "(the table gives a range)"
+        ),
+        required=False,
+    )
+    dispensing_interval_days = forms.IntegerField(
+        label=_("Dispensing interval (days of tablets per hand-out)"),
+        required=False,
+        min_value=1,
+        max_value=tapers.MAX_DISPENSING_INTERVAL_DAYS,
+        initial=tapers.DEFAULT_DISPENSING_INTERVAL_DAYS,
+        help_text=_("Weekly by default (a local choice)."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to depart from the recommendation or the dose bound"),
+        required=False,
+        max_length=tapers.MAX_OVERRIDE_REASON_CHARS,
+        help_text=_(
+            "Needed for an opioid taper for a pregnant woman (12-7: stabilise on buprenorphine) "
+            "and for a start dose above the bound. Kept with the plan and printed in the care "
+            "plan."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, intake_use: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.intake_use = intake_use
         drugs = [("", "–")] + [(drug, drug) for drug in tapers.default_equipotency().ranges]
         for index in range(CURRENT_USE_ROWS):
             self.fields[f"drug_{index}"] = forms.ChoiceField(
@@ -161,6 +193,10 @@ class TaperForm(forms.Form):
         }
         if data.get("pregnant"):
             request["pregnant"] = _nullable_bool(data["pregnant"])
+        if (data.get("override_reason") or "").strip():
+            request["override_reason"] = data["override_reason"].strip()
+        if data.get("dispensing_interval_days") is not None:
+            request["dispensing_interval_days"] = data["dispensing_interval_days"]
         if regimen == "buprenorphine":
             request["days"] = data.get("days")
             request["opioid_dependent"] = _nullable_bool(data.get("opioid_dependent") or "")
@@ -181,6 +217,10 @@ class TaperForm(forms.Form):
             request["equivalence"] = equivalence
         if data.get("stay_days") is not None:
             request["stay_days"] = data["stay_days"]
+        if data.get("conversion_confirmed"):
+            request["conversion_confirmed"] = True
+        if self.intake_use is not None:
+            request["intake_use"] = self.intake_use
         return request
 
     def field_for(self, name: str) -> str | None:
@@ -212,11 +252,28 @@ class TaperForm(forms.Form):
                 self.add_error(None, [f"{name}: {message}" for message in messages])
             else:
                 self.add_error(field, messages)
+        # The engine names its API field; on the page the reason goes in this form's field.
+        needs_reason = any(
+            "override_reason" in message
+            for name in ("pregnant", "start_mg_per_day")
+            for message in error.message_dict.get(name, [])
+        )
+        if needs_reason and "override_reason" not in self.errors:
+            self.add_error(
+                "override_reason", _("Give the reason here to plan the taper all the same.")
+            )
 
 
 class DischargeForm(forms.Form):
     """The checklist: each item done or not with a note; the appointment; unplanned discharge."""
 
+    planned_discharge_at = forms.DateTimeField(
+        label=_("Planned discharge"),
+        required=False,
+        help_text=_("The first appointment is counted from it until the discharge is recorded."),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     appointment_at = forms.DateTimeField(
         label=_("Time of the first appointment"),
         required=False,
@@ -274,6 +331,7 @@ def discharge_initial(
         initial[f"note_{code}"] = note
     if checklist is not None:
         initial.update(
+            planned_discharge_at=checklist.planned_discharge_at,
             appointment_at=checklist.appointment_at,
             appointment_contact=checklist.appointment_contact,
             appointment_place=checklist.appointment_place,

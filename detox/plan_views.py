@@ -84,7 +84,8 @@ def medication_plan(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = user.has_perm(CHANGE_PLAN) and episode.is_open
     if request.method == "POST" and not can_change:
         raise PermissionDenied
-    taper_form = TaperForm(initial=_taper_initial(episode))
+    intake_use = selectors.intake_use(episode)
+    taper_form = TaperForm(initial=_taper_initial(episode), intake_use=intake_use)
     line_form: LineDecisionForm | None = None
     preview = None
     status = 200
@@ -97,7 +98,7 @@ def medication_plan(request: HttpRequest, pk: int) -> HttpResponse:
             line_form = result
             status = 400
         elif action in ("taper_preview", "taper_accept"):
-            taper_form = TaperForm(request.POST)
+            taper_form = TaperForm(request.POST, intake_use=intake_use)
             result_taper = _taper(
                 request, user, episode, taper_form, accept=action == "taper_accept"
             )
@@ -323,6 +324,7 @@ def discharge_checklist(request: HttpRequest, pk: int) -> HttpResponse:
                 unplanned_discharge=form.cleaned_data["unplanned_discharge"],
                 general_notes=form.cleaned_data["notes"],
                 reason=form.cleaned_data["reason"],
+                planned_discharge_at=form.cleaned_data["planned_discharge_at"],
                 request=request,
             )
         except ValidationError as error:

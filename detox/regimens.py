@@ -790,6 +790,19 @@ _M_PREGNANT_STABILISE = gettext_noop(
     "course is assessed and planned together with her."
 )
 _M_PREGNANT_RELUCTANT = gettext_noop("Be reluctant to detox pregnant opioid-dependent patients.")
+_M_PREGNANT_LAR_STAY = gettext_noop(
+    "Pregnant and in LAR: she stays on her LAR medicine during the pregnancy; the LAR medicine "
+    "is not tapered here (tapering it is outside this guideline). Only side use is detoxed."
+)
+_M_PREGNANT_LAR_UNKNOWN = gettext_noop(
+    "Pregnant and opioid-dependent, not known whether she is in LAR: outside LAR, stabilise "
+    "her on buprenorphine while the further course is assessed and planned together with her; "
+    "in LAR, she stays on her LAR medicine, which is not tapered. Record whether she is in LAR."
+)
+_M_PREGNANT_NO_TAPER = gettext_noop(
+    "No opioid taper is proposed for a pregnant woman. A taper against this advice needs a "
+    "reason, which is kept with the plan."
+)
 _M_TOLERANCE = gettext_noop(
     "Tell the patient about the loss of opioid tolerance after detox and the high risk of "
     "overdose and death; carry out overdose prevention at discharge."
@@ -804,10 +817,62 @@ _D_STABILISE = gettext_noop(
 )
 
 
+def _pregnant_opioid_lines(facts: OpioidInput) -> list[PlanLine]:
+    """Pregnant, opioid-dependent (or not recorded): in LAR she stays on her LAR medicine
+    (G 5702-5706; tapering it is outside the guideline, G 4887-4891: a local reading, marked);
+    LAR not recorded: both courses, and the fact is asked for; always: no taper by default."""
+    lines: list[PlanLine] = []
+    if facts.in_lar is True:
+        lines.append(
+            PlanLine(
+                "pregnant_in_lar_continue",
+                "note",
+                (),
+                None,
+                None,
+                _M_PREGNANT_LAR_STAY,
+                ("10.3-1",),
+                reasons=("pregnant", "in_lar"),
+                resolution=True,
+            )
+        )
+    elif facts.in_lar is None:
+        lines.append(
+            PlanLine(
+                "pregnant_stabilise_or_stay_in_lar",
+                "consider",
+                ("buprenorphine_naloxone",),
+                DoseSpec(_D_STABILISE),
+                None,
+                _M_PREGNANT_LAR_UNKNOWN,
+                ("12-7", "10.3-1"),
+                reasons=("pregnant", "in_lar_not_recorded"),
+                resolution=True,
+            )
+        )
+    lines.append(
+        PlanLine(
+            "pregnant_no_opioid_taper",
+            "avoid",
+            ("buprenorphine_naloxone", "methadone"),
+            None,
+            None,
+            _M_PREGNANT_NO_TAPER,
+            ("12-7", "10.3-1"),
+            reasons=("pregnant",),
+        )
+    )
+    return lines
+
+
 def opioid_regimen(facts: OpioidInput) -> RegimenProposal:
     """10.5-1..3 (G 5206-5216), 12-7 (G 5753-5755), 10.3-1..2, 10.4.1-2 and 13.1-9."""
     lines: list[PlanLine] = []
-    pregnant_outside_lar = bool(facts.pregnant) and facts.in_lar is False
+    # Issue 11: never a detox by default for a pregnant woman, in LAR, outside it or unknown.
+    pregnant = bool(facts.pregnant) and facts.opioid_dependent is not False
+    pregnant_outside_lar = pregnant and facts.in_lar is False
+    if pregnant:
+        lines += _pregnant_opioid_lines(facts)
     if pregnant_outside_lar:
         lines += [
             PlanLine(
@@ -831,6 +896,19 @@ def opioid_regimen(facts: OpioidInput) -> RegimenProposal:
                 reasons=("pregnant",),
             ),
         ]
+    elif pregnant:
+        lines.append(
+            PlanLine(
+                "pregnant_reluctant_detox",
+                "note",
+                (),
+                None,
+                None,
+                _M_PREGNANT_RELUCTANT,
+                ("10.3-1",),
+                reasons=("pregnant",),
+            )
+        )
     elif facts.opioid_dependent:
         lines += [
             PlanLine(

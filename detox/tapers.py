@@ -26,13 +26,14 @@ How a benzodiazepine taper is built (9.3, 9.4):
    modelled, because whether a tablet may be split depends on the product). The clinician may
    set ``start_mg_per_day`` instead; it must be dispensable. A converted dose below the smallest
    tablet would stop at once and is rejected (9.3.1-1, "bør ikke bråseponeres", G 4576).
-3. Weekly steps. The dose falls by at most ``weekly_reduction_percent`` (10-20, default 10) of
-   the start dose per week: linear steps (G 4515-4517, "omkring 10 - 20 prosent av opprinnelig
-   dose"). Each week the dose goes down to the smallest dispensable dose within that allowance.
-   When tablets cannot make up a step that small, the dose is held a week longer and the
-   allowance grows by one week's worth, so a step never exceeds the percentage times the weeks
-   since the last step, the dose is never below the straight line from the start dose to zero,
-   and it never rises. The last step goes from the smallest tablet to zero.
+3. Weekly steps. The dose follows the straight line from the start dose to zero at
+   ``weekly_reduction_percent`` of the start dose a week (G 4515-4517, "omkring 10 - 20 prosent
+   av opprinnelig dose"; 4-20 accepted, default 10; below 10 a note marks a deliberate slower
+   taper, 12-6 for pregnant women): week k takes the smallest dispensable dose on or above the
+   line, so the taper keeps the chosen pace (5 % a week: 20 weeks), the dose is never below the
+   line and never rises, and a single step exceeds the week's share by less than one smallest
+   tablet. When tablets cannot make a step, the dose is held a week and the plan says so. The
+   last step goes from the smallest tablet to zero.
 4. The day list. Every day is listed; a dose changes on the weekday the taper started. The list
    ends with one day of 0 mg: the first day without the drug. ``duration_days`` counts the
    dosing days (every day but that last one).
@@ -43,11 +44,24 @@ How a benzodiazepine taper is built (9.3, 9.4):
    earliest doses are dropped, so the evening and night stay covered (a local choice; the
    guideline gives no rule). Each dose lists its tablets: the fewest whole tablets, largest
    strength first.
-6. Warnings: outpatient taper outside one to six months (G 4515, 9.3.1-2, calendar months from
+6. Tablets: each dose with the fewest tablets, at most three a dose where the strengths allow;
+   ``tablets_total`` per strength for the whole taper and ``dispensing`` per interval of
+   ``dispensing_interval_days`` (default 7, a local resolution): what prescription and pharmacy
+   need.
+7. Bounds and overrides: a clinician's start dose above 1.5 x the dose converted at the
+   range's upper end is refused unless ``override_reason`` is given (a local bound), and so is
+   a buprenorphine start above 24 mg a day, and any buprenorphine taper for a pregnant woman
+   (12-7, 10.3-1). The reason travels with the plan (``override_reason``) and a warning says
+   what it overrode. High-potency short-acting drugs converted at the default point carry a
+   line asking the clinician to confirm it (``conversion_confirmed``). ``intake_use`` (what the
+   intake records) gives a warning when the taper starts from something else.
+8. Warnings: outpatient taper outside one to six months (G 4515, 9.3.1-2, calendar months from
    ``start_date``); inpatient taper longer than the stay (``stay_days``, else a usual stay of two
    to three weeks, G 4562-4566, taken as 21 days and marked a resolution) -> plan to continue
    after discharge (11.5-2, G 4558-4561); close outpatient follow-up (9.3.1-3); pregnancy
-   (12-3, 12-6).
+   (12-3, 12-6); an outpatient taper under four weeks, or buprenorphine from 16 mg a day or more
+   to zero in under five days, is practically an abrupt stop (``abrupt_stop_warning``, local
+   thresholds).
 
 A buprenorphine taper (10.5) starts from the clinician's ``start_mg_per_day`` (a dispensable
 dose: 2 mg and 8 mg tablets, so an even number) and falls on a straight line to zero over
@@ -98,10 +112,36 @@ DEFAULT_TAPER_DRUG: Final[Mapping[Regimen, str]] = {
     "buprenorphine": BUPRENORPHINE,
 }
 # G 4515-4517: weekly reduction "omkring 10 - 20 prosent av opprinnelig dose"; the default is
-# the slower end, the safer one when nothing else is known.
-MIN_WEEKLY_REDUCTION_PERCENT: Final = 10
+# the slower end, the safer one when nothing else is known. The same lines give the taper a
+# length of one to six months, and 12-6 asks for a slow taper for pregnant women: a slower
+# weekly reduction (down to 4 %, about 25 weeks, inside six months) is accepted as a
+# deliberate choice and shown as one (a local resolution: the guideline names no lower bound).
+MIN_WEEKLY_REDUCTION_PERCENT: Final = 4
+GUIDELINE_MIN_WEEKLY_REDUCTION_PERCENT: Final = 10
 MAX_WEEKLY_REDUCTION_PERCENT: Final = 20
 DEFAULT_WEEKLY_REDUCTION_PERCENT: Final = 10
+# Bounds on a start dose the clinician sets (issue 11; the guideline gives no maximum, so both
+# are local resolutions): a benzodiazepine start dose above 1.5 times the converted dose at the
+# range's upper end, and buprenorphine above 24 mg a day (the highest daily dose in the
+# product information of buprenorphine with naloxone), need an ``override_reason``.
+START_DOSE_BOUND_FACTOR: Final = Fraction(3, 2)
+MAX_BUPRENORPHINE_START_MG: Final = 24
+# "Practically an abrupt stop" (9.3.1-1, G 4576; 10.5 background, G 5093-5095 "reduseres
+# gradvis til null"): buprenorphine from 16 mg a day or more to zero in fewer than 5 days, or an
+# outpatient benzodiazepine taper shorter than four weeks (local resolutions).
+ABRUPT_BUPRENORPHINE_FROM_MG: Final = 16
+ABRUPT_BUPRENORPHINE_DAYS_BELOW: Final = 5
+ABRUPT_BENZODIAZEPINE_DAYS_BELOW: Final = 28
+# High-potency short-acting drugs: the table's range is wide (0.25-0.5 mg per 5 mg diazepam, a
+# factor of two), so the default point is shown and has to be confirmed by the clinician.
+CONFIRM_CONVERSION_DRUGS: Final = ("alprazolam", "clonazepam", "flunitrazepam")
+# Prescriptions and the pharmacy hand out the tablets for a period: weekly by default (a local
+# resolution; the guideline names none), from 1 to 28 days.
+DEFAULT_DISPENSING_INTERVAL_DAYS: Final = 7
+MAX_DISPENSING_INTERVAL_DAYS: Final = 28
+# A dose of at most three tablets where the strengths allow it (easier to take, fewer errors).
+MAX_TABLETS_PER_DOSE: Final = 3
+MAX_OVERRIDE_REASON_CHARS: Final = 2000
 # G 4515: "Anbefalt varighet av nedtrappingen varierer mellom en og seks måneder."
 OUTPATIENT_MIN_MONTHS: Final = 1
 OUTPATIENT_MAX_MONTHS: Final = 6
@@ -142,6 +182,10 @@ _FIELDS: Final = (
     "equivalence",
     "stay_days",
     "pregnant",
+    "override_reason",
+    "dispensing_interval_days",
+    "conversion_confirmed",
+    "intake_use",
 )
 _USE_FIELDS: Final = ("drug", "mg_per_day")
 
@@ -193,6 +237,24 @@ _E_ALPHA2_NOT_A_TAPER = gettext_noop(
     "Clonidine and lofexidine are the second choice and are not given as a taper: see the "
     "opioid medication plan."
 )
+_E_TEXT = gettext_noop("Must be text of 1 to %(max)s characters (not only spaces), or null.")
+_E_PREGNANT_OPIOID = gettext_noop(
+    "Pregnant and opioid-dependent: the guideline recommends stabilising her on buprenorphine "
+    "while the further course is planned with her, not a detox, and reluctance to detox; a "
+    "woman in LAR stays on her LAR medicine, which is not tapered. To plan a taper all the "
+    "same, give the reason in override_reason."
+)
+_E_START_ABOVE_BOUND = gettext_noop(
+    "The start dose, %(start_mg)s mg a day, is more than 1.5 times the dose converted at the "
+    "upper end of the equivalence range (%(high_mg)s mg a day), so above %(bound_mg)s mg. This "
+    "bound is a local resolution, not the guideline's. To go above it, give the reason in "
+    "override_reason."
+)
+_E_BUPRENORPHINE_ABOVE_BOUND = gettext_noop(
+    "The start dose, %(start_mg)s mg a day, is above %(max_mg)s mg a day, the highest daily "
+    "dose of buprenorphine with naloxone (a local bound; the guideline gives none). To go above "
+    "it, give the reason in override_reason."
+)
 _E_NOT_OPIOID_DEPENDENT = gettext_noop(
     "A buprenorphine taper is only for a patient who is opioid-dependent: record "
     "opioid_dependent as true."
@@ -212,9 +274,45 @@ _W_START_SET = gettext_noop(
     "%(converted_mg)s mg a day."
 )
 _W_HELD = gettext_noop(
-    "Whole tablets cannot make up a smaller step, so the dose is held a week longer before "
-    "some steps (%(held_weeks)s weeks in all). No step is larger than %(percent)s percent of "
-    "the start dose for each week since the last step."
+    "Whole tablets cannot make up every weekly step, so the dose stays the same for a week "
+    "before some steps (%(held_weeks)s weeks in all). The dose never falls below the straight "
+    "line from the start dose to zero at %(percent)s percent of the start dose a week; a single "
+    "step can be larger than that by less than one tablet."
+)
+_W_SLOWER = gettext_noop(
+    "A weekly reduction of %(percent)s percent of the start dose is slower than the usual "
+    "10-20 percent: a deliberate slower taper. The recommended length of a taper is one to six "
+    "months."
+)
+_W_ABRUPT_BENZODIAZEPINE = gettext_noop(
+    "This outpatient taper lasts %(duration_days)s days, less than four weeks: that is "
+    "practically an abrupt stop. Benzodiazepines should not be stopped abruptly after long use."
+)
+_W_ABRUPT_BUPRENORPHINE = gettext_noop(
+    "Buprenorphine from %(start_mg)s mg a day to zero in %(days)s days is practically an abrupt "
+    "stop: reduce the dose gradually over more days."
+)
+_W_CONFIRM_CONVERSION = gettext_noop(
+    "%(drug)s: the equivalence table gives %(low)s-%(high)s mg equal to 5 mg diazepam, a wide "
+    "range for a high-potency short-acting drug. %(used)s mg was used, the end giving the lower "
+    "dose. Confirm this point or choose another within the range."
+)
+_W_DIFFERS_FROM_INTAKE = gettext_noop(
+    "The taper starts from %(request)s a day, but the intake records %(intake)s a day. Check "
+    "what the patient uses now."
+)
+_W_PREGNANT_OPIOID_OVERRIDDEN = gettext_noop(
+    "A taper for a pregnant opioid-dependent woman, against the recommendation to stabilise "
+    "her on buprenorphine. Reason given: %(reason)s"
+)
+_W_START_ABOVE_BOUND = gettext_noop(
+    "The start dose, %(start_mg)s mg a day, is above %(bound_mg)s mg, 1.5 times the dose "
+    "converted at the upper end of the equivalence range (a local bound). Reason given: "
+    "%(reason)s"
+)
+_W_BUPRENORPHINE_ABOVE_BOUND = gettext_noop(
+    "The start dose, %(start_mg)s mg a day, is above %(max_mg)s mg a day, the highest daily "
+    "dose of buprenorphine with naloxone (a local bound). Reason given: %(reason)s"
 )
 _W_DIAZEPAM = gettext_noop(
     "Oxazepam is the first choice for the taper; diazepam may also be used. Weigh the "
@@ -405,11 +503,16 @@ def _split_units(coins: tuple[int, ...], total: int, parts: int) -> tuple[int, .
     """The most even split of ``total`` into ``parts`` dispensable amounts, ascending.
 
     Tries 1..parts non-zero doses, each near ``total / n`` (within two smallest tablets, enough
-    since dispensable amounts above the smallest tablet lie closer together than that).
-    Ranked by sum of squares (evenness), then fewest tablets, then more in the later doses.
+    since dispensable amounts above the smallest tablet lie closer together than that), and the
+    day's fewest tablets grouped into doses of at most ``MAX_TABLETS_PER_DOSE`` tablets.
+    Ranked by tablets beyond three in a dose (none where the strengths allow), then sum of
+    squares (evenness), then fewest tablets, then more in the later doses.
     """
     best = (0,) * (parts - 1) + (total,)
     best_key = _split_key(coins, best)
+    grouped = _grouped_split(coins, total, parts)
+    if grouped is not None and _split_key(coins, grouped) < best_key:
+        best, best_key = grouped, _split_key(coins, grouped)
     window = 2 * coins[0]
     for nonzero in range(2, parts + 1):
         low = max(1, total // nonzero - window)
@@ -426,9 +529,32 @@ def _split_units(coins: tuple[int, ...], total: int, parts: int) -> tuple[int, .
     return best
 
 
-def _split_key(coins: tuple[int, ...], split: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
-    tablets = sum(sum(_fewest_tablets(coins, value)) for value in split)
-    return (sum(v * v for v in split), tablets, tuple(-v for v in reversed(split)))
+def _grouped_split(coins: tuple[int, ...], total: int, parts: int) -> tuple[int, ...] | None:
+    """The day's fewest tablets in ``parts`` doses of at most three tablets, as even as a
+    largest-first placement makes them; None when the day needs more than three per dose."""
+    counts = _fewest_tablets(coins, total)
+    tablets = sorted(
+        (coin for coin, count in zip(coins, counts, strict=True) for _ in range(count)),
+        reverse=True,
+    )
+    if len(tablets) > MAX_TABLETS_PER_DOSE * parts:
+        return None
+    sums, sizes = [0] * parts, [0] * parts
+    for coin in tablets:
+        index = min(
+            (i for i in range(parts) if sizes[i] < MAX_TABLETS_PER_DOSE), key=lambda i: sums[i]
+        )
+        sums[index] += coin
+        sizes[index] += 1
+    return tuple(sorted(sums))
+
+
+def _split_key(
+    coins: tuple[int, ...], split: tuple[int, ...]
+) -> tuple[int, int, int, tuple[int, ...]]:
+    per_dose = [sum(_fewest_tablets(coins, value)) for value in split]
+    excess = sum(max(0, count - MAX_TABLETS_PER_DOSE) for count in per_dose)
+    return (excess, sum(v * v for v in split), sum(per_dose), tuple(-v for v in reversed(split)))
 
 
 @dataclass(frozen=True)
@@ -513,6 +639,10 @@ class TaperRequest:
     equivalence: Mapping[str, Fraction] = field(default_factory=dict)
     stay_days: int | None = None
     pregnant: bool | None = None
+    override_reason: str | None = None
+    dispensing_interval_days: int | None = None
+    conversion_confirmed: bool | None = None
+    intake_use: tuple[CurrentUse, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -653,6 +783,47 @@ class TaperDay:
 
 
 @dataclass(frozen=True)
+class DispensingPeriod:
+    """The tablets a prescription or the pharmacy hands out for one dispensing interval."""
+
+    start: date
+    end: date
+    tablets: tuple[Tablet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "days": (self.end - self.start).days + 1,
+            "tablets": [tablet.to_dict() for tablet in self.tablets],
+        }
+
+
+def count_tablets(days: Iterable[TaperDay]) -> tuple[Tablet, ...]:
+    """Tablets of each strength the days' doses take, largest strength first."""
+    counts: dict[Fraction, int] = {}
+    for day in days:
+        for dose in day.doses:
+            for tablet in dose.tablets:
+                counts[tablet.strength_mg] = counts.get(tablet.strength_mg, 0) + tablet.count
+    return tuple(Tablet(strength, counts[strength]) for strength in sorted(counts, reverse=True))
+
+
+def dispensing_periods(
+    days: Sequence[TaperDay], interval_days: int
+) -> tuple[DispensingPeriod, ...]:
+    """The dosing days in periods of ``interval_days`` from the first day, each with its tablets
+    (the last period ends on the last dosing day)."""
+    dosing = [day for day in days if day.total_mg > 0]
+    return tuple(
+        DispensingPeriod(chunk[0].date, chunk[-1].date, count_tablets(chunk))
+        for chunk in (
+            dosing[first : first + interval_days] for first in range(0, len(dosing), interval_days)
+        )
+    )
+
+
+@dataclass(frozen=True)
 class TaperPlan:
     """A schedule from ``start_date``; the last day (0 mg) is the first day without the drug."""
 
@@ -668,6 +839,18 @@ class TaperPlan:
     refs: tuple[str, ...]
     warnings: tuple[TaperWarning, ...]
     equivalence_source: str | None = None
+    dispensing_interval_days: int = DEFAULT_DISPENSING_INTERVAL_DAYS
+    override_reason: str | None = None
+    conversion_needs_confirmation: bool = False
+
+    @property
+    def tablets_total(self) -> tuple[Tablet, ...]:
+        """Tablets of each strength for the whole taper (what the prescription needs)."""
+        return count_tablets(self.days)
+
+    @property
+    def dispensing(self) -> tuple[DispensingPeriod, ...]:
+        return dispensing_periods(self.days, self.dispensing_interval_days)
 
     @property
     def duration_days(self) -> int:
@@ -695,6 +878,11 @@ class TaperPlan:
             "stop_date": self.stop_date.isoformat(),
             "refs": list(self.refs),
             "warnings": [warning.to_dict() for warning in self.warnings],
+            "tablets_total": [tablet.to_dict() for tablet in self.tablets_total],
+            "dispensing_interval_days": self.dispensing_interval_days,
+            "dispensing": [period.to_dict() for period in self.dispensing],
+            "override_reason": self.override_reason,
+            "conversion_needs_confirmation": self.conversion_needs_confirmation,
         }
 
 
@@ -746,6 +934,10 @@ class _Parsed:
     equivalence: dict[str, Fraction] | None = None
     stay_days: int | None = None
     pregnant: bool | None = None
+    override_reason: str | None = None
+    dispensing_interval_days: int | None = None
+    conversion_confirmed: bool | None = None
+    intake_use: tuple[CurrentUse, ...] | None = None
     bad: set[str] = field(default_factory=set)
     errors: list[FieldError] = field(default_factory=list)
 
@@ -800,6 +992,18 @@ def parse_taper_request(
     parsed.equivalence = _parse_equivalence(data.get("equivalence"), parsed)
     parsed.stay_days = _parse_int(data.get("stay_days"), "stay_days", 1, MAX_STAY_DAYS, parsed)
     parsed.pregnant = _parse_bool(data.get("pregnant"), "pregnant", parsed)
+    parsed.override_reason = _parse_text(data.get("override_reason"), "override_reason", parsed)
+    parsed.dispensing_interval_days = _parse_int(
+        data.get("dispensing_interval_days"),
+        "dispensing_interval_days",
+        1,
+        MAX_DISPENSING_INTERVAL_DAYS,
+        parsed,
+    )
+    parsed.conversion_confirmed = _parse_bool(
+        data.get("conversion_confirmed"), "conversion_confirmed", parsed
+    )
+    parsed.intake_use = _parse_current_use(data.get("intake_use"), parsed, name="intake_use")
     _check(
         parsed,
         tablet_strengths or default_tablet_strengths(),
@@ -830,7 +1034,20 @@ def _request(parsed: _Parsed) -> TaperRequest:
         equivalence=dict(parsed.equivalence or {}),
         stay_days=parsed.stay_days,
         pregnant=parsed.pregnant,
+        override_reason=parsed.override_reason,
+        dispensing_interval_days=parsed.dispensing_interval_days,
+        conversion_confirmed=parsed.conversion_confirmed,
+        intake_use=parsed.intake_use,
     )
+
+
+def _parse_text(value: Any, name: str, parsed: _Parsed) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_OVERRIDE_REASON_CHARS:
+        return value.strip()
+    parsed.fail(name, FieldError(name, _E_TEXT, {"max": MAX_OVERRIDE_REASON_CHARS}))
+    return None
 
 
 def _parse_choice(
@@ -938,35 +1155,37 @@ def _parse_number(
     return None
 
 
-def _parse_current_use(value: Any, parsed: _Parsed) -> tuple[CurrentUse, ...] | None:
+def _parse_current_use(
+    value: Any, parsed: _Parsed, *, name: str = "current_use"
+) -> tuple[CurrentUse, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list):
-        parsed.fail("current_use", FieldError("current_use", _E_LIST))
+        parsed.fail(name, FieldError(name, _E_LIST))
         return None
     uses: list[CurrentUse] = []
     for index, item in enumerate(value):
-        prefix = f"current_use[{index}]"
+        prefix = f"{name}[{index}]"
         if not isinstance(item, Mapping):
             parsed.fail(
-                "current_use",
+                name,
                 FieldError(prefix, _E_OBJECT, {"allowed": ", ".join(_USE_FIELDS)}),
             )
             continue
         for key in item:
             if key not in _USE_FIELDS:
                 parsed.fail(
-                    "current_use",
+                    name,
                     FieldError(f"{prefix}.{key}", _E_UNKNOWN, {"allowed": ", ".join(_USE_FIELDS)}),
                 )
         drug = item.get("drug")
         mg = _to_fraction(item.get("mg_per_day"))
         if not isinstance(drug, str) or not drug:
-            parsed.fail("current_use", FieldError(f"{prefix}.drug", _E_REQUIRED))
+            parsed.fail(name, FieldError(f"{prefix}.drug", _E_REQUIRED))
             drug = None
         if mg is None or not 0 < mg <= MAX_MG_PER_DAY:
             parsed.fail(
-                "current_use",
+                name,
                 FieldError(f"{prefix}.mg_per_day", _E_POSITIVE, {"max": MAX_MG_PER_DAY}),
             )
             mg = None
@@ -1030,9 +1249,71 @@ def _check_benzodiazepine(
         )
         parsed.taper_drug = None
     _check_current_use(parsed, table)
+    _check_intake_use(parsed, table)
     _check_equivalence(parsed, table)
     if parsed.start_mg_per_day is not None and parsed.taper_drug is not None:
         _check_dispensable(parsed, strengths[parsed.taper_drug])
+        _check_start_bound(parsed, table)
+
+
+def upper_converted_mg(
+    current_use: Sequence[CurrentUse], taper_drug: str, table: EquipotencyTable
+) -> Fraction:
+    """The converted dose at the range's upper end: the end of each range that gives the
+    *higher* taper-drug dose (the other end from the default)."""
+    target_high = table.ranges[taper_drug][1]
+    total = Fraction(0)
+    for use in current_use:
+        if use.drug == taper_drug:
+            total += use.mg_per_day
+        else:
+            total += use.mg_per_day / table.ranges[use.drug][0] * target_high
+    return total
+
+
+def start_bound_mg(
+    current_use: Sequence[CurrentUse], taper_drug: str, table: EquipotencyTable
+) -> Fraction:
+    """The highest start dose without an override reason: 1.5 x ``upper_converted_mg``."""
+    return START_DOSE_BOUND_FACTOR * upper_converted_mg(current_use, taper_drug, table)
+
+
+def _check_start_bound(parsed: _Parsed, table: EquipotencyTable) -> None:
+    start, drug, uses = parsed.start_mg_per_day, parsed.taper_drug, parsed.current_use
+    if (
+        start is None
+        or drug is None
+        or not uses
+        or parsed.override_reason
+        or "current_use" in parsed.bad
+        or "override_reason" in parsed.bad
+        or any(use.drug not in table.ranges or use.mg_per_day <= 0 for use in uses)
+    ):
+        return
+    high = upper_converted_mg(uses, drug, table)
+    bound = START_DOSE_BOUND_FACTOR * high
+    if start > bound:
+        params = {
+            "start_mg": _mg_text(start),
+            "high_mg": _mg_text(high),
+            "bound_mg": _mg_text(bound),
+        }
+        parsed.fail(
+            "start_mg_per_day",
+            FieldError("start_mg_per_day", _E_START_ABOVE_BOUND, params, ("9.3.1-2",)),
+        )
+
+
+def _check_intake_use(parsed: _Parsed, table: EquipotencyTable) -> None:
+    allowed = ", ".join(table.ranges)
+    seen: set[str] = set()
+    for index, use in enumerate(parsed.intake_use or ()):
+        name = f"intake_use[{index}].drug"
+        if use.drug not in table.ranges:
+            parsed.fail("intake_use", FieldError(name, _E_CHOICE, {"allowed": allowed}))
+        elif use.drug in seen:
+            parsed.fail("intake_use", FieldError(name, _E_DUPLICATE))
+        seen.add(use.drug)
 
 
 def _check_current_use(parsed: _Parsed, table: EquipotencyTable) -> None:
@@ -1088,9 +1369,33 @@ def _check_dispensable(parsed: _Parsed, dispensing: Dispensing) -> None:
 def _check_buprenorphine(parsed: _Parsed, strengths: Mapping[str, Dispensing]) -> None:
     _not_applicable(
         parsed,
-        ("current_use", "weekly_reduction_percent", "equivalence", "stay_days"),
+        (
+            "current_use",
+            "weekly_reduction_percent",
+            "equivalence",
+            "stay_days",
+            "intake_use",
+            "conversion_confirmed",
+        ),
         _E_NOT_FOR_BUPRENORPHINE,
     )
+    # A bad override_reason has its own error; no second one for what it was meant to cover.
+    overridden = bool(parsed.override_reason) or "override_reason" in parsed.bad
+    if parsed.pregnant is True and not overridden:
+        # 12-7 (G 5753-5755): stabilise on buprenorphine, the further course planned with her;
+        # 10.3-1 (G 4893-4906): be reluctant to detox pregnant women; in LAR the woman stays on
+        # her LAR medicine (G 5702-5706), and tapering it is outside the guideline (G 4887-4891).
+        parsed.fail(
+            "pregnant",
+            FieldError("pregnant", _E_PREGNANT_OPIOID, {}, ("12-7", "10.3-1")),
+        )
+    start = parsed.start_mg_per_day
+    if start is not None and start > MAX_BUPRENORPHINE_START_MG and not overridden:
+        params = {"start_mg": _mg_text(start), "max_mg": MAX_BUPRENORPHINE_START_MG}
+        parsed.fail(
+            "start_mg_per_day",
+            FieldError("start_mg_per_day", _E_BUPRENORPHINE_ABOVE_BOUND, params, ("10.5-1",)),
+        )
     drug = parsed.taper_drug
     if drug == "methadone":
         # 10.5-2 (G 5212); G 5170-5172: risk of opioid overdose, especially with other drugs.
@@ -1144,6 +1449,10 @@ def check_taper_request(
         equivalence=dict(request.equivalence),
         stay_days=request.stay_days,
         pregnant=request.pregnant,
+        override_reason=request.override_reason,
+        dispensing_interval_days=request.dispensing_interval_days,
+        conversion_confirmed=request.conversion_confirmed,
+        intake_use=request.intake_use,
     )
     percent = request.weekly_reduction_percent
     if (
@@ -1168,6 +1477,59 @@ def check_taper_request(
     )
     if parsed.errors:
         raise TaperInputError(parsed.errors)
+
+
+# --- The intake's record of the use ------------------------------------------------------------
+
+# Norwegian spellings and the brand names on the Norwegian market, for reading the intake's
+# free text (CLINICAL.md, tablet strengths; Felleskatalogen names).
+_DRUG_WORDS: Final[Mapping[str, str]] = {
+    "flunitrazepam": "flunitrazepam",
+    "rohypnol": "flunitrazepam",
+    "nitrazepam": "nitrazepam",
+    "mogadon": "nitrazepam",
+    "oxazepam": "oxazepam",
+    "oksazepam": "oxazepam",
+    "sobril": "oxazepam",
+    "diazepam": "diazepam",
+    "stesolid": "diazepam",
+    "valium": "diazepam",
+    "vival": "diazepam",
+    "alprazolam": "alprazolam",
+    "xanax": "alprazolam",
+    "clonazepam": "clonazepam",
+    "klonazepam": "clonazepam",
+    "rivotril": "clonazepam",
+    "zopiclone": "zopiclone",
+    "zopiklon": "zopiclone",
+    "imovane": "zopiclone",
+    "zolpidem": "zolpidem",
+    "stilnoct": "zolpidem",
+}
+_MG_PATTERN: Final = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg(?:\s*(?:[x×*])\s*(\d+))?", re.IGNORECASE)
+_WEEKLY_WORDS: Final = re.compile(r"\b(uke|uka|week|weekly|ukentlig|i alt|totalt)\b", re.IGNORECASE)
+
+
+def parse_intake_use(description: str, amount: str, frequency: str) -> CurrentUse | None:
+    """The daily dose the intake's benzodiazepine row states, where it can be read safely.
+
+    Only a row used daily, naming exactly one drug of the equivalence table (by its name,
+    Norwegian spelling or brand) and exactly one "N mg" (optionally "× M" doses a day), without
+    a word that makes it a weekly or total amount; anything else is None (the form is then not
+    pre-filled and the clinician types the dose).
+    """
+    if frequency != "daily":
+        return None
+    text = f"{description} {amount}".lower()
+    drugs = {drug for word, drug in _DRUG_WORDS.items() if re.search(rf"\b{word}\b", text)}
+    doses = _MG_PATTERN.findall(amount)
+    if len(drugs) != 1 or len(doses) != 1 or _WEEKLY_WORDS.search(amount):
+        return None
+    number, times = doses[0]
+    mg = Fraction(number.replace(",", ".")) * (int(times) if times else 1)
+    if not 0 < mg <= MAX_MG_PER_DAY:
+        return None
+    return CurrentUse(drugs.pop(), mg)
 
 
 # --- Conversion -------------------------------------------------------------------------------
@@ -1231,21 +1593,23 @@ def convert_to_taper_drug(
 def weekly_levels(start_mg: Fraction, step_mg: Fraction, dispensing: Dispensing) -> list[Fraction]:
     """The daily dose of each week, from ``start_mg`` down to (and including) 0.
 
-    Each week the dose falls to the smallest dispensable dose within the allowance: ``step_mg``
-    times the weeks since the last change (so a held week lets the next step be larger, but
-    never faster than the chosen rate on average, G 4515-4517).
+    Week ``k`` takes the smallest dispensable dose on or above the straight line
+    ``start_mg - k * step_mg`` (G 4515-4517: the chosen share of the original dose a week), and
+    0 once the line reaches 0. So the dose never rises, never falls below the line, ends at the
+    week the line reaches zero (5 % a week: 20 weeks), and no step is larger than ``step_mg``
+    times the weeks since the last step by a whole smallest tablet: dispensable doses lie less
+    than one smallest tablet apart. When no dispensable dose lies between the last dose and the
+    line, the dose is held a week.
     """
     if step_mg <= 0 or not dispensing.is_dispensable(start_mg) or start_mg <= 0:
         raise ValueError("a taper needs a dispensable start dose and a positive step")
     levels = [start_mg]
-    weeks_since_change = 0
+    week = 0
     while levels[-1] > 0:
-        weeks_since_change += 1
-        floor = levels[-1] - step_mg * weeks_since_change
-        level = Fraction(0) if floor <= 0 else dispensing.round_up(floor)
-        if level < levels[-1]:
-            weeks_since_change = 0
-        levels.append(level)
+        week += 1
+        line = start_mg - step_mg * week
+        level = Fraction(0) if line <= 0 else dispensing.round_up(line)
+        levels.append(min(level, levels[-1]))
     return levels
 
 
@@ -1291,6 +1655,43 @@ def outpatient_duration_warning(start_date: date, duration_days: int) -> TaperWa
     if stop > add_months(start_date, OUTPATIENT_MAX_MONTHS):
         return TaperWarning(
             "outpatient_longer_than_six_months", _W_LONGER_THAN_SIX_MONTHS, params, ("9.3.1-2",)
+        )
+    return None
+
+
+def abrupt_stop_warning(
+    regimen: Regimen, setting: Setting, start_mg: Fraction, duration_days: int
+) -> TaperWarning | None:
+    """A taper so short that it is practically an abrupt stop (local resolutions, marked).
+
+    Benzodiazepines, outpatient, fewer than 28 dosing days: 9.3.1-1 (G 4576, "bør ikke
+    bråseponeres") and 9.3.1-2. (The engine's own schedules last at least five weeks, 20 % a
+    week; this guards schedules of any origin.) Buprenorphine from 16 mg a day or more in fewer
+    than 5 days: G 5093-5095, the dose "reduseres gradvis til null", cited as 10.5-1.
+    """
+    if (
+        regimen == "benzodiazepine"
+        and setting == "outpatient"
+        and duration_days < ABRUPT_BENZODIAZEPINE_DAYS_BELOW
+    ):
+        return TaperWarning(
+            "practically_abrupt_stop",
+            _W_ABRUPT_BENZODIAZEPINE,
+            {"duration_days": duration_days},
+            ("9.3.1-1", "9.3.1-2"),
+            resolution=True,
+        )
+    if (
+        regimen == "buprenorphine"
+        and start_mg >= ABRUPT_BUPRENORPHINE_FROM_MG
+        and duration_days < ABRUPT_BUPRENORPHINE_DAYS_BELOW
+    ):
+        return TaperWarning(
+            "practically_abrupt_stop",
+            _W_ABRUPT_BUPRENORPHINE,
+            {"start_mg": _mg_text(start_mg), "days": duration_days},
+            ("10.5-1",),
+            resolution=True,
         )
     return None
 
@@ -1360,12 +1761,33 @@ def _benzodiazepine_plan(
                 resolution=True,
             )
         )
+    confirm = _conversion_to_confirm(conversion) if not request.conversion_confirmed else []
+    warnings.extend(confirm)
+    differs = _intake_difference(request)
+    if differs:
+        warnings.append(differs)
     if request.start_mg_per_day is not None:
         start = request.start_mg_per_day
         params = {"start_mg": _mg_text(start), "converted_mg": _mg_text(converted)}
         warnings.append(
             TaperWarning("start_dose_set_by_clinician", _W_START_SET, params, ("9.3.1-2",))
         )
+        bound = start_bound_mg(request.current_use, request.taper_drug, table)
+        if start > bound:
+            params = {
+                "start_mg": _mg_text(start),
+                "bound_mg": _mg_text(bound),
+                "reason": request.override_reason or "",
+            }
+            warnings.append(
+                TaperWarning(
+                    "start_above_bound_overridden",
+                    _W_START_ABOVE_BOUND,
+                    params,
+                    ("9.3.1-2",),
+                    resolution=True,
+                )
+            )
     else:
         start = dispensing.round_down(converted)
         if start == 0:
@@ -1383,6 +1805,18 @@ def _benzodiazepine_plan(
                 TaperWarning("start_rounded_down", _W_ROUNDED_DOWN, params, ("9.3.1-2",))
             )
     percent = request.weekly_reduction_percent or Fraction(DEFAULT_WEEKLY_REDUCTION_PERCENT)
+    if percent < GUIDELINE_MIN_WEEKLY_REDUCTION_PERCENT:
+        # G 4515-4517 (10-20 %, one to six months); 12-6: a slow taper for pregnant women.
+        slow_refs = ("9.3.1-2", "12-6") if request.pregnant else ("9.3.1-2",)
+        warnings.append(
+            TaperWarning(
+                "slower_than_usual_reduction",
+                _W_SLOWER,
+                {"percent": _mg_text(percent)},
+                slow_refs,
+                resolution=True,
+            )
+        )
     levels = weekly_levels(start, start * percent / 100, dispensing)
     held = sum(1 for before, after in pairwise(levels) if before == after)
     if held:
@@ -1397,6 +1831,9 @@ def _benzodiazepine_plan(
     )
     duration = sum(1 for day in days if day.total_mg > 0)
     warnings.extend(_setting_warnings(request, duration))
+    abrupt = abrupt_stop_warning(request.regimen, request.setting, start, duration)
+    if abrupt:
+        warnings.append(abrupt)
     if request.taper_drug == "diazepam":
         warnings.append(TaperWarning("diazepam_second_choice", _W_DIAZEPAM, {}, ("9.4-1",)))
     if request.pregnant:
@@ -1416,7 +1853,58 @@ def _benzodiazepine_plan(
         refs=("9.3.1-1", "9.3.1-2", "9.4-1"),
         warnings=tuple(warnings),
         equivalence_source=table.source,
+        dispensing_interval_days=_interval(request),
+        override_reason=request.override_reason,
+        conversion_needs_confirmation=bool(confirm),
     )
+
+
+def _interval(request: TaperRequest) -> int:
+    return request.dispensing_interval_days or DEFAULT_DISPENSING_INTERVAL_DAYS
+
+
+def _conversion_to_confirm(conversion: Sequence[Conversion]) -> list[TaperWarning]:
+    """A line for each high-potency short-acting drug converted at the default point."""
+    warnings = []
+    for row in conversion:
+        if row.drug in CONFIRM_CONVERSION_DRUGS and row.equivalence.source == "default":
+            low, high = row.equivalence.equivalent_range_mg
+            params = {
+                "drug": row.drug,
+                "low": _mg_text(low),
+                "high": _mg_text(high),
+                "used": _mg_text(row.equivalence.equivalent_used_mg),
+            }
+            warnings.append(
+                TaperWarning(
+                    "conversion_point_unconfirmed",
+                    _W_CONFIRM_CONVERSION,
+                    params,
+                    ("9.4-1",),
+                    resolution=True,
+                )
+            )
+    return warnings
+
+
+def _use_text(uses: Iterable[CurrentUse]) -> str:
+    return " + ".join(f"{use.drug} {_mg_text(use.mg_per_day)} mg" for use in uses)
+
+
+def _intake_difference(request: TaperRequest) -> TaperWarning | None:
+    """A warning when the taper does not start from what the intake records (9.3.1-2: the
+    taper's size follows the size of the use)."""
+    if request.intake_use is None:
+        return None
+    asked = {use.drug: use.mg_per_day for use in request.current_use}
+    recorded = {use.drug: use.mg_per_day for use in request.intake_use}
+    if asked == recorded:
+        return None
+    params = {
+        "request": _use_text(request.current_use),
+        "intake": _use_text(request.intake_use) or "–",
+    }
+    return TaperWarning("differs_from_intake", _W_DIFFERS_FROM_INTAKE, params, ("9.3.1-2",))
 
 
 def _week_days(week: int, *, last: bool) -> range:
@@ -1448,6 +1936,24 @@ def _buprenorphine_plan(request: TaperRequest, dispensing: Dispensing) -> TaperP
         for index, level in enumerate(levels)
     )
     warnings = [TaperWarning("tolerance_loss", _W_TOLERANCE, {}, ("10.3-2", "13.1-9"))]
+    abrupt = abrupt_stop_warning(request.regimen, request.setting, start, length)
+    if abrupt:
+        warnings.append(abrupt)
+    if start > MAX_BUPRENORPHINE_START_MG:
+        params = {
+            "start_mg": _mg_text(start),
+            "max_mg": MAX_BUPRENORPHINE_START_MG,
+            "reason": request.override_reason or "",
+        }
+        warnings.append(
+            TaperWarning(
+                "start_above_bound_overridden",
+                _W_BUPRENORPHINE_ABOVE_BOUND,
+                params,
+                ("10.5-1",),
+                resolution=True,
+            )
+        )
     if request.setting == "outpatient":
         warnings.append(
             TaperWarning("supervised_daily_dispensing", _W_SUPERVISED, {}, ("10.4.1-2",))
@@ -1455,6 +1961,14 @@ def _buprenorphine_plan(request: TaperRequest, dispensing: Dispensing) -> TaperP
     if request.pregnant:
         warnings.append(
             TaperWarning("pregnant_stabilise", _W_PREGNANT_OPIOID, {}, ("12-7", "10.3-1"))
+        )
+        warnings.append(
+            TaperWarning(
+                "pregnant_opioid_taper_overridden",
+                _W_PREGNANT_OPIOID_OVERRIDDEN,
+                {"reason": request.override_reason or ""},
+                ("12-7", "10.3-1"),
+            )
         )
     return TaperPlan(
         regimen=request.regimen,
@@ -1468,4 +1982,6 @@ def _buprenorphine_plan(request: TaperRequest, dispensing: Dispensing) -> TaperP
         days=days,
         refs=("10.5-1",),
         warnings=tuple(warnings),
+        dispensing_interval_days=_interval(request),
+        override_reason=request.override_reason,
     )

@@ -115,12 +115,12 @@ def test_it_refuses_methadone_for_an_outpatient(api):
     assert "metadon" in error["message"].lower()
 
 
-@pytest.mark.parametrize("percent", [5, 9.9, 20.5, 25, -10])
-def test_it_rejects_a_weekly_reduction_outside_10_to_20_percent(api, percent):
+@pytest.mark.parametrize("percent", [3, 3.9, 20.5, 25, -10])
+def test_it_rejects_a_weekly_reduction_outside_4_to_20_percent(api, percent):
     response = post(api, {**VALID, "weekly_reduction_percent": percent})
     assert response.status_code == 400
     assert fields_named(response) == ["weekly_reduction_percent"]
-    assert "10" in response.json()["errors"][0]["message"]
+    assert "4" in response.json()["errors"][0]["message"]
     assert "20" in response.json()["errors"][0]["message"]
 
 
