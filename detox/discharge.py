@@ -20,7 +20,25 @@ maps them.
 
 When the intake does not say whether the patient uses opioids or has injected, the set is
 shown (a local resolution: leaving it out for a patient who needed it cannot be undone) and a
-warning says why. Messages are English msgids marked with ``gettext_noop``; render them as
+warning says why.
+
+* "Time i hånden" in the first days after discharge (O 4627-4633: "innen de første dagene etter
+  løslatelse"): an appointment later than the unit's ``followup_within_days`` after discharge
+  is a warning (the number of days is a local resolution, a unit setting). Discharge is the
+  actual discharge once recorded, else the planned discharge on the checklist, else now
+  (``followup_window``).
+* Discharge with the set open (``open_set_at_discharge``): discharging (planned, unplanned or
+  dropout) a patient the set applies to while naloxone or the tolerance information is not
+  ticked needs a written reason (13.1-9, 10.3-2; the risk of dying of an overdose in the first
+  four weeks after treatment is 16 times higher, O 1195-1201).
+* Benzodiazepine or GHB main users who take opioids now and then are in the set (O 2170-2174:
+  "Videre kan overdosefaren for brukere som har sin hoved avhengighet knyttet til
+  benzodiazepiner og som bare inntar opioider av og til, være høyere."). The intake says so with
+  an opioid row that is not marked dependent and is used less than four days a week
+  (``occasional_opioid_use``); any opioid row puts the patient in the set, and these patients
+  also get a warning that says why.
+
+Messages are English msgids marked with ``gettext_noop``; render them as
 ``gettext(message) % params``.
 """
 
@@ -28,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
 from django.utils.translation import gettext_noop
@@ -36,6 +54,8 @@ from django.utils.translation import gettext_noop
 Group = Literal["everyone", "overdose_prevention", "opioids"]
 Basis = Literal["opioids", "injecting", "opioids_and_injecting", "unknown", "not_required"]
 Severity = Literal["warning", "info"]
+# What "discharge" is for the follow-up window: the recorded discharge, the planned one, or now.
+DischargeReference = Literal["actual", "planned", "now"]
 
 # G 4859-4863 (10.3): "En opioidavhengig som har vært en uke uten opioider, har igjen 25-50 % av
 # sin opprinnelige toleranse. Har personen vært uten opioider i ca 3 uker, har vedkommende bare
@@ -171,6 +191,34 @@ _E_APPOINTMENT_NEEDS_TIME = gettext_noop(
     'Give the time of the appointment: "time i hånden" is a concrete appointment.'
 )
 _E_APPOINTMENT_NEEDS_CONTACT = gettext_noop("Name the person the patient will meet.")
+_W_APPOINTMENT_LATE: Final[Mapping[DischargeReference, str]] = {
+    "actual": gettext_noop(
+        "The first appointment (%(at)s) is more than %(days)s days after the discharge "
+        '(%(discharge)s). "Time i hånden" is an appointment in the first days after discharge: '
+        "the risk of dying of an overdose is %(factor)s times higher in the first four weeks. "
+        "Find an earlier appointment."
+    ),
+    "planned": gettext_noop(
+        "The first appointment (%(at)s) is more than %(days)s days after the planned discharge "
+        '(%(discharge)s). "Time i hånden" is an appointment in the first days after discharge: '
+        "the risk of dying of an overdose is %(factor)s times higher in the first four weeks. "
+        "Find an earlier appointment."
+    ),
+    "now": gettext_noop(
+        "The first appointment (%(at)s) is more than %(days)s days from now, and no discharge "
+        'date is recorded. "Time i hånden" is an appointment in the first days after '
+        "discharge: the risk of dying of an overdose is %(factor)s times higher in the first "
+        "four weeks. Record the planned discharge, or find an earlier appointment."
+    ),
+}
+_W_APPOINTMENT_BEFORE_DISCHARGE = gettext_noop(
+    'The first appointment (%(at)s) is before the planned discharge (%(discharge)s): "time i '
+    'hånden" is an appointment after discharge.'
+)
+_W_OCCASIONAL_OPIOIDS = gettext_noop(
+    "The main dependence is on benzodiazepines or GHB and opioids are taken now and then: the "
+    "overdose risk may be higher still, so the overdose-prevention measures apply."
+)
 
 BASIS_LABELS: Final[Mapping[Basis, str]] = {
     "opioids": gettext_noop("uses opioids"),
@@ -193,6 +241,13 @@ class ChecklistFacts:
     episode_started: bool = False
     appointment_at: datetime | None = None
     appointment_contact: str = ""
+    # The unit's "time i hånden" window in days (``Unit.followup_within_days``); None: no check.
+    followup_within_days: int | None = None
+    # The recorded discharge, else the planned discharge; None: not yet known (now is used).
+    discharge_at: datetime | None = None
+    discharge_reference: DischargeReference = "now"
+    # A benzodiazepine or GHB main user who takes opioids now and then (O 2170-2174).
+    occasional_opioids: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,6 +338,13 @@ def assess_checklist(facts: ChecklistFacts) -> ChecklistAssessment:
         )
     if facts.unplanned_discharge and basis != "not_required":
         warnings.append(ChecklistMessage("unplanned_discharge", _W_UNPLANNED, ("13.1-9",)))
+    if facts.occasional_opioids and basis != "not_required":
+        warnings.append(
+            ChecklistMessage(
+                "occasional_opioid_use", _W_OCCASIONAL_OPIOIDS, ("13.1-9",), resolution=True
+            )
+        )
+    warnings.extend(followup_window(facts, basis))
     if facts.appointment_at is not None and facts.appointment_at < facts.now:
         warnings.append(
             ChecklistMessage(
@@ -314,3 +376,99 @@ def checklist_errors(
         if not appointment_contact.strip():
             errors.append(ChecklistError("appointment_contact", _E_APPOINTMENT_NEEDS_CONTACT))
     return errors
+
+
+def followup_window(facts: ChecklistFacts, basis: Basis) -> list[ChecklistMessage]:
+    """ "Time i hånden" in the first days after discharge (O 4627-4633), for the overdose set.
+
+    The appointment may fall on any calendar day up to ``followup_within_days`` after the day of
+    discharge, counted in the time zone of ``discharge_at`` (or of ``now``): discharged on Monday
+    at 15:00 with 3 days, an appointment at any time on Thursday is in time, Friday is late.
+    Discharge is ``discharge_at`` (the recorded or the planned discharge), else ``now``.
+    """
+    at, days = facts.appointment_at, facts.followup_within_days
+    if at is None or days is None or basis == "not_required":
+        return []
+    if days < 1:
+        raise ValueError("followup_within_days must be at least 1")
+    reference: DischargeReference = facts.discharge_reference
+    discharge_at = facts.discharge_at
+    if discharge_at is None:
+        reference, discharge_at = "now", facts.now
+    local = at.astimezone(discharge_at.tzinfo)
+    params: dict[str, Any] = {"at": at, "discharge": discharge_at, "days": days}
+    if local.date() > discharge_at.date() + timedelta(days=days):
+        return [
+            ChecklistMessage(
+                "appointment_too_late",
+                _W_APPOINTMENT_LATE[reference],
+                ("13.1-9",),
+                {**params, "factor": OVERDOSE_RISK_FACTOR_FIRST_FOUR_WEEKS},
+                resolution=True,
+            )
+        ]
+    if reference == "planned" and at < discharge_at and at >= facts.now:
+        return [
+            ChecklistMessage(
+                "appointment_before_discharge",
+                _W_APPOINTMENT_BEFORE_DISCHARGE,
+                ("13.1-9",),
+                params,
+                severity="info",
+            )
+        ]
+    return []
+
+
+# Discharging with these open needs a written reason: naloxone and the tolerance information
+# are what keeps a patient alive in the first weeks (13.1-9, 10.3-2; O 1195-1201).
+OPEN_SET_ITEMS: Final = (NALOXONE_GIVEN, TOLERANCE_INFO_GIVEN)
+
+
+def open_set_at_discharge(
+    uses_opioids: bool | None, ever_injected: bool | None, done: Mapping[str, bool]
+) -> tuple[str, ...]:
+    """The items of ``OPEN_SET_ITEMS`` not ticked, when the overdose set applies (also when the
+    intake does not say, since the set is shown then); empty when a discharge needs no reason."""
+    if overdose_basis(uses_opioids, ever_injected) == "not_required":
+        return ()
+    return tuple(code for code in OPEN_SET_ITEMS if not done.get(code, False))
+
+
+# The intake's frequencies (``patients.models.UseFrequency``): use on four or more days a week is
+# regular use; "weekly" (1-3 days) and "less" than weekly are now and then.
+REGULAR_FREQUENCIES: Final = frozenset({"daily", "most_days"})
+OCCASIONAL_FREQUENCIES: Final = frozenset({"weekly", "less"})
+SEDATIVE_MAIN_SUBSTANCES: Final = ("benzodiazepines", "ghb")
+
+
+@dataclass(frozen=True)
+class SubstanceFacts:
+    """One substance row of the intake: dependence and frequency ("" when not recorded)."""
+
+    dependent: bool | None
+    last_month_frequency: str = ""
+    last_week_frequency: str = ""
+
+    @property
+    def regular(self) -> bool:
+        return self.dependent is True or bool(
+            {self.last_month_frequency, self.last_week_frequency} & REGULAR_FREQUENCIES
+        )
+
+
+def occasional_opioid_use(substances: Mapping[str, SubstanceFacts]) -> bool:
+    """A benzodiazepine or GHB main user who takes opioids now and then (O 2170-2174).
+
+    Local resolution: the main dependence is a benzodiazepine or GHB row marked dependent or used
+    four or more days a week; "now and then" is an opioid row not marked dependent, used less
+    than four days a week, and either marked not dependent or with a frequency of 1-3 days a
+    week or less.
+    """
+    opioids = substances.get("opioids")
+    if opioids is None or opioids.regular:
+        return False
+    frequencies = {opioids.last_month_frequency, opioids.last_week_frequency}
+    if opioids.dependent is not False and not frequencies & OCCASIONAL_FREQUENCIES:
+        return False
+    return any(substances[name].regular for name in SEDATIVE_MAIN_SUBSTANCES if name in substances)

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from detox import discharge, regimens, tapers
@@ -36,7 +36,14 @@ from detox.models import (
     TaperSchedule,
 )
 from guidelines.models import Edition
-from patients.models import Episode, EpisodeStatus, Intake, SubstanceUse
+from patients.models import (
+    Episode,
+    EpisodeEvent,
+    EpisodeEventKind,
+    EpisodeStatus,
+    Intake,
+    SubstanceUse,
+)
 from patients.selectors import get_episode_for_user, visible_unit_ids
 
 # Permissions the views and the API check, by name (granted in ``detox/permissions.py``).
@@ -434,7 +441,27 @@ def taper_initial(episode: Episode) -> dict[str, Any]:
     described = (benzodiazepine.description if benzodiazepine else "").strip().lower()
     if described in tapers.default_equipotency().ranges:
         initial["drug_0"] = described
+    # The taper starts from what the intake says the patient uses, where it can be read.
+    for index, use in enumerate(intake_use(episode, facts=facts) or []):
+        initial[f"drug_{index}"] = use["drug"]
+        initial[f"mg_{index}"] = Decimal(str(use["mg_per_day"]))
     return initial
+
+
+def intake_use(
+    episode: Episode, *, facts: IntakeFacts | None = None
+) -> list[dict[str, Any]] | None:
+    """The benzodiazepine use the intake records, as the taper API's ``intake_use`` (``None``
+    when there is no benzodiazepine row or its dose cannot be read safely)."""
+    facts = facts or intake_facts(episode)
+    row = facts.rows.get("benzodiazepines")
+    if row is None:
+        return None
+    use = tapers.parse_intake_use(row.description, row.last_week_amount, row.last_week_frequency)
+    if use is None:
+        return None
+    mg = use.mg_per_day
+    return [{"drug": use.drug, "mg_per_day": int(mg) if mg.denominator == 1 else float(mg)}]
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -507,6 +534,107 @@ class TaperView:
     refs: tuple[str, ...]
     plan: Mapping[str, Any]
     recomputed_differs: bool = False
+    # What the prescription and the pharmacy need, and the patient's own instructions.
+    tablets_total: tuple[str, ...] = ()
+    dispensing_interval_days: int = tapers.DEFAULT_DISPENSING_INTERVAL_DAYS
+    dispensing: tuple[Mapping[str, Any], ...] = ()
+    instructions: tuple[str, ...] = ()
+    override_reason: str = ""
+    conversion_needs_confirmation: bool = False
+
+
+def _tablet_rows(drug: str, tablets: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """``oxazepam 10 mg: 42 tablets``, one line per strength."""
+    return tuple(
+        ngettext(
+            "%(drug)s %(strength)s mg: %(count)s tablet",
+            "%(drug)s %(strength)s mg: %(count)s tablets",
+            tablet["count"],
+        )
+        % {
+            "drug": drug,
+            "strength": number_text(tablet["strength_mg"]),
+            "count": tablet["count"],
+        }
+        for tablet in tablets
+    )
+
+
+def _dose_words(dose: Mapping[str, Any]) -> str:
+    tablets = [
+        ngettext(
+            "%(count)s tablet of %(strength)s mg",
+            "%(count)s tablets of %(strength)s mg",
+            tablet["count"],
+        )
+        % {"count": tablet["count"], "strength": number_text(tablet["strength_mg"])}
+        for tablet in dose["tablets"]
+    ]
+    return gettext("at %(time)s: %(tablets)s") % {
+        "time": dose["time"],
+        "tablets": gettext(" and ").join(tablets),
+    }
+
+
+def _day_text(on: date) -> str:
+    return str(formats.date_format(on, "l j. F Y"))
+
+
+def patient_instructions(plan: Mapping[str, Any]) -> tuple[str, ...]:
+    """Instructions for the patient in plain words (bokmål in the care plan): the doses of each
+    period as tablets at clock times, the first day without, and what to do and not to do.
+
+    The general lines rest on 9.3.1-1 (no abrupt stop, G 4576), the overdose strategy's
+    combinations (O 2084-2196) and, for buprenorphine, the loss of tolerance (10.3-2)."""
+    drug = drug_label(plan["taper_drug"])
+    lines = [
+        gettext(
+            "Take %(drug)s exactly as below, at the times given. Do not take more than the "
+            "plan says, and do not stop on your own all at once."
+        )
+        % {"drug": drug}
+    ]
+    days = plan["days"]
+    start = 0
+    while start < len(days) - 1:
+        end = start
+        while end + 1 < len(days) - 1 and days[end + 1]["doses"] == days[start]["doses"]:
+            end += 1
+        doses = "; ".join(_dose_words(dose) for dose in days[start]["doses"])
+        first, last = date.fromisoformat(days[start]["date"]), date.fromisoformat(days[end]["date"])
+        if first == last:
+            lines.append(gettext("%(day)s: %(doses)s.") % {"day": _day_text(first), "doses": doses})
+        else:
+            lines.append(
+                gettext("From %(first)s to %(last)s: %(doses)s.")
+                % {"first": _day_text(first), "last": _day_text(last), "doses": doses}
+            )
+        start = end + 1
+    stop = date.fromisoformat(days[-1]["date"])
+    lines.append(
+        gettext("From %(day)s you take no more %(drug)s.") % {"day": _day_text(stop), "drug": drug}
+    )
+    lines.append(
+        gettext(
+            "If the withdrawal becomes hard to bear, call your doctor or the unit; do not take "
+            "extra tablets."
+        )
+    )
+    lines.append(
+        gettext(
+            "Do not drink alcohol or take opioids, sleeping pills or other calming medicines "
+            "with these tablets: together they can stop your breathing."
+        )
+    )
+    if plan["regimen"] == "buprenorphine":
+        lines.append(
+            gettext(
+                "After the taper your body no longer tolerates opioids as before: an amount "
+                "you used to take can now kill you."
+            )
+        )
+    lines.append(gettext("Keep the tablets locked away from children and others."))
+    return tuple(lines)
 
 
 def calendar_periods(days: Sequence[Mapping[str, Any]], times: Sequence[str]) -> list[Period]:
@@ -596,6 +724,22 @@ def taper_view_of(
         refs=refs,
         plan=plan,
         recomputed_differs=recomputed_differs,
+        tablets_total=_tablet_rows(drug_label(plan["taper_drug"]), plan.get("tablets_total", [])),
+        dispensing_interval_days=int(
+            plan.get("dispensing_interval_days") or tapers.DEFAULT_DISPENSING_INTERVAL_DAYS
+        ),
+        dispensing=tuple(
+            {
+                "start": date.fromisoformat(period["from"]),
+                "end": date.fromisoformat(period["to"]),
+                "days": period["days"],
+                "tablets": tablets_text(period["tablets"]),
+            }
+            for period in plan.get("dispensing", [])
+        ),
+        instructions=patient_instructions(plan),
+        override_reason=plan.get("override_reason") or "",
+        conversion_needs_confirmation=bool(plan.get("conversion_needs_confirmation")),
     )
 
 
@@ -692,6 +836,21 @@ class ItemView:
 
 
 @dataclass(frozen=True)
+class OpenSetDischarge:
+    """A discharge (or interruption) made with the overdose-prevention set open, and why."""
+
+    kind: str
+    at: datetime | None
+    by: str
+    missing: tuple[str, ...]
+    reason: str
+
+    @property
+    def missing_labels(self) -> str:
+        return item_labels(self.missing)
+
+
+@dataclass(frozen=True)
 class DischargeView:
     checklist: DischargeChecklist | None
     assessment: discharge.ChecklistAssessment
@@ -702,10 +861,79 @@ class DischargeView:
     tolerance_text: str
     risk_text: str
     risk_source: str
+    followup_within_days: int = 3
+    open_set_discharge: OpenSetDischarge | None = None
 
     @property
     def refs(self) -> tuple[str, ...]:
         return self.assessment.refs
+
+
+def occasional_opioids(facts: IntakeFacts) -> bool:
+    """A benzodiazepine or GHB main user who takes opioids now and then (O 2170-2174)."""
+    return discharge.occasional_opioid_use(
+        {
+            code: discharge.SubstanceFacts(
+                row.dependent, row.last_month_frequency, row.last_week_frequency
+            )
+            for code, row in facts.rows.items()
+        }
+    )
+
+
+def _discharge_reference(
+    episode: Episode, checklist: DischargeChecklist | None
+) -> tuple[datetime | None, discharge.DischargeReference]:
+    """The recorded discharge, else the planned one on the checklist, else none (now)."""
+    if episode.discharged_at is not None:
+        return timezone.localtime(episode.discharged_at), "actual"
+    if checklist is not None and checklist.planned_discharge_at is not None:
+        return timezone.localtime(checklist.planned_discharge_at), "planned"
+    return None, "now"
+
+
+def overdose_set_open(episode: Episode) -> tuple[str, ...]:
+    """The overdose-set items (naloxone, tolerance information) a discharge would leave open."""
+    facts = intake_facts(episode)
+    checklist = DischargeChecklist.objects.filter(episode=episode).prefetch_related("items").first()
+    done = {item.code: item.done for item in checklist.items.all()} if checklist else {}
+    return discharge.open_set_at_discharge(facts.uses_opioids, facts.ever_injected, done)
+
+
+def item_labels(codes: Iterable[str]) -> str:
+    """The checklist items' labels, in the active language, comma-separated."""
+    return ", ".join(
+        gettext(discharge.ITEMS_BY_CODE[code].label)
+        for code in codes
+        if code in discharge.ITEMS_BY_CODE
+    )
+
+
+def open_set_discharge(episode: Episode) -> OpenSetDischarge | None:
+    """How the closed episode was discharged with the overdose set open, if it was."""
+    if episode.is_open:
+        return None
+    event = (
+        EpisodeEvent.objects.filter(
+            episode=episode,
+            kind__in=(EpisodeEventKind.DISCHARGED, EpisodeEventKind.INTERRUPTED),
+            details__has_key="overdose_set_open",
+        )
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    found = event.details["overdose_set_open"]
+    at = event.details.get("at")
+    return OpenSetDischarge(
+        kind=event.kind,
+        at=datetime.fromisoformat(at) if isinstance(at, str) else event.at,
+        by=event.by.get_full_name() or event.by.get_username(),
+        missing=tuple(found.get("missing", ())),
+        reason=str(found.get("reason", "")),
+    )
 
 
 def discharge_view(episode: Episode, *, now: datetime) -> DischargeView:
@@ -717,16 +945,22 @@ def discharge_view(episode: Episode, *, now: datetime) -> DischargeView:
     unplanned = bool(checklist and checklist.unplanned_discharge) or (
         episode.status == EpisodeStatus.INTERRUPTED
     )
+    discharge_at, reference = _discharge_reference(episode, checklist)
+    within_days = episode.unit.followup_within_days
     assessment = discharge.assess_checklist(
         discharge.ChecklistFacts(
             uses_opioids=facts.uses_opioids,
             ever_injected=facts.ever_injected,
             done={code: item.done for code, item in stored.items()},
-            now=now,
+            now=timezone.localtime(now),
             unplanned_discharge=unplanned,
             episode_started=episode.status != "planned",
             appointment_at=checklist.appointment_at if checklist else None,
             appointment_contact=checklist.appointment_contact if checklist else "",
+            followup_within_days=within_days,
+            discharge_at=discharge_at,
+            discharge_reference=reference,
+            occasional_opioids=occasional_opioids(facts),
         )
     )
     items = []
@@ -758,6 +992,8 @@ def discharge_view(episode: Episode, *, now: datetime) -> DischargeView:
         tolerance_text=gettext(discharge.TOLERANCE_TEXT) % params,
         risk_text=gettext(discharge.RISK_TEXT) % params,
         risk_source=gettext(discharge.OVERDOSE_STRATEGY),
+        followup_within_days=within_days,
+        open_set_discharge=open_set_discharge(episode),
     )
 
 
@@ -769,10 +1005,9 @@ def _discharge_warning(warning: discharge.ChecklistMessage) -> dict[str, Any]:
         )
     if "basis" in params:
         params["basis"] = gettext(params["basis"])
-    if isinstance(params.get("at"), datetime):
-        params["at"] = formats.date_format(
-            timezone.localtime(params["at"]), "SHORT_DATETIME_FORMAT"
-        )
+    for key, value in params.items():
+        if isinstance(value, datetime):
+            params[key] = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     return {
         "code": warning.code,
         "text": gettext(warning.message) % params if params else gettext(warning.message),

@@ -423,16 +423,21 @@ def taper_schedule_accept(
 
     A start dose or an equivalence the clinician set, instead of the engine's, is an adjustment
     and needs a reason. The schedule is computed by ``detox.tapers.taper_plan``; any problem the
-    engine finds is raised as a ValidationError naming the field.
+    engine finds is raised as a ValidationError naming the field. An ``override_reason`` (a
+    departure from a recommendation or a local bound, e.g. a pregnant woman's opioid taper,
+    12-7) stays in the stored request and is the line's reason when no other is given.
     """
     try:
         computed = taper_plan(request_data)
     except TaperInputError as error:
         raise taper_errors(error) from None
-    overridden = request_data.get("start_mg_per_day") is not None or bool(
-        request_data.get("equivalence")
+    override_reason = computed.override_reason or ""
+    overridden = (
+        request_data.get("start_mg_per_day") is not None
+        or bool(request_data.get("equivalence"))
+        or bool(override_reason)
     )
-    text = reason.strip()
+    text = reason.strip() or override_reason
     if overridden and not text:
         raise ValidationError(
             {
@@ -454,7 +459,11 @@ def taper_schedule_accept(
         kind=PlanLineKind.TAPER,
         status=PlanLineStatus.ADJUSTED if overridden else PlanLineStatus.ACCEPTED,
         adjusted=(
-            {"note": gettext("Start dose or equivalence set by the clinician.")}
+            {
+                "note": gettext("Start dose or equivalence set by the clinician.")
+                if not override_reason
+                else gettext("Planned against a recommendation or a local bound, with a reason.")
+            }
             if overridden
             else None
         ),
@@ -511,10 +520,12 @@ def discharge_checklist_update(
     unplanned_discharge: bool = False,
     general_notes: str = "",
     reason: str = "",
+    planned_discharge_at: datetime | None = None,
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> DischargeChecklist:
-    """Record the checklist as it now stands: items done (who and when), the appointment.
+    """Record the checklist as it now stands: items done (who and when), the appointment, the
+    planned discharge ("time i hånden" is counted from it until the discharge is recorded).
 
     Undoing an item that was done, or changing an appointment already recorded, is a correction
     and needs a reason; the history keeps the earlier state.
@@ -525,6 +536,8 @@ def discharge_checklist_update(
     if unknown:
         raise ValueError(f"unknown checklist items: {sorted(unknown)}")
     contact = appointment_contact.strip()
+    if planned_discharge_at is not None and timezone.is_naive(planned_discharge_at):
+        raise ValueError("planned_discharge_at must be timezone-aware")
     _checklist_errors(done, appointment_at, contact)
     locked = _locked_episode(episode)
     checklist = DischargeChecklist.objects.filter(episode=locked).first()
@@ -548,6 +561,7 @@ def discharge_checklist_update(
     if checklist is None:
         checklist = DischargeChecklist(episode=locked)
     before = _checklist_state(checklist, existing)
+    checklist.planned_discharge_at = planned_discharge_at
     checklist.appointment_at = appointment_at
     checklist.appointment_contact = contact
     checklist.appointment_place = appointment_place.strip()
@@ -593,6 +607,8 @@ def _checklist_state(
         state["appointment_at"] = at.isoformat() if at else None
         state["appointment_contact"] = checklist.appointment_contact
         state["unplanned_discharge"] = checklist.unplanned_discharge
+        planned = checklist.planned_discharge_at
+        state["planned_discharge_at"] = planned.isoformat() if planned else None
     return state
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from detox.levels import LevelProposal
+from detox.selectors import item_labels, overdose_set_open
 from patients.identity import NationalIdError, parse_national_id
 from patients.models import (
     AccessAction,
@@ -250,11 +251,40 @@ def episode_start(*, episode: Episode, user: User, admitted_at: datetime | None 
     return locked
 
 
+_OPEN_SET_REFUSAL: Final = gettext_noop(
+    "The overdose-prevention measures apply to this patient and are not done: %(missing)s. Hand "
+    "them out before the patient leaves, or give the reason for discharging without them."
+)
+
+
+def _open_set(episode: Episode, override_reason: str) -> dict[str, Any]:
+    """The overdose-set record for the event, or a refusal naming ``override_reason``.
+
+    Naloxone and the information on the loss of tolerance (13.1-9, 10.3-2) not ticked for a
+    patient the set applies to (opioid use, any injecting, or not known from the intake): the
+    discharge, planned or not, needs a written reason; the event keeps it and what was open.
+    """
+    missing = overdose_set_open(episode)
+    if not missing:
+        return {}
+    text = override_reason.strip()
+    if not text:
+        raise ValidationError(
+            {"override_reason": gettext(_OPEN_SET_REFUSAL) % {"missing": item_labels(missing)}},
+            code="overdose_set_open",
+        )
+    return {"overdose_set_open": {"missing": list(missing), "reason": text}}
+
+
 @transaction.atomic
 def episode_discharge(
-    *, episode: Episode, user: User, discharged_at: datetime | None = None
+    *,
+    episode: Episode,
+    user: User,
+    discharged_at: datetime | None = None,
+    override_reason: str = "",
 ) -> Episode:
-    """active → discharged."""
+    """active → discharged. With the overdose set open, only with ``override_reason``."""
     locked = _locked(episode)
     if locked.status != EpisodeStatus.ACTIVE:
         raise _refuse_transition(locked, "discharge")
@@ -262,28 +292,41 @@ def episode_discharge(
     assert locked.admitted_at is not None  # an active episode has been admitted  # noqa: S101
     if at < locked.admitted_at:
         raise ValidationError({"discharged_at": gettext("Discharge cannot be before admission.")})
+    open_set = _open_set(locked, override_reason)
     locked.status, locked.discharged_at = EpisodeStatus.DISCHARGED, at
     locked.save(update_fields=["status", "discharged_at"])
-    _event(locked, EpisodeEventKind.DISCHARGED, user, details={"at": at.isoformat()})
+    _event(locked, EpisodeEventKind.DISCHARGED, user, details={"at": at.isoformat(), **open_set})
     episode.refresh_from_db()
     return locked
 
 
 @transaction.atomic
 def episode_interrupt(
-    *, episode: Episode, user: User, reason: str, at: datetime | None = None
+    *,
+    episode: Episode,
+    user: User,
+    reason: str,
+    at: datetime | None = None,
+    override_reason: str = "",
 ) -> Episode:
-    """planned or active → interrupted (the patient left, or the stay was called off)."""
+    """planned or active → interrupted (the patient left, or the stay was called off).
+
+    Interrupting an active episode is an unplanned discharge or dropout: with the overdose set
+    open it needs ``override_reason`` as a discharge does. A planned episode called off before
+    admission has had no detox (no tolerance lost in it) and needs none.
+    """
     if not reason.strip():
         raise ValidationError({"reason": gettext("Give a reason for the interruption.")})
     locked = _locked(episode)
     if locked.status not in (EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE):
         raise _refuse_transition(locked, "interrupt")
     moment = _moment(at, "at", now=timezone.now())
+    open_set: dict[str, Any] = {}
     if locked.status == EpisodeStatus.ACTIVE:
         assert locked.admitted_at is not None  # noqa: S101
         if moment < locked.admitted_at:
             raise ValidationError({"at": gettext("The interruption cannot be before admission.")})
+        open_set = _open_set(locked, override_reason)
         locked.discharged_at = moment
     locked.status = EpisodeStatus.INTERRUPTED
     locked.save(update_fields=["status", "discharged_at"])
@@ -292,7 +335,7 @@ def episode_interrupt(
         EpisodeEventKind.INTERRUPTED,
         user,
         reason=reason.strip(),
-        details={"at": moment.isoformat()},
+        details={"at": moment.isoformat(), **open_set},
     )
     episode.refresh_from_db()
     return locked

@@ -106,11 +106,21 @@ def make_episode(
             admitted_at=admitted_at or min(DEFAULT_ADMITTED_AT, timezone.now()),
         )
     if status == EpisodeStatus.DISCHARGED:
+        # Without an intake the overdose-prevention set applies (not known), so a reason is given.
         services.episode_discharge(
-            episode=episode, user=actor, discharged_at=discharged_at or timezone.now()
+            episode=episode,
+            user=actor,
+            discharged_at=discharged_at or timezone.now(),
+            override_reason="Factory",
         )
     elif status == EpisodeStatus.INTERRUPTED:
-        services.episode_interrupt(episode=episode, user=actor, reason="Factory", at=discharged_at)
+        services.episode_interrupt(
+            episode=episode,
+            user=actor,
+            reason="Factory",
+            at=discharged_at,
+            override_reason="Factory",
+        )
     if fields:
         Episode.objects.filter(pk=episode.pk).update(**fields)
     episode.refresh_from_db()

@@ -128,7 +128,12 @@ def test_the_overdose_set_stays_on_unplanned_discharge(opioid_episode, clinician
 
 
 def test_an_interrupted_episode_counts_as_an_unplanned_discharge(opioid_episode, clinician):
-    episode_interrupt(episode=opioid_episode, user=clinician, reason="Reiste fra avdelingen")
+    episode_interrupt(
+        episode=opioid_episode,
+        user=clinician,
+        reason="Reiste fra avdelingen",
+        override_reason="Gikk før nalokson kunne deles ut",
+    )
     opioid_episode.refresh_from_db()
     view = selectors.discharge_view(opioid_episode, now=FIXED_NOW)
     assert view.unplanned

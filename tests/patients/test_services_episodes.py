@@ -54,7 +54,10 @@ def test_an_admission_in_the_future_is_refused(planned_episode, clinician):
 def test_episode_discharge_ends_an_active_episode(patient, clinician):
     episode = make_episode(patient=patient, user=clinician, admitted_at=ADMITTED)
     at = ADMITTED + dt.timedelta(days=5)
-    services.episode_discharge(episode=episode, user=clinician, discharged_at=at)
+    # No intake: the overdose set is shown and open, so the discharge needs a reason (13.1-9).
+    services.episode_discharge(
+        episode=episode, user=clinician, discharged_at=at, override_reason="Intake ikke tatt"
+    )
     episode.refresh_from_db()
     assert (episode.status, episode.discharged_at) == ("discharged", at)
     assert _kinds(episode) == ["created", "started", "discharged"]
@@ -72,7 +75,9 @@ def test_discharge_before_admission_is_refused(patient, clinician):
 def test_episode_interrupt_of_an_active_episode_records_the_reason_and_time(patient, clinician):
     episode = make_episode(patient=patient, user=clinician, admitted_at=ADMITTED)
     at = ADMITTED + dt.timedelta(days=1)
-    services.episode_interrupt(episode=episode, user=clinician, reason="Reiste mot råd", at=at)
+    services.episode_interrupt(
+        episode=episode, user=clinician, reason="Reiste mot råd", at=at, override_reason="Ikke nådd"
+    )
     episode.refresh_from_db()
     assert (episode.status, episode.discharged_at) == ("interrupted", at)
     assert episode.events.get(kind="interrupted").reason == "Reiste mot råd"
