@@ -12,13 +12,13 @@ from typing import Any
 
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from detox.levels import LevelInput, LevelInputError, evaluate_level, parse_level_input
+from detox.parsers import DepthLimitedJSONParser
 from detox.serializers import (
     EpisodeTreatmentLevelSerializer,
     TreatmentLevelErrorSerializer,
@@ -54,7 +54,7 @@ def _error_response(error: LevelInputError) -> Response:
 class TreatmentLevelView(APIView):
     """Propose outpatient or inpatient detox, and any acute referral, for the facts given."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]  # JSON only, nesting limited (detox.parsers)
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

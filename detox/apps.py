@@ -22,8 +22,10 @@ class DetoxConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="detox.sync_roles")
+        from detox.admin_audit import connect_signals as connect_audit_signals
         from detox.grants import connect_signals
         from detox.user_admin import register
 
         connect_signals()
+        connect_audit_signals()
         register()

@@ -9,7 +9,14 @@ Invalidation is global, not per user: any change to a user, a group, a permissio
 of their links replaces the ``grants`` generation (``detox.generations``), and entries of an
 older generation are never read again. Changes are rare (a role is granted, a user is
 deactivated, a login stamps ``last_login``); reading the permissions is on every request.
-``GRANTS_CACHE_SECONDS`` bounds an entry's life even if a change bypassed the ORM (raw SQL).
+
+``GRANTS_CACHE_SECONDS`` (5) bounds an entry's life whatever happened to the generation: a change
+that bypassed the ORM (raw SQL), or one made while Redis refuses writes (out of memory with
+``noeviction``, a read-only replica after a failover). Then the new generation cannot be stored,
+and every process would go on reading the entries cached before the change; no entry outlives
+``GRANTS_CACHE_SECONDS``, and entries cannot be written anew while writes are refused, so the
+change takes effect within those seconds (issue 12, item 9). While Redis is unreachable nothing is
+read from it at all: every request reads the database.
 """
 
 from __future__ import annotations

@@ -15,9 +15,17 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -100,13 +108,25 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
 ACTIVITY_SESSION_KEY = "_detox_active_at"
 
 
+def activity_resolution() -> int:
+    """How often, at most, a person's requests move the idle clock (seconds).
+
+    ``SESSION_ACTIVITY_RESOLUTION``, but never more than a tenth of the idle limit: with
+    ``SESSION_IDLE_MINUTES=1`` a clock that moved once a minute would log out a user who clicks
+    every 20 seconds (issue 12, item 13); a tenth keeps the session's end within 90–100 % of the
+    limit after the last request, whatever the limit.
+    """
+    return max(1, min(settings.SESSION_ACTIVITY_RESOLUTION, settings.SESSION_COOKIE_AGE // 10))
+
+
 class IdleSessionMiddleware:
     """A logged-in session ends after ``SESSION_COOKIE_AGE`` seconds without user activity.
 
     A request a person makes saves the session, which moves its expiry (in the session store and
     in the cookie) to a full ``SESSION_COOKIE_AGE`` from now; but at most once every
-    ``SESSION_ACTIVITY_RESOLUTION`` seconds, so a nurse working through the ward does not write
-    the session on every page. A session therefore ends between ``SESSION_COOKIE_AGE`` minus the
+    ``SESSION_ACTIVITY_RESOLUTION`` seconds (and never less often than ten times per idle limit,
+    ``activity_resolution``), so a nurse working through the ward does not write the session on
+    every page. A session therefore ends between ``SESSION_COOKIE_AGE`` minus the
     resolution and ``SESSION_COOKIE_AGE`` after the last thing its user did (29–30 minutes by
     default). Background polls (``X-Background-Poll: 1``) never move it: a ward tablet left on
     the self-refreshing board still logs out. This replaces ``SESSION_SAVE_EVERY_REQUEST``, which
@@ -132,7 +152,7 @@ class IdleSessionMiddleware:
         if session is not None and not is_background_poll(request) and SESSION_KEY in session:
             now = int(time.time())
             moved = session.get(ACTIVITY_SESSION_KEY)
-            if not isinstance(moved, int) or now - moved >= settings.SESSION_ACTIVITY_RESOLUTION:
+            if not isinstance(moved, int) or now - moved >= activity_resolution():
                 session[ACTIVITY_SESSION_KEY] = now  # marks the session modified: it is saved
         return response
 
@@ -156,6 +176,70 @@ class SecurityHeadersMiddleware:
         if "Cache-Control" not in response.headers:
             patch_cache_control(response, no_store=True)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password was set by someone else (a one-time password, ``detox.admin_audit``)
+    can do nothing but change it, or log out: every page sends them to the password change, and
+    the API (with the session) answers 403. The login puts the mark in the session, so no query
+    is made on other requests.
+    """
+
+    ALLOWED = ("password-change", "logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from detox.admin_audit import PASSWORD_CHANGE_SESSION_KEY
+
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(PASSWORD_CHANGE_SESSION_KEY)
+            and request.user.is_authenticated
+            and request.path_info not in {reverse(name) for name in self.ALLOWED}
+        ):
+            target = reverse("password-change")
+            if request.path_info.startswith(API_PREFIX):
+                return JsonResponse(
+                    {"detail": gettext("Change your password first: %(url)s") % {"url": target}},
+                    status=403,
+                )
+            if _is_htmx(request):
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
+        return self.get_response(request)
+
+
+# NUL cannot be stored in PostgreSQL text, and no identifier, slug or search of the application
+# contains one: a request carrying it is refused before it reaches a view or the database.
+NUL = "\x00"
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path is a 404 (no URL has one); in a query parameter, a 400
+    naming the parameter. Without this, ``/guidelines/r/a%00b/`` reached a lookup that PostgreSQL
+    refuses with an error, and so a 500 (issue 12, item 7). Placed inside
+    ``ApiNotFoundMiddleware``, so an API path's 404 is JSON like every other API answer; after
+    the authentication middleware, so that the 404 page has its user.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if NUL in request.path_info:
+            raise Http404(gettext("Not found."))
+        for name, values in request.GET.lists():
+            if NUL in name or any(NUL in value for value in values):
+                message = gettext("The parameter “%(name)s” must not contain a NUL character.") % {
+                    "name": name.replace(NUL, "")
+                }
+                if request.path_info.startswith(API_PREFIX):
+                    return JsonResponse({name.replace(NUL, ""): [message]}, status=400)
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class ApiNotFoundMiddleware:

@@ -3,7 +3,8 @@
 Clinicians build the medication plan and the taper, keep the discharge checklist and request
 care-plan PDFs. Nurses read the plan (today's doses), read and download care plans, and keep the
 discharge checklist too: they often hand out naloxone, train the patient and hold the discharge
-conversation. Administrators see no patient records, so they get nothing here. Which episodes a
+conversation. Administrators see no patient records; they read the administration log and may
+revoke API tokens. Which episodes a
 nurse or clinician sees is decided by unit membership (``patients.selectors``).
 """
 
@@ -36,5 +37,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "detox.add_taperschedule",
         "detox.add_careplan",
     ),
-    "administrator": (),
+    # The administration log (read-only for everyone) and revoking API tokens (issue 12).
+    "administrator": (
+        "detox.view_adminauditentry",
+        "authtoken.view_tokenproxy",
+        "authtoken.delete_tokenproxy",
+    ),
 }

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from detox import views
+from detox import account_views, views
 
 api_v1 = [
     path("", include("guidelines.api_urls")),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", account_views.PasswordChange.as_view(), name="password-change"),
+    path("account/api-token/", account_views.api_token, name="api-token"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("guidelines/", include("guidelines.urls")),
     path("patients/", include("patients.urls")),

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from detox.user_admin import UnitStaffGuard
 from patients.models import AccessLogEntry, Unit
 
 if TYPE_CHECKING:
@@ -21,10 +23,25 @@ else:
 
 
 @admin.register(Unit)
-class UnitAdmin(_UnitAdmin):
-    list_display = ("name", "code", "opioid_scale_interval_hours")
+class UnitAdmin(UnitStaffGuard, _UnitAdmin):  # staff: not oneself, and logged (issue 12)
+    """Units, their staff and their local resolutions (administrators: ``change_unit``)."""
+
+    list_display = ("name", "code", "opioid_scale_interval_hours", "followup_within_days")
     search_fields = ("name", "code")
     filter_horizontal = ("staff",)
+    fieldsets = (
+        (None, {"fields": ("name", "code", "staff")}),
+        (
+            _("Local resolutions"),
+            {
+                "description": _(
+                    "The guideline and the overdose strategy give no number here: each unit "
+                    "chooses, and the pages show the choice as a local resolution."
+                ),
+                "fields": ("opioid_scale_interval_hours", "followup_within_days"),
+            },
+        ),
+    )
 
 
 @admin.register(AccessLogEntry)

@@ -25,6 +25,8 @@ from detox.roles import CLINICIAN
 from patients import services
 from patients.models import AccessAction, Episode, EpisodeStatus, Patient
 from patients.selectors import (
+    PATIENT_QUERY_MAX_LENGTH,
+    PATIENT_QUERY_MAX_TERMS,
     episodes_visible_to,
     get_episode_for_user,
     get_patient_for_user,
@@ -94,13 +96,25 @@ class PatientListCreateView(APIView):
     permission_classes = [IsAuthenticated, ModelPermissions]
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Name or national identity number")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=(
+                    "Name or national identity number: at most "
+                    f"{PATIENT_QUERY_MAX_LENGTH} characters and {PATIENT_QUERY_MAX_TERMS} words."
+                ),
+            )
+        ],
         responses=PatientSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        patients = search_patients(
-            patients_visible_to(api_user(request)), request.query_params.get("q", "")
-        ).order_by("family_name", "given_name", "pk")
+        try:
+            patients = search_patients(
+                patients_visible_to(api_user(request)), request.query_params.get("q", "")
+            ).order_by("family_name", "given_name", "pk")
+        except DjangoValidationError as error:  # beyond the search's limits (400 naming q)
+            raise ValidationError(error.message_dict) from None
         response, page = _paginated(request, self, patients, PatientSerializer)
         log_list(request, page, "patient list")
         return response

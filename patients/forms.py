@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import (
     PREFERENCE_CHOICES,
+    AcuteCriterion,
     Intake,
     PregnancyTest,
     Referral,
@@ -23,6 +24,7 @@ from patients.models import (
     Unit,
     WithdrawalComplication,
 )
+from patients.names import validate_person_name
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -103,8 +105,12 @@ class PatientCreateForm(NoColonMixin, forms.Form):
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(
+        label=_("Given name"), max_length=100, validators=[validate_person_name]
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=100, validators=[validate_person_name]
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     contact_relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
@@ -134,8 +140,12 @@ class PatientCorrectionForm(NoColonMixin, forms.Form):
         help_text=_("Date of birth and sex are read from it again."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(
+        label=_("Given name"), max_length=100, validators=[validate_person_name]
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=100, validators=[validate_person_name]
+    )
     reason = forms.CharField(
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -176,13 +186,28 @@ class EpisodeTransitionForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    override_reason = forms.CharField(
+        label=_("Reason for letting the patient leave without these measures"),
+        required=False,
+        help_text=_(
+            "Naloxone and the information on the loss of tolerance are not ticked on the "
+            "discharge checklist. The reason is kept in the history and printed in the care plan."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, needs_reason: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, needs_reason: bool, needs_override_reason: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if needs_reason:
             self.fields["reason"].required = True
         else:
             del self.fields["reason"]
+        if needs_override_reason:
+            self.fields["override_reason"].required = True
+        else:
+            del self.fields["override_reason"]
 
 
 # --- Intake -----------------------------------------------------------------------------------
@@ -214,6 +239,7 @@ INTAKE_SECTIONS: tuple[IntakeSection, ...] = (
             "overdose_notes",
             "previous_detox_count",
             "previous_detox_notes",
+            "earlier_failed_outpatient_detox",
             "complications",
         ),
     ),
@@ -230,6 +256,7 @@ INTAKE_SECTIONS: tuple[IntakeSection, ...] = (
             "liver_failure",
             "somatic_comorbidity",
             "acute_somatic_illness",
+            "head_injury",
             "pregnant",
             "last_menstruation",
         ),
@@ -245,6 +272,17 @@ INTAKE_SECTIONS: tuple[IntakeSection, ...] = (
             "psychiatric_comorbidity",
             "severe_mental_illness",
             "high_suicide_risk",
+        ),
+    ),
+    IntakeSection(
+        "acute",
+        _("Acute assessment"),
+        ("8.4.5-2", "8.4.1-2", "4.2-1"),
+        ("current_delirium", "wernicke_suspected", "acute_criteria"),
+        _(
+            "Delirium now or suspected Wernicke's encephalopathy is an acute somatic referral; "
+            "any criterion for acute intervention gives an acute admission in substance use "
+            "treatment (TSB)."
         ),
     ),
     IntakeSection("sleep", _("Sleep"), ("7.2-2", "6.2.2-1"), ("sleep",)),
@@ -292,18 +330,21 @@ INTAKE_SECTIONS: tuple[IntakeSection, ...] = (
     IntakeSection(
         "preference",
         _("Preference and conditions for outpatient detox"),
-        ("3.2.1-2", "8.3.2-1"),
+        ("3.2.1-2", "8.3.2-1", "10.4.1-2"),
         (
             "patient_preference",
             "home_support",
             "outpatient_followup_available",
             "able_to_take_oral",
+            "opioid_stabilised",
+            "supervised_daily_dispensing",
         ),
     ),
     IntakeSection("notes", _("Other notes"), (), ("notes",)),
 )
 
 COMPLICATIONS_NONE = "none"
+ACUTE_CRITERIA_NONE = "none"
 
 
 class IntakeForm(NoColonMixin, _IntakeModelForm):
@@ -316,6 +357,16 @@ class IntakeForm(NoColonMixin, _IntakeModelForm):
             "Tick “none” if there were none; leave every box empty if not asked. For the "
             "treatment level, electrolyte disturbance counts with dehydration (8.3.2-1 names "
             "them together)."
+        ),
+    )
+    acute_criteria = forms.MultipleChoiceField(
+        label=_("Criteria for acute intervention"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(ACUTE_CRITERIA_NONE, _("none apply")), *AcuteCriterion.choices],
+        help_text=_(
+            "Guideline 4.2-4 to 4.2-7. Tick “none apply” if assessed and none apply; leave every "
+            "box empty if not assessed."
         ),
     )
 
@@ -360,6 +411,10 @@ class IntakeForm(NoColonMixin, _IntakeModelForm):
             self.initial["complications"] = (
                 [] if recorded is None else (recorded or [COMPLICATIONS_NONE])
             )
+            criteria = self.instance.acute_criteria
+            self.initial["acute_criteria"] = (
+                [] if criteria is None else (criteria or [ACUTE_CRITERIA_NONE])
+            )
 
     def clean_complications(self) -> list[str] | None:
         ticked: list[str] = self.cleaned_data["complications"]
@@ -372,6 +427,19 @@ class IntakeForm(NoColonMixin, _IntakeModelForm):
                 )
             return []
         return ticked
+
+    def clean_acute_criteria(self) -> list[str] | None:
+        """``None``: not assessed; ``[]``: assessed, none apply; else the criteria."""
+        ticked: list[str] = self.cleaned_data["acute_criteria"]
+        if not ticked:
+            return None
+        if ACUTE_CRITERIA_NONE in ticked:
+            if len(ticked) > 1:
+                raise forms.ValidationError(
+                    _("“None apply” cannot be ticked together with a criterion.")
+                )
+            return []
+        return [code for code in AcuteCriterion.values if code in ticked]
 
     def intake_fields(self) -> dict[str, Any]:
         """The cleaned values by model field name, for ``intake_save``/``intake_amend``."""

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from patients.models import Episode, Patient, Unit
+from patients.names import validate_person_name
 
 
 class PatientSerializer(serializers.ModelSerializer[Patient]):
@@ -30,8 +31,8 @@ class PatientCreateSerializer(serializers.Serializer[Any]):
     """The national identity number is checked by the service (both check digits, the date)."""
 
     national_id = serializers.CharField(max_length=20)
-    given_name = serializers.CharField(max_length=100)
-    family_name = serializers.CharField(max_length=100)
+    given_name = serializers.CharField(max_length=100, validators=[validate_person_name])
+    family_name = serializers.CharField(max_length=100, validators=[validate_person_name])
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:

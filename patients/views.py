@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from detox import discharge
 from detox.access import has_role
 from detox.levels import (
     LevelInput,
@@ -33,7 +34,7 @@ from detox.levels import (
     parse_level_input,
 )
 from detox.roles import ADMINISTRATOR, CLINICIAN
-from detox.selectors import todays_doses
+from detox.selectors import item_labels, overdose_set_open, todays_doses
 from patients import services
 from patients.forms import (
     INTAKE_SECTIONS,
@@ -138,7 +139,20 @@ def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
 def patient_list(request: HttpRequest) -> HttpResponse:
     user = _require(request, "patients.view_patient")
     query = request.GET.get("q", "").strip()
-    patients = search_patients(patients_visible_to(user).select_related("unit"), query)
+    try:
+        patients = search_patients(patients_visible_to(user).select_related("unit"), query)
+    except ValidationError as error:  # beyond the search's limits: 400, nothing searched
+        return render(
+            request,
+            "patients/patient_list.html",
+            {
+                "page": _page(request, Patient.objects.none()),
+                "query": query[:200],
+                "query_error": error.message_dict["q"][0],
+                "query_string": "",
+            },
+            status=400,
+        )
     page = _page(request, patients.order_by("family_name", "given_name", "pk"))
     _log_many(request, page.object_list, "patient list")
     return render(
@@ -378,19 +392,34 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404
     user = _require(request, "patients.change_episode")
     episode = get_episode_for_user(user, pk)
+    # Leaving with naloxone or the tolerance information not ticked needs a reason (13.1-9).
+    open_set = (
+        overdose_set_open(episode)
+        if action != "start" and episode.status == EpisodeStatus.ACTIVE
+        else ()
+    )
     form = EpisodeTransitionForm(
-        request.POST if request.method == "POST" else None, needs_reason=action == "interrupt"
+        request.POST if request.method == "POST" else None,
+        needs_reason=action == "interrupt",
+        needs_override_reason=bool(open_set),
     )
     if request.method == "POST" and form.is_valid():
         at = form.cleaned_data["at"]
+        override = form.cleaned_data.get("override_reason") or ""
         try:
             if action == "start":
                 services.episode_start(episode=episode, user=user, admitted_at=at)
             elif action == "discharge":
-                services.episode_discharge(episode=episode, user=user, discharged_at=at)
+                services.episode_discharge(
+                    episode=episode, user=user, discharged_at=at, override_reason=override
+                )
             else:
                 services.episode_interrupt(
-                    episode=episode, user=user, reason=form.cleaned_data["reason"], at=at
+                    episode=episode,
+                    user=user,
+                    reason=form.cleaned_data["reason"],
+                    at=at,
+                    override_reason=override,
                 )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -406,7 +435,14 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return render(
         request,
         "patients/episode_transition.html",
-        {"episode": episode, "patient": episode.patient, "form": form, "action": action},
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "form": form,
+            "action": action,
+            "open_set": item_labels(open_set),
+            "risk_text": gettext(discharge.RISK_TEXT) % discharge.TOLERANCE_PARAMS,
+        },
     )
 
 

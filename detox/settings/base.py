@@ -10,6 +10,7 @@
 | SESSION_IDLE_MINUTES | a session ends after this many minutes without user activity (30)      |
 | LOGIN_FAILURE_LIMIT  | failed logins per username and IP address before a lockout (5)         |
 | LOGIN_LOCKOUT_MINUTES | how long a lockout lasts (15)                                         |
+| API_TOKEN_DAYS | an API token stops working this many days after it was made (90)          |
 
 Security measures and why: ``docs/security.md``.
 """
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "detox.middleware.IdleSessionMiddleware",
+    "detox.middleware.RejectNulMiddleware",
+    "detox.middleware.PasswordChangeRequiredMiddleware",
     "detox.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,7 +173,10 @@ AUTHENTICATION_BACKENDS = [
     # them changes (detox/grants.py); GRANTS_CACHE_SECONDS bounds an entry's life regardless.
     "detox.grants.CachedPermissionBackend",
 ]
-GRANTS_CACHE_SECONDS = 60
+# An entry's whole life: what bounds how long a change goes unseen when the generation could not
+# be replaced (Redis refusing writes, a change made in raw SQL). Reading a user's grants again
+# costs three small queries every few seconds per active user (issue 12, item 9; docs/security.md).
+GRANTS_CACHE_SECONDS = 5
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_positive_int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("LOGIN_LOCKOUT_MINUTES", default=15))
@@ -197,13 +203,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# API tokens (machine clients) stop working this many days after they were made (docs/security.md).
+API_TOKEN_DAYS = env_positive_int("API_TOKEN_DAYS", default=90)
+
 REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication with an expiry (API_TOKEN_DAYS, detox/tokens.py).
+        "detox.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers, with JSON nested deeper than detox.parsers.MAX_JSON_DEPTH refused (400).
+    "DEFAULT_PARSER_CLASSES": [
+        "detox.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -222,6 +238,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The advice API takes every registered drug but "other"; name the two sets apart.
+    "ENUM_NAME_OVERRIDES": {
+        "AdministeredDrugEnum": "scoring.models.Drug.choices",
+        "AdviceDrugEnum": "scoring.serializers.ADVICE_DRUGS",
+    },
     # Every operation's 400/401/403/404 answers, which the views do not declare one by one.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

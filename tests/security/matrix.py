@@ -138,6 +138,10 @@ ROUTES: dict[str, Route] = {
         post={ANONYMOUS: 200, **everyone(302)},
     ),
     "logout": Route(get=page(**everyone(405)), post={ANONYMOUS: LOGIN, **everyone(LOGIN)}),
+    # One's own account (issue 12): the password (an empty form is shown again with its errors) and
+    # one's API token (POST revokes it, if any, and comes back to the page).
+    "password-change": Route(get=page(**everyone(200)), post=page(**everyone(200))),
+    "api-token": Route(get=page(**everyone(200)), post=page(**everyone(302))),
     # --- the guideline: every role reads it, administrators edit it ----------------------------
     "guideline-home": Route(get=page(**everyone(200))),
     "grades": Route(get=page(**everyone(200))),
@@ -292,6 +296,13 @@ ROUTES: dict[str, Route] = {
         get=api(**everyone(405)),
         post=api(**everyone(400)),
         kwargs=lambda cast: {"code": "ciwa-ar"},
+    ),
+    # Stateless bedside advice: any signed-in role, nothing stored (an empty body is a 400).
+    "api-advice-ciwa-ar": Route(get=api(**everyone(405)), post=api(**everyone(400))),
+    "api-advice-opioid": Route(
+        get=api(**everyone(405)),
+        post=api(**everyone(400)),
+        kwargs=lambda cast: {"code": "cows"},
     ),
     "api-treatment-level": Route(
         get=api(**everyone(405)), post=api(**everyone(400)), post_data={"substances": "none"}

@@ -125,3 +125,20 @@ def test_a_token_client_gets_no_session(client, nurse):
 def test_logging_out_ends_the_session_at_once(logged_in):
     logged_in.post(reverse("logout"))
     assert logged_in.get(BOARD).status_code == 302
+
+
+def test_a_one_minute_idle_limit_keeps_a_user_clicking_every_20_seconds(
+    client, nurse, clock, settings
+):
+    """Issue 12, item 13: with SESSION_IDLE_MINUTES=1 the idle clock moved at most once a minute,
+    so a nurse clicking every 20 seconds was logged out at the minute. The clock's step is now
+    below the idle limit; an idle minute still ends the session."""
+    settings.SESSION_IDLE_MINUTES = 1
+    settings.SESSION_COOKIE_AGE = 60
+    client.force_login(nurse)
+    assert client.get(BOARD).status_code == 200
+    for _ in range(15):  # five minutes of work
+        clock.shift(dt.timedelta(seconds=20))
+        assert client.get(BOARD).status_code == 200
+    clock.shift(dt.timedelta(seconds=61))
+    assert client.get(BOARD).status_code == 302
