@@ -202,6 +202,8 @@ class DischargeChecklist(models.Model):
     appointment_place = models.CharField(_("place"), max_length=200, blank=True)
     unplanned_discharge = models.BooleanField(_("unplanned discharge or dropout"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # Optimistic concurrency, as on the intake.
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

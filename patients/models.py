@@ -91,6 +91,9 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     # Corrections keep the original: who, when and why (``patient_update`` gives the reason).
+    # Optimistic concurrency: every saved edit bumps it; a form or request that started from
+    # an older version is refused with what changed (issue 12, lost updates).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["created_at", "created_by"])
 
     class Meta:
@@ -554,6 +557,8 @@ class Intake(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Optimistic concurrency, as on the patient.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
