@@ -14,17 +14,22 @@ same ``now`` it is the same document (the golden-image test relies on that).
 
 from __future__ import annotations
 
+import logging
+import mimetypes
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.db.models import BooleanField
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from detox import selectors
@@ -39,6 +44,13 @@ from scoring.selectors import chart_for, episode_trends, monitored_scale, next_d
 
 if TYPE_CHECKING:
     from detox.models import CarePlan
+
+logger = logging.getLogger(__name__)
+
+
+class RefusedURLError(ValueError):
+    """The care-plan renderer was asked for a resource outside the app's static files."""
+
 
 TEMPLATE: Final = "reports/care_plan.html"
 STYLESHEET: Final = "css/print.css"
@@ -68,18 +80,6 @@ SUBSTANCE_FACTS: Final = (
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-
-
-def css_string(text: str) -> SafeString:
-    """A quoted CSS string (for ``content:`` in ``@page`` rules), safe inside ``<style>``."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\A ")
-        .replace("<", "\\3C ")
-        .replace(">", "\\3E ")
-    )
-    return mark_safe(f'"{escaped}"')  # noqa: S308 - every special character is escaped above
 
 
 def ref_sort_key(ref: str) -> tuple[tuple[int, int | str], ...]:
@@ -330,16 +330,6 @@ def care_plan_context(
         "trends": trends_context(episode),
         "discharge": discharge,
         "appendix": appendix(refs),
-        "page_header": css_string(
-            gettext("Care plan · %(name)s · %(number)s")
-            % {"name": header["patient_name"], "number": header["national_id"]}
-        ),
-        "page_footer": css_string(
-            gettext("Generated %(at)s · Guideline %(edition)s")
-            % {"at": header["generated_at"], "edition": header["edition"] or "–"}
-        ),
-        "page_word": css_string(gettext("Page")),
-        "of_word": css_string(gettext("of")),
     }
 
 
@@ -357,14 +347,74 @@ def stylesheet_path() -> str:
     return found
 
 
+def static_roots() -> list[Path]:
+    """The directories the app's own static files come from (resolved, symlinks followed)."""
+    roots = [Path(str(root)) for root in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(str(settings.STATIC_ROOT)))
+    return [root.resolve() for root in roots if root.is_dir()]
+
+
+def static_base_url() -> str:
+    """The document's base URL: a relative ``src`` or ``href`` means a file of the app's static
+    directory, and nothing else."""
+    roots = static_roots()
+    return roots[0].as_uri() + "/" if roots else "file:///nonexistent-static/"
+
+
+def static_file_for(url: str) -> Path | None:
+    """The file a ``file:`` URL names if it lies inside a static root (after resolving ``..`` and
+    symlinks), else None."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(parts.path)).resolve()
+    for root in static_roots():
+        if path.is_relative_to(root) and path.is_file():
+            return path
+    return None
+
+
+def make_url_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves only the app's static files and ``data:`` URLs.
+
+    Anything else (http, https, ftp, ``file:`` outside the static roots, ``..`` tricks) is
+    refused and logged, so that no text of the record can make the renderer read a local file or
+    reach the network. WeasyPrint leaves a refused resource out and goes on with the document.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = static_file_for(url)
+            if path is None:
+                logger.warning("Care-plan PDF: refused to fetch %r", url[:500])
+                raise RefusedURLError(f"refused: {url[:500]!r}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
+            )
+
+    return StaticOnlyFetcher(allowed_protocols=("data",), allow_redirects=False)
+
+
 def html_to_pdf(html: str) -> bytes:
-    """A4 PDF from the HTML, with the print stylesheet (fonts: DejaVu Sans, installed)."""
+    """A4 PDF from the HTML, with the print stylesheet (fonts: DejaVu Sans, installed).
+
+    Every resource goes through ``make_url_fetcher()``: static files and ``data:`` URLs only.
+    """
     from weasyprint import (  # imported here: loading Pango is slow and the web rarely needs it
         CSS,
         HTML,
     )
 
-    pdf = HTML(string=html, base_url=None).write_pdf(stylesheets=[CSS(filename=stylesheet_path())])
+    fetcher = make_url_fetcher()
+    pdf = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(filename=stylesheet_path(), url_fetcher=fetcher)]
+    )
     if not isinstance(pdf, bytes):
         raise TypeError("WeasyPrint returned no bytes")
     return pdf

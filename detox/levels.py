@@ -1042,6 +1042,13 @@ def _outpatient(inp: LevelInput, found: _Findings) -> LevelProposal:
                 "inpatient",
             )
         )
+        # The CIWA-Ar measures alcohol withdrawal (8.4.6): a score in the hourly tier with
+        # alcohol not among the substances asks for the substance history to be completed, as
+        # the severe score does (``_alcohol_thresholds``, 7.2-2).
+        if not inp.uses("alcohol") and not any(c.code == "alcohol_not_listed" for c in cautions):
+            cautions.append(
+                Reason("alcohol_not_listed", _C_ALCOHOL_NOT_LISTED, {}, ("7.2-2",), None)
+            )
     if inp.opioid_detox:
         # 10.4.1 Vurdering (G 5001-5009): only where specially arranged and 3.2.1 holds.
         cautions.append(

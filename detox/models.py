@@ -10,6 +10,9 @@ adjusted or removed keeps the proposal it came from, and the versions keep every
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Final
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -266,6 +269,10 @@ class CarePlanStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# Not a stored status: shown instead of "ready" when the care plan's PDF is not in the file store.
+CARE_PLAN_MISSING: Final = "missing"
+
+
 class CarePlanError(models.TextChoices):
     """Why a care plan failed; the page and the API show the text in the reader's language."""
 
@@ -335,6 +342,18 @@ class CarePlan(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == CarePlanStatus.READY
+
+    @cached_property
+    def file_missing(self) -> bool:
+        """Ready, but its PDF is not in the file store (deleted by hand, lost in a restore)."""
+        if self.status != CarePlanStatus.READY:
+            return False
+        return not self.file.name or not self.file.storage.exists(self.file.name)
+
+    @property
+    def shown_status(self) -> str:
+        """The status the page and the API show: ``missing`` when a ready plan's file is gone."""
+        return CARE_PLAN_MISSING if self.file_missing else str(self.status)
 
 
 class PlanEvent(models.Model):

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -30,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from detox import selectors, services
-from detox.models import CarePlan, CarePlanStatus
+from detox.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 from detox.parsers import DepthLimitedJSONParser
 from detox.plan_serializers import (
     CarePlanCreatedSerializer,
@@ -38,7 +39,9 @@ from detox.plan_serializers import (
     ErrorListSerializer,
     TaperRequestSerializer,
     TaperResponseSerializer,
+    missing_message,
 )
+from detox.taper_dates import request_start_date_error
 from detox.tapers import TaperInputError, taper_plan
 from detox.tasks import generate_care_plan
 from guidelines.citations import citation_dicts
@@ -89,6 +92,10 @@ class TaperView(APIView):
         examples=[OpenApiExample("Alprazolam 2 mg a day to oxazepam", value=TAPER_EXAMPLE)],
     )
     def post(self, request: Request) -> Response:
+        late = request_start_date_error(request.data, today=timezone.localdate())
+        if late:
+            errors = [{"field": "start_date", "message": late, "refs": []}]
+            return Response({"errors": errors, "start_date": [late]}, status=400)
         try:
             plan = taper_plan(request.data)
         except TaperInputError as error:
@@ -180,6 +187,10 @@ class CarePlanPdfView(APIView):
             (200, "application/pdf"): OpenApiTypes.BINARY,
             409: OpenApiResponse(description="Not ready: pending or failed (see the status)."),
             404: OpenApiResponse(description="No such care plan in the user's units."),
+            410: OpenApiResponse(
+                description="Ready, but its PDF file is missing from the file store "
+                "(status `missing`): request a new version."
+            ),
         }
     )
     def get(self, request: Request, pk: int) -> Response | FileResponse:
@@ -192,9 +203,13 @@ class CarePlanPdfView(APIView):
                 "status": care_plan.status,
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
+        pdf = None if care_plan.file_missing else selectors.care_plan_file(care_plan)
+        if pdf is None:
+            body = {"detail": str(missing_message(care_plan)), "status": CARE_PLAN_MISSING}
+            return Response(body, status=status.HTTP_410_GONE)
         log_one(request, care_plan.episode.patient, AccessAction.EXPORT, "care plan PDF")
         return FileResponse(
-            care_plan.file.open("rb"),
+            pdf,
             content_type="application/pdf",
             as_attachment=True,
             filename=f"care-plan-{care_plan.pk}-v{care_plan.version}.pdf",

@@ -8,14 +8,18 @@ engine's errors back on the fields they name (``TaperForm.add_engine_errors``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from detox import discharge, tapers
+from detox.taper_dates import start_date_error
+from patients.concurrency import version_field
 
 CURRENT_USE_ROWS: Final = 3
 ACCEPT, ADJUST, REMOVE = "accept", "adjust", "remove"
@@ -71,6 +75,14 @@ class TaperForm(forms.Form):
     start_date = forms.DateField(
         label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_start_date(self) -> date:
+        value: date = self.cleaned_data["start_date"]
+        error = start_date_error(value, today=timezone.localdate())
+        if error:
+            raise forms.ValidationError(error, code="out_of_range")
+        return value
+
     weekly_reduction_percent = forms.DecimalField(
         label=_("Weekly reduction (% of the start dose)"),
         required=False,
@@ -296,6 +308,8 @@ class DischargeForm(forms.Form):
         help_text=_("Needed when you undo an item or change an appointment already recorded."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The checklist's version the editor started from (0: none saved yet): lost updates.
+    version = version_field(min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -325,7 +339,7 @@ def discharge_initial(
     items: Mapping[str, tuple[bool, str]], checklist: Any | None
 ) -> dict[str, Any]:
     """The form's starting values from the stored checklist."""
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"version": checklist.version if checklist is not None else 0}
     for code, (done, note) in items.items():
         initial[f"done_{code}"] = done
         initial[f"note_{code}"] = note

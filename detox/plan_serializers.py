@@ -7,14 +7,16 @@ documents that input for the schema and is not used to parse.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from detox import tapers
-from detox.models import CarePlan, CarePlanStatus
+from detox.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 
 # ``drug``, ``setting`` and ``status`` are plain strings here, their values in the help text:
 # as enums they would share a name with the other apps' enums of other values in the schema.
@@ -40,7 +42,9 @@ class TaperRequestSerializer(serializers.Serializer[Any]):
         help_text="Default: oxazepam (benzodiazepine, 9.4-1) or buprenorphine (10.5-1).",
     )
     setting = serializers.CharField(help_text="outpatient or inpatient.")
-    start_date = serializers.DateField(help_text="YYYY-MM-DD.")
+    start_date = serializers.DateField(
+        help_text="YYYY-MM-DD, from a year ago to a year ahead of today (Oslo date)."
+    )
     weekly_reduction_percent = serializers.FloatField(
         required=False,
         allow_null=True,
@@ -236,8 +240,30 @@ class CarePlanCreatedSerializer(serializers.Serializer[Any]):
     status_url = serializers.CharField()
 
 
+# The stored statuses and ``missing`` (shown when a ready care plan's file is not in the store).
+CARE_PLAN_STATUSES: Final = (
+    *CarePlanStatus.choices,
+    (CARE_PLAN_MISSING, _("PDF file missing")),
+)
+
+
+def missing_message(care_plan: CarePlan) -> str:
+    return gettext(
+        "The PDF file of care plan version %(version)s is missing from the file store. "
+        "Make a new version of the care plan."
+    ) % {"version": care_plan.version}
+
+
 class CarePlanSerializer(serializers.ModelSerializer[CarePlan]):
-    error = serializers.SerializerMethodField(help_text="Why it failed (readable), else null.")
+    status = serializers.ChoiceField(
+        choices=CARE_PLAN_STATUSES,
+        source="shown_status",
+        read_only=True,
+        help_text="`missing`: it was made, but its PDF is no longer in the file store.",
+    )
+    error = serializers.SerializerMethodField(
+        help_text="Why it failed or why its file cannot be had (readable), else null."
+    )
     requested_by = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField(help_text="Set once the care plan is ready.")
@@ -260,6 +286,8 @@ class CarePlanSerializer(serializers.ModelSerializer[CarePlan]):
         ]
 
     def get_error(self, care_plan: CarePlan) -> str | None:
+        if care_plan.file_missing:
+            return missing_message(care_plan)
         if care_plan.status != CarePlanStatus.FAILED:
             return None
         return str(care_plan.get_error_code_display())
@@ -272,7 +300,7 @@ class CarePlanSerializer(serializers.ModelSerializer[CarePlan]):
         return self._url("api-care-plan-detail", care_plan)
 
     def get_pdf_url(self, care_plan: CarePlan) -> str | None:
-        if care_plan.status != CarePlanStatus.READY:
+        if care_plan.status != CarePlanStatus.READY or care_plan.file_missing:
             return None
         return self._url("api-care-plan-pdf", care_plan)
 

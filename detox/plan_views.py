@@ -8,6 +8,7 @@ permission, 404 for another unit's episode), a form, a service, and the access l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from detox.selectors import (
 )
 from detox.tapers import TaperInputError, taper_plan
 from detox.tasks import generate_care_plan
+from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
 
@@ -326,7 +328,13 @@ def discharge_checklist(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 planned_discharge_at=form.cleaned_data["planned_discharge_at"],
                 request=request,
+                base_version=form.cleaned_data["version"],
             )
+        except StaleEditError as error:
+            form = DischargeForm(rebased(request.POST, error.version))
+            form.is_valid()
+            for line in conflict_messages(error, _checklist_labels(form)):
+                form.add_error(None, line)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -353,6 +361,19 @@ def discharge_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _checklist_labels(form: DischargeForm) -> Callable[[str], tuple[str, Any]]:
+    """Field labels as the checklist shows them; an item's note is named with its item."""
+    labels = form_labels(form)
+
+    def label(name: str) -> tuple[str, Any]:
+        if name.startswith("note_"):
+            item, _choices = labels(f"done_{name.removeprefix('note_')}")
+            return f"{item} – {labels(name)[0]}", None
+        return labels(name)
+
+    return label
 
 
 def _stored_items(view: selectors.DischargeView) -> dict[str, tuple[bool, str]]:
@@ -423,12 +444,21 @@ def care_plans_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def care_plan_download(request: HttpRequest, care_plan_id: int) -> FileResponse:
-    """The PDF, for staff of the episode's unit; 404 while it is not ready."""
+def care_plan_download(request: HttpRequest, care_plan_id: int) -> HttpResponse | FileResponse:
+    """The PDF, for staff of the episode's unit; 404 while it is not ready, 410 with a page that
+    says so when its file is missing from the file store."""
     user = _user(request)
     care_plan = selectors.get_care_plan_for_user(user, care_plan_id)
     if care_plan.status != CarePlanStatus.READY:
         raise Http404
+    pdf = None if care_plan.file_missing else selectors.care_plan_file(care_plan)
+    if pdf is None:
+        context = {
+            "episode": care_plan.episode,
+            "care_plan": care_plan,
+            "can_request": user.has_perm(ADD_CARE_PLAN),
+        }
+        return render(request, "detox/plan/care_plan_missing.html", context, status=410)
     access_log_record(
         user=user,
         patient=care_plan.episode.patient,
@@ -437,7 +467,7 @@ def care_plan_download(request: HttpRequest, care_plan_id: int) -> FileResponse:
         request=request,
     )
     return FileResponse(
-        care_plan.file.open("rb"),
+        pdf,
         content_type="application/pdf",
         as_attachment=True,
         filename=f"behandlingsplan-v{care_plan.version}.pdf",

@@ -8,6 +8,7 @@ active language; the pages, the API and the care-plan PDF all use them, so they 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
@@ -45,6 +47,8 @@ from patients.models import (
     SubstanceUse,
 )
 from patients.selectors import get_episode_for_user, visible_unit_ids
+
+logger = logging.getLogger(__name__)
 
 # Permissions the views and the API check, by name (granted in ``detox/permissions.py``).
 VIEW_PLAN: Final = "detox.view_medicationplan"
@@ -147,6 +151,21 @@ def get_care_plan_for_user(user: AbstractBaseUser | AnonymousUser, care_plan_id:
         )
     except CarePlan.DoesNotExist:
         raise Http404 from None
+
+
+def care_plan_file(care_plan: CarePlan) -> File[bytes] | None:
+    """The ready care plan's PDF opened for reading, or None (logged) if the file store does not
+    have it: deleted by hand, lost in a restore, or gone between the check and the open."""
+    try:
+        return care_plan.file.open("rb")  # type: ignore[no-any-return]
+    except (FileNotFoundError, ValueError):
+        logger.error(
+            "Care plan %s (version %s) is ready but its file %r is missing",
+            care_plan.pk,
+            care_plan.version,
+            care_plan.file.name,
+        )
+        return None
 
 
 def guideline_edition_label() -> str:

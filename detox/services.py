@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -58,6 +58,7 @@ from detox.models import (
 )
 from detox.selectors import guideline_edition_label
 from detox.tapers import TaperInputError, TaperPlan, taper_plan
+from patients.concurrency import FieldChange, check_version, diff
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
 
@@ -523,12 +524,17 @@ def discharge_checklist_update(
     planned_discharge_at: datetime | None = None,
     now: datetime | None = None,
     request: HttpRequest | None = None,
+    base_version: int | None = None,
 ) -> DischargeChecklist:
     """Record the checklist as it now stands: items done (who and when), the appointment, the
     planned discharge ("time i hånden" is counted from it until the discharge is recorded).
 
     Undoing an item that was done, or changing an appointment already recorded, is a correction
     and needs a reason; the history keeps the earlier state.
+
+    ``base_version`` is the checklist's version the editor started from (0: none yet); if someone
+    saved since, nothing is written and ``StaleEditError`` says what changed (``None`` skips the
+    check: scripts).
     """
     moment = now or timezone.now()
     item_notes = dict(notes or {})
@@ -540,7 +546,8 @@ def discharge_checklist_update(
         raise ValueError("planned_discharge_at must be timezone-aware")
     _checklist_errors(done, appointment_at, contact)
     locked = _locked_episode(episode)
-    checklist = DischargeChecklist.objects.filter(episode=locked).first()
+    checklist = DischargeChecklist.objects.select_for_update().filter(episode=locked).first()
+    _check_checklist_version(checklist, base_version)
     existing = {item.code: item for item in checklist.items.all()} if checklist else {}
     undone = [code for code, item in existing.items() if item.done and not done.get(code, False)]
     appointment_changed = (
@@ -559,8 +566,9 @@ def discharge_checklist_update(
             }
         )
     if checklist is None:
-        checklist = DischargeChecklist(episode=locked)
+        checklist = DischargeChecklist(episode=locked, version=0)
     before = _checklist_state(checklist, existing)
+    checklist.version += 1
     checklist.planned_discharge_at = planned_discharge_at
     checklist.appointment_at = appointment_at
     checklist.appointment_contact = contact
@@ -596,6 +604,68 @@ def discharge_checklist_update(
     )
     _log(user, locked, AccessAction.UPDATE, "discharge checklist", request)
     return checklist
+
+
+_CHECKLIST_FIELDS: Final = (
+    "planned_discharge_at",
+    "appointment_at",
+    "appointment_contact",
+    "appointment_place",
+    "unplanned_discharge",
+    "notes",
+)
+
+
+def _check_checklist_version(
+    checklist: DischargeChecklist | None, base_version: int | None
+) -> None:
+    """Refused if the checklist is no longer at ``base_version``; the changes are keyed by the
+    form's field names (``done_<code>``, ``note_<code>``, ``notes``...)."""
+    if checklist is None:
+        check_version(stored=None, base=base_version, changes=list, saved_by=None, saved_at=None)
+        return
+    current = checklist
+
+    def changes() -> list[FieldChange]:
+        return diff(_checklist_at(current, base_version or 0), _checklist_form_state(current))
+
+    check_version(
+        stored=checklist.version,
+        base=base_version,
+        changes=changes,
+        saved_by=checklist.updated_by,
+        saved_at=checklist.updated_at,
+    )
+
+
+def _checklist_form_state(checklist: Any, items: Iterable[Any] | None = None) -> dict[str, Any]:
+    state: dict[str, Any] = {name: getattr(checklist, name) for name in _CHECKLIST_FIELDS}
+    rows = {item.code: item for item in (checklist.items.all() if items is None else items)}
+    for code in discharge.ITEM_CODES:
+        row = rows.get(code)
+        state[f"done_{code}"] = bool(row and row.done)
+        state[f"note_{code}"] = row.note if row else ""
+    return state
+
+
+def _checklist_at(checklist: DischargeChecklist, version: int) -> dict[str, Any]:
+    """The checklist as it stood at ``version``, from the history (blank before the first)."""
+    blank = DischargeChecklist()
+    if version <= 0:
+        return _checklist_form_state(blank, [])
+    history = checklist.history.order_by("history_date", "history_id")
+    record = history.filter(version=version).last()
+    if record is None:
+        return _checklist_form_state(blank, [])
+    later = history.filter(version__gt=version).first()
+    rows = DischargeItem.history.filter(checklist_id=checklist.pk)
+    if later is not None:
+        rows = rows.filter(history_date__lt=later.history_date)
+    latest: dict[int, Any] = {}
+    for row in rows.order_by("history_date", "history_id"):
+        latest[row.id] = row
+    kept = [row for row in latest.values() if row.history_type != "-"]
+    return _checklist_form_state(record, kept)
 
 
 def _checklist_state(

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -119,7 +119,13 @@ class PatientListCreateView(APIView):
         log_list(request, page, "patient list")
         return response
 
-    @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
+    @extend_schema(
+        request=PatientCreateSerializer,
+        responses={
+            201: PatientSerializer,
+            202: OpenApiResponse(description="Registered elsewhere: the access request is stored."),
+        },
+    )
     def post(self, request: Request) -> Response:
         user = api_user(request)
         units = units_of(user)
@@ -140,7 +146,22 @@ class PatientListCreateView(APIView):
                 given_name=data["given_name"],
                 family_name=data["family_name"],
                 user=user,
+                access_reason=data.get("access_reason", ""),
+                request=request._request,
             )
+        except services.RegistrationRefused as error:
+            # Registered at another unit: nothing about the patient, only the way to ask.
+            if data.get("access_reason", "").strip():
+                detail = gettext(
+                    "Your access request is logged and shown to the administrators; "
+                    "nothing was registered."
+                )
+                return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+            body: dict[str, Any] = dict(error.message_dict)
+            body["access_request"] = gettext(
+                "Send the registration again with access_reason to request access."
+            )
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
             raise service_errors(error) from None
         log_one(request, patient, AccessAction.CREATE, "patient")

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from patients.concurrency import version_field
 from patients.models import (
     PREFERENCE_CHOICES,
     AcuteCriterion,
@@ -115,6 +116,13 @@ class PatientCreateForm(NoColonMixin, forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     contact_relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    # Shown only when the person is registered at another unit: asking for access, with a reason.
+    access_reason = forms.CharField(
+        label=_("Reason for requesting access"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +157,8 @@ class PatientCorrectionForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The version the editor started from: a save over a newer one is refused (lost updates).
+    version = version_field(min_value=1)
 
 
 class ContactPersonForm(NoColonMixin, forms.Form):
@@ -348,6 +358,8 @@ ACUTE_CRITERIA_NONE = "none"
 
 
 class IntakeForm(NoColonMixin, _IntakeModelForm):
+    # The intake's version the editor started from (0: none saved yet); not a model field here.
+    version = version_field(min_value=0)
     complications = forms.MultipleChoiceField(
         label=_("Complications at earlier withdrawal"),
         required=False,
@@ -387,6 +399,8 @@ class IntakeForm(NoColonMixin, _IntakeModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in list(self.fields.items()):
+            if name == "version":
+                continue
             model_field = Intake._meta.get_field(name) if name != "complications" else None
             if isinstance(field, forms.NullBooleanField):
                 self.fields[name] = _tristate(model_field, help_text=field.help_text)

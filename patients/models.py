@@ -196,6 +196,9 @@ class AccessAction(models.TextChoices):
     CREATE = "create", _("create")
     UPDATE = "update", _("update")
     EXPORT = "export", _("export")
+    # Another unit tried to register this person (issue 12): the attempt is on the record.
+    REFUSED = "refused", _("registration refused")
+    REQUEST = "request", _("access request")
 
 
 class AccessLogEntry(models.Model):
@@ -233,6 +236,38 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.what}"
+
+
+class AccessRequest(models.Model):
+    """Staff of another unit ask for a patient's record, with a reason (issue 12).
+
+    Written by ``patients.services.patient_create`` when a registration is refused because the
+    person belongs to another unit; shown to administrators on the access log page. It grants
+    nothing by itself: an administrator decides.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="access_requests", verbose_name=_("patient")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("requesting unit")
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.requested_by} ({self.unit.code})"
 
 
 # --- Episode history --------------------------------------------------------------------------

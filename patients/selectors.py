@@ -21,7 +21,7 @@ from detox.access import has_role, unit_ids
 from detox.levels import AGE_MAX
 from detox.roles import CLINICIAN, NURSE
 from patients.intake_mapping import intake_to_level_input
-from patients.models import Episode, Intake, Patient, SubstanceKind, Unit
+from patients.models import Episode, Intake, Patient, SubstanceKind, SubstanceUse, Unit
 
 
 def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
@@ -114,7 +114,7 @@ def search_patients(patients: QuerySet[Patient], query: str) -> QuerySet[Patient
 # --- Intake -----------------------------------------------------------------------------------
 
 _INTAKE_META_FIELDS = frozenset(
-    {"id", "episode", "created_at", "created_by", "updated_at", "updated_by"}
+    {"id", "episode", "created_at", "created_by", "updated_at", "updated_by", "version"}
 )
 _SUBSTANCE_META_FIELDS = frozenset({"id", "intake"})
 
@@ -141,11 +141,20 @@ def intake_snapshot(intake: Intake) -> dict[str, Any]:
     """The intake as JSON-ready data: every recorded field, and the substance rows in the order
     of ``SubstanceKind``. Used for the level engine (``patients.intake_mapping``) and for the
     field-by-field record of amendments."""
-    snapshot = _concrete_values(intake, _INTAKE_META_FIELDS)
+    snapshot = intake_snapshot_of(intake)
     order = list(SubstanceKind.values)
     rows = sorted(intake.substances.all(), key=lambda row: order.index(row.substance))
     snapshot["substances"] = [_concrete_values(row, _SUBSTANCE_META_FIELDS) for row in rows]
     return snapshot
+
+
+def intake_snapshot_of(intake: Intake) -> dict[str, Any]:
+    """The intake's own fields as JSON-ready data, without its substance rows."""
+    return _concrete_values(intake, _INTAKE_META_FIELDS)
+
+
+def substance_snapshot(row: SubstanceUse) -> dict[str, Any]:
+    return _concrete_values(row, _SUBSTANCE_META_FIELDS)
 
 
 def blank_intake_snapshot() -> dict[str, Any]:

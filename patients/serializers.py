@@ -23,6 +23,8 @@ class PatientSerializer(serializers.ModelSerializer[Patient]):
             "birth_date",
             "sex",
             "unit",
+            # For a client that edits: the version it read (optimistic concurrency, issue 12).
+            "version",
         ]
         read_only_fields = fields
 
@@ -34,6 +36,15 @@ class PatientCreateSerializer(serializers.Serializer[Any]):
     given_name = serializers.CharField(max_length=100, validators=[validate_person_name])
     family_name = serializers.CharField(max_length=100, validators=[validate_person_name])
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False)
+    access_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Only when the person is registered at another unit: the reason you need their "
+            "record. The refusal and the request are written to that patient's access log."
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,10 +25,12 @@ from django.utils.translation import gettext, gettext_noop
 
 from detox.levels import LevelProposal
 from detox.selectors import item_labels, overdose_set_open
+from patients.concurrency import FieldChange, check_version, diff
 from patients.identity import NationalIdError, parse_national_id
 from patients.models import (
     AccessAction,
     AccessLogEntry,
+    AccessRequest,
     ContactPerson,
     Episode,
     EpisodeEvent,
@@ -42,7 +44,13 @@ from patients.models import (
     SubstanceUse,
     Unit,
 )
-from patients.selectors import blank_intake_snapshot, intake_snapshot
+from patients.selectors import (
+    blank_intake_snapshot,
+    intake_snapshot,
+    intake_snapshot_of,
+    substance_snapshot,
+    units_of,
+)
 
 LEVELS: Final = ("outpatient", "inpatient")
 PATIENT_FIELDS: Final = ("national_id", "given_name", "family_name")
@@ -53,7 +61,8 @@ INTAKE_FIELDS: Final = tuple(
     f.name
     for f in Intake._meta.get_fields()
     if f.concrete
-    and f.name not in {"id", "episode", "created_at", "created_by", "updated_at", "updated_by"}
+    and f.name
+    not in {"id", "episode", "created_at", "created_by", "updated_at", "updated_by", "version"}
 )
 
 
@@ -79,7 +88,14 @@ def _require_unique_national_id(number: str, *, exclude_pk: int | None = None) -
         raise ValidationError({"national_id": ValidationError(message, code="duplicate")})
 
 
-@transaction.atomic
+class RegistrationRefused(ValidationError):
+    """The number belongs to a patient of a unit the user is not staff of (issue 12).
+
+    The message says only that the person cannot be registered here: no name, birth date or
+    unit. The attempt is on the patient's access log, and an access request if a reason was given.
+    """
+
+
 def patient_create(
     *,
     unit: Unit,
@@ -88,10 +104,50 @@ def patient_create(
     family_name: str,
     user: User,
     today: date | None = None,
+    access_reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Patient:
-    """Register a patient; birth date and sex come from the national identity number."""
+    """Register a patient; birth date and sex come from the national identity number.
+
+    A number already registered in one of the user's units is a plain duplicate ("already
+    registered"); one registered elsewhere raises ``RegistrationRefused`` after writing the
+    attempt on that patient's access log (and ``access_reason``, if given, as an access request).
+    Two registrations of one number at once: the second gets the same answer as if it had come
+    after the first (the unique constraint decides), never a server error.
+    """
     number, kind, birth_date, sex = _national_id(national_id, today=today or timezone.localdate())
-    _require_unique_national_id(number)
+    _refuse_registered(number, unit=unit, user=user, reason=access_reason, request=request)
+    try:
+        return _patient_insert(
+            unit=unit,
+            number=number,
+            kind=kind,
+            birth_date=birth_date,
+            sex=sex,
+            given_name=given_name,
+            family_name=family_name,
+            user=user,
+        )
+    except IntegrityError:
+        # Another registration of the number committed between the check and the insert.
+        if not Patient.objects.filter(national_id=number).exists():
+            raise
+        _refuse_registered(number, unit=unit, user=user, reason=access_reason, request=request)
+        raise  # pragma: no cover - the check above always raises when the number exists
+
+
+@transaction.atomic
+def _patient_insert(
+    *,
+    unit: Unit,
+    number: str,
+    kind: str,
+    birth_date: date,
+    sex: str,
+    given_name: str,
+    family_name: str,
+    user: User,
+) -> Patient:
     patient = Patient(
         unit=unit,
         national_id=number,
@@ -102,10 +158,58 @@ def patient_create(
         sex=sex,
         created_by=user,
     )
-    patient.full_clean()
+    patient.full_clean(validate_unique=False)  # the database's unique constraint decides
     patient._history_user = user  # type: ignore[attr-defined]
     patient.save()
     return patient
+
+
+def _refuse_registered(
+    number: str, *, unit: Unit, user: User, reason: str, request: HttpRequest | None
+) -> None:
+    existing = Patient.objects.filter(national_id=number).select_related("unit").first()
+    if existing is None:
+        return
+    if units_of(user).filter(pk=existing.unit_id).exists():
+        message = gettext("A patient with this national identity number is already registered.")
+        error = ValidationError({"national_id": ValidationError(message, code="duplicate")})
+        error.existing_patient = existing  # type: ignore[attr-defined]
+        raise error
+    # Committed in its own transaction: the refusal below must not take the record with it.
+    _registration_attempt_record(
+        patient=existing, unit=unit, user=user, reason=reason.strip(), request=request
+    )
+    message = gettext(
+        "This person cannot be registered here. If you need their record, give a reason and "
+        "request access; the request is logged and shown to the administrators."
+    )
+    raise RegistrationRefused(
+        {"national_id": ValidationError(message, code="registered_elsewhere")}
+    )
+
+
+@transaction.atomic
+def _registration_attempt_record(
+    *, patient: Patient, unit: Unit, user: User, reason: str, request: HttpRequest | None
+) -> None:
+    access_log_record(
+        user=user,
+        patient=patient,
+        action=AccessAction.REFUSED,
+        what=f"registration attempt from unit {unit.code}",
+        request=request,
+    )
+    if reason:
+        AccessRequest.objects.create(
+            patient=patient, requested_by=user, unit=unit, reason=reason[:1000]
+        )
+        access_log_record(
+            user=user,
+            patient=patient,
+            action=AccessAction.REQUEST,
+            what=f"access request from unit {unit.code}",
+            request=request,
+        )
 
 
 @transaction.atomic
@@ -118,8 +222,15 @@ def patient_update(
     given_name: str | None = None,
     family_name: str | None = None,
     today: date | None = None,
+    base_version: int | None = None,
 ) -> Patient:
-    """Correct a patient's details; the history keeps the original with who, when and why."""
+    """Correct a patient's details; the history keeps the original with who, when and why.
+
+    ``base_version`` is the version the editor started from: if someone saved since, nothing is
+    written and ``StaleEditError`` says what changed (``None`` skips the check: scripts).
+    """
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    _check_patient_version(patient, base_version)
     if not reason.strip():
         raise ValidationError({"reason": gettext("Give a reason for the correction.")})
     if national_id is not None:
@@ -136,8 +247,25 @@ def patient_update(
     patient.full_clean()
     patient._history_user = user  # type: ignore[attr-defined]
     patient._change_reason = reason.strip()  # type: ignore[attr-defined]
+    patient.version += 1
     patient.save()
     return patient
+
+
+def _check_patient_version(patient: Patient, base_version: int | None) -> None:
+    def changes() -> list[FieldChange]:
+        started = patient.history.filter(version=base_version).order_by("-history_date").first()
+        before = {f: getattr(started, f) if started else None for f in PATIENT_FIELDS}
+        return diff(before, {f: getattr(patient, f) for f in PATIENT_FIELDS})
+
+    last = patient.history.order_by("-history_date").first()
+    check_version(
+        stored=patient.version,
+        base=base_version,
+        changes=changes,
+        saved_by=last.history_user if last else None,
+        saved_at=last.history_date if last else None,
+    )
 
 
 @transaction.atomic
@@ -351,8 +479,14 @@ def intake_save(
     user: User,
     fields: Mapping[str, Any],
     substances: Sequence[Mapping[str, Any]],
+    base_version: int | None = None,
 ) -> Intake:
-    """Save the intake (a draft may be partial) while the episode is planned."""
+    """Save the intake (a draft may be partial) while the episode is planned.
+
+    ``base_version`` is the intake's version the editor started from (0: none yet); if someone
+    saved since, nothing is written and ``StaleEditError`` says what changed, substance rows
+    included (``None`` skips the check: scripts).
+    """
     locked = _locked(episode)
     if locked.status != EpisodeStatus.PLANNED:
         raise ValidationError(
@@ -360,7 +494,13 @@ def intake_save(
             code="amend_required",
         )
     return _intake_write(
-        locked, user, fields, substances, reason="", kind=EpisodeEventKind.INTAKE_SAVED
+        locked,
+        user,
+        fields,
+        substances,
+        reason="",
+        kind=EpisodeEventKind.INTAKE_SAVED,
+        base_version=base_version,
     )
 
 
@@ -372,8 +512,12 @@ def intake_amend(
     reason: str,
     fields: Mapping[str, Any],
     substances: Sequence[Mapping[str, Any]],
+    base_version: int | None = None,
 ) -> Intake:
-    """Change the intake once the episode has started; the history keeps the original."""
+    """Change the intake once the episode has started; the history keeps the original.
+
+    ``base_version`` as for ``intake_save``.
+    """
     locked = _locked(episode)
     if locked.status != EpisodeStatus.PLANNED and not reason.strip():
         raise ValidationError({"reason": gettext("Give a reason for the amendment.")})
@@ -384,6 +528,7 @@ def intake_amend(
         substances,
         reason=reason.strip(),
         kind=EpisodeEventKind.INTAKE_AMENDED,
+        base_version=base_version,
     )
 
 
@@ -395,14 +540,16 @@ def _intake_write(
     *,
     reason: str,
     kind: EpisodeEventKind,
+    base_version: int | None,
 ) -> Intake:
     unknown = set(fields) - set(INTAKE_FIELDS)
     if unknown:
         raise ValueError(f"unknown intake fields: {sorted(unknown)}")
-    intake = Intake.objects.filter(episode=episode).first()
+    intake = _check_intake_version(episode, base_version)
     before = intake_snapshot(intake) if intake is not None else None
     if intake is None:
-        intake = Intake(episode=episode, created_by=user)
+        intake = Intake(episode=episode, created_by=user, version=0)
+    intake.version += 1
     for name, value in fields.items():
         setattr(intake, name, value)
     intake.updated_by = user
@@ -423,6 +570,53 @@ def _intake_write(
             details={"changes": changes, "first": before is None},
         )
     return intake
+
+
+def _check_intake_version(episode: Episode, base_version: int | None) -> Intake | None:
+    """The intake, its row locked; refused if it is no longer at ``base_version``."""
+    intake = Intake.objects.select_for_update().filter(episode=episode).first()
+    if intake is None:
+        check_version(stored=None, base=base_version, changes=list, saved_by=None, saved_at=None)
+        return None
+    current = intake
+
+    def changes() -> list[FieldChange]:
+        return [
+            FieldChange(c["field"], c["old"], c["new"])
+            for c in _changes(_intake_at(current, base_version or 0), intake_snapshot(current))
+        ]
+
+    check_version(
+        stored=intake.version,
+        base=base_version,
+        changes=changes,
+        saved_by=intake.updated_by,
+        saved_at=intake.updated_at,
+    )
+    return intake
+
+
+def _intake_at(intake: Intake, version: int) -> dict[str, Any]:
+    """The intake as it stood at ``version`` (from the history), substance rows included."""
+    if version <= 0:
+        return blank_intake_snapshot()
+    history = intake.history.order_by("history_date", "history_id")
+    record = history.filter(version=version).last()
+    if record is None:
+        return blank_intake_snapshot()
+    later = history.filter(version__gt=version).first()
+    snapshot = intake_snapshot_of(record.instance)
+    rows = SubstanceUse.history.filter(intake_id=intake.pk)
+    if later is not None:
+        rows = rows.filter(history_date__lt=later.history_date)
+    latest: dict[int, Any] = {}
+    for row in rows.order_by("history_date", "history_id"):
+        latest[row.id] = row
+    order = list(SubstanceKind.values)
+    kept = [row.instance for row in latest.values() if row.history_type != "-"]
+    kept.sort(key=lambda row: order.index(row.substance))
+    snapshot["substances"] = [substance_snapshot(row) for row in kept]
+    return snapshot
 
 
 def _substance_rows(substances: Sequence[Mapping[str, Any]]) -> dict[str, SubstanceUse]:

@@ -7,7 +7,7 @@ and write of a patient's records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +36,7 @@ from detox.levels import (
 from detox.roles import ADMINISTRATOR, CLINICIAN
 from detox.selectors import item_labels, overdose_set_open, todays_doses
 from patients import services
+from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.forms import (
     INTAKE_SECTIONS,
     AccessLogFilterForm,
@@ -61,6 +62,7 @@ from patients.level_presentation import (
 from patients.models import (
     AccessAction,
     AccessLogEntry,
+    AccessRequest,
     Episode,
     EpisodeEventKind,
     EpisodeStatus,
@@ -69,6 +71,7 @@ from patients.models import (
     NationalIdKind,
     Patient,
     Sex,
+    SubstanceKind,
 )
 from patients.presentation import access_what_label, event_rows
 from patients.selectors import (
@@ -179,6 +182,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         units=units,
         initial={"unit": units.first()},
     )
+    context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,9 +192,25 @@ def patient_create(request: HttpRequest) -> HttpResponse:
                 given_name=data["given_name"],
                 family_name=data["family_name"],
                 user=user,
+                access_reason=data["access_reason"],
+                request=request,
             )
+        except services.RegistrationRefused as error:
+            # Registered at another unit: say only that, and offer an access request (logged).
+            if data["access_reason"].strip():
+                messages.info(
+                    request,
+                    gettext(
+                        "Your access request is logged and shown to the administrators; "
+                        "nothing was registered."
+                    ),
+                )
+                return redirect("patient-list")
+            _add_service_errors(form, error)
+            context["refused"] = True
         except ValidationError as error:
             _add_service_errors(form, error)
+            context["existing"] = getattr(error, "existing_patient", None)
         else:
             if data["contact_name"]:
                 services.contact_person_add(
@@ -203,7 +223,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             _log(request, patient, AccessAction.CREATE, "patient")
             messages.success(request, gettext("The patient is registered."))
             return redirect("patient-detail", pk=patient.pk)
-    return render(request, "patients/patient_form.html", {"form": form})
+    return render(request, "patients/patient_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,11 +291,19 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "national_id": patient.national_id,
             "given_name": patient.given_name,
             "family_name": patient.family_name,
+            "version": patient.version,
         },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        base_version = data.pop("version")
         try:
-            services.patient_update(patient=patient, user=user, **form.cleaned_data)
+            services.patient_update(patient=patient, user=user, base_version=base_version, **data)
+        except StaleEditError as error:
+            form = PatientCorrectionForm(rebased(request.POST, error.version))
+            form.is_valid()
+            for line in conflict_messages(error, form_labels(form)):
+                form.add_error(None, line)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -283,7 +311,12 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("The correction is saved."))
             return redirect("patient-detail", pk=patient.pk)
     _log(request, patient, AccessAction.VIEW, "patient")
-    return render(request, "patients/patient_edit.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "patients/patient_edit.html",
+        {"form": form, "patient": patient},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -463,6 +496,7 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {}
     if intake is None and episode.patient.sex == "male":
         initial["pregnant"] = False
+    initial["version"] = intake.version if intake is not None else 0
     form = IntakeForm(data, instance=intake or Intake(episode=episode), initial=initial)
     formset = SubstanceFormSet(
         data,
@@ -519,9 +553,16 @@ def _intake_store(
     reason_form: AmendmentReasonForm | None,
 ) -> bool:
     fields, substances = form.intake_fields(), formset.in_use()
+    base_version = form.cleaned_data["version"]
     try:
         if reason_form is None:
-            services.intake_save(episode=episode, user=user, fields=fields, substances=substances)
+            services.intake_save(
+                episode=episode,
+                user=user,
+                fields=fields,
+                substances=substances,
+                base_version=base_version,
+            )
         else:
             services.intake_amend(
                 episode=episode,
@@ -529,11 +570,42 @@ def _intake_store(
                 reason=reason_form.cleaned_data["change_reason"],
                 fields=fields,
                 substances=substances,
+                base_version=base_version,
             )
+    except StaleEditError as error:
+        _intake_conflict(request, error, form, formset)
+        return False
     except ValidationError as error:
         _intake_errors(error, form, formset, reason_form)
         return False
     return True
+
+
+def _intake_conflict(
+    request: HttpRequest, error: StaleEditError, form: IntakeForm, formset: Any
+) -> None:
+    """Keep the editor's input, now based on the version saved meanwhile (saving again applies
+    it on top), and say field by field what changed."""
+    form.data = rebased(request.POST, error.version)
+    form.full_clean()
+    rows = {row.substance: row for row in formset.forms}
+    labels = form_labels(form)
+
+    def label(key: str) -> tuple[str, Mapping[str, str] | None]:
+        if key == "previous_withdrawal_complications":
+            return labels("complications")
+        if not key.startswith("substances."):
+            return labels(key)
+        _prefix, code, *rest = key.split(".")
+        row = rows.get(code)
+        substance = str(SubstanceKind(code).label) if code in SubstanceKind.values else code
+        if not rest or row is None:
+            return substance, None
+        text, choices = form_labels(row)(rest[0])
+        return f"{substance} – {text}", choices
+
+    for line in conflict_messages(error, label):
+        form.add_error(None, line)
 
 
 def _intake_errors(
@@ -700,10 +772,19 @@ def access_log(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.what_label = access_what_label(entry.what)
     filters = [(key, value) for key, value in request.GET.items() if key != "page" and value]
+    # Staff of another unit who asked for a patient's record (issue 12): newest first.
+    access_requests = AccessRequest.objects.select_related(
+        "patient", "patient__unit", "requested_by", "unit"
+    ).order_by("-at", "-pk")[:50]
     return render(
         request,
         "patients/access_log.html",
-        {"form": form, "page": page, "filter_query": urlencode(filters)},
+        {
+            "form": form,
+            "page": page,
+            "filter_query": urlencode(filters),
+            "access_requests": access_requests,
+        },
     )
 
 

@@ -484,7 +484,7 @@ class AdviceDoseSerializer(StrictSerializer):
     drug = serializers.ChoiceField(choices=ADVICE_DRUGS)
     mg = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
     given_at = AwareDateTimeField()
-    route = serializers.ChoiceField(choices=Route.values)
+    route = serializers.ChoiceField(choices=Route.choices)
 
 
 class _AdviceRequestBase(StrictSerializer):

@@ -119,7 +119,9 @@ def _check_moment(
             )
         )
         return
-    if moment < earliest:
+    # Compare at the form's precision (whole minutes): a score typed as 08:34 in an episode
+    # admitted at 08:34:40 belongs to the stay, so the start counts from its minute.
+    if moment < earliest.replace(second=0, microsecond=0):
         errors.append(
             _problem(
                 field,

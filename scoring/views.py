@@ -98,7 +98,6 @@ def ward_board(request: HttpRequest) -> HttpResponse:
     user = _require(request, VIEW)
     now = timezone.now()
     rows = selectors.ward_board(user, now=now)
-    # Logged on opening the board, not on each 30-second refresh of the same rows.
     access_log_record_many(
         user=user,
         patients=[row.episode.patient for row in rows],
@@ -115,7 +114,16 @@ def ward_board(request: HttpRequest) -> HttpResponse:
 def ward_board_rows(request: HttpRequest) -> HttpResponse:
     user = _require(request, VIEW)
     now = timezone.now()
-    rows = selectors.board_lines(selectors.ward_board(user, now=now))
+    board = selectors.ward_board(user, now=now)
+    # The refresh shows the same names and scores as the board, so it is logged the same way.
+    access_log_record_many(
+        user=user,
+        patients=[row.episode.patient for row in board],
+        action=AccessAction.VIEW,
+        what="ward board",
+        request=request,
+    )
+    rows = selectors.board_lines(board)
     return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
 
 

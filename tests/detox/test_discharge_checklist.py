@@ -178,7 +178,9 @@ def test_the_page_warns_when_follow_up_is_missing(client, clinician, benzodiazep
 def test_a_nurse_can_tick_items_off(client, nurse, opioid_episode):
     client.force_login(nurse)
     url = reverse("discharge-checklist", args=[opioid_episode.pk])
-    response = client.post(url, {"done_naloxone_given": "on", "note_naloxone_given": "Opplært"})
+    response = client.post(
+        url, {"done_naloxone_given": "on", "note_naloxone_given": "Opplært", "version": "0"}
+    )
     assert response.status_code == 302
     assert DischargeItem.objects.get(code="naloxone_given").done_by == nurse
 
@@ -189,7 +191,7 @@ def test_an_appointment_without_a_contact_is_a_400_naming_the_field(
     client.force_login(clinician)
     url = reverse("discharge-checklist", args=[opioid_episode.pk])
     response = client.post(
-        url, {"done_appointment_made": "on", "appointment_at": "2026-11-27T11:00"}
+        url, {"done_appointment_made": "on", "appointment_at": "2026-11-27T11:00", "version": "0"}
     )
     assert response.status_code == 400
     assert response.context["form"].errors["appointment_contact"]
@@ -205,6 +207,7 @@ def test_the_appointment_time_is_read_as_oslo_time(client, clinician, opioid_epi
             "done_appointment_made": "on",
             "appointment_at": "2026-11-27T11:00",
             "appointment_contact": "Per Hansen",
+            "version": "0",
         },
     )
     assert DischargeChecklist.objects.get().appointment_at == APPOINTMENT

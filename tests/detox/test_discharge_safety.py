@@ -146,7 +146,7 @@ def test_o_4627_4633_the_page_stores_the_planned_discharge_as_oslo_time(
 ):
     client.force_login(clinician)
     url = reverse("discharge-checklist", args=[opioid_episode.pk])
-    response = client.post(url, {"planned_discharge_at": "2026-11-26T13:00"})
+    response = client.post(url, {"planned_discharge_at": "2026-11-26T13:00", "version": "0"})
     assert response.status_code == 302
     assert DischargeChecklist.objects.get().planned_discharge_at == PLANNED_DISCHARGE
 

@@ -103,8 +103,10 @@ def intake_post(
     rows: dict[str, dict[str, Any]] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """POST data for the intake page: intake fields, one formset row per substance code."""
+    """POST data for the intake page: intake fields, one formset row per substance code; the
+    version the editor started from is 0 (no intake yet) unless ``version=`` is given."""
     data: dict[str, Any] = {
+        "version": "0",
         "substances-TOTAL_FORMS": "7",
         "substances-INITIAL_FORMS": "7",
         "substances-MIN_NUM_FORMS": "7",

@@ -189,7 +189,8 @@ def test_no_acute_criterion_ticked_is_not_assessed_and_none_apply_is_an_empty_li
     client.post(_intake_url(planned_episode), {**ALCOHOL_DT_POST, "save": ""})
     assert Intake.objects.get().acute_criteria is None
     client.post(
-        _intake_url(planned_episode), {**ALCOHOL_DT_POST, "acute_criteria": ["none"], "save": ""}
+        _intake_url(planned_episode),
+        {**ALCOHOL_DT_POST, "acute_criteria": ["none"], "save": "", "version": "1"},
     )
     assert Intake.objects.get().acute_criteria == []
     form = client.get(_intake_url(planned_episode)).context["form"]

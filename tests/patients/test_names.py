@@ -92,6 +92,7 @@ def test_the_correction_form_refuses_a_name_of_only_invisible_characters(
             "given_name": "\u200b\u200b",
             "family_name": patient.family_name,
             "reason": "Retting",
+            "version": patient.version,
         },
     )
     assert list(response.context["form"].errors) == ["given_name"]

@@ -110,7 +110,12 @@ def test_an_amendment_with_a_reason_is_saved_and_listed_in_the_history(
     client.force_login(clinician)
     response = client.post(
         _url(planned_episode),
-        {**ALCOHOL_DT_POST, "home_support": "false", "change_reason": "Kona reiser bort"},
+        {
+            **ALCOHOL_DT_POST,
+            "home_support": "false",
+            "change_reason": "Kona reiser bort",
+            "version": Intake.objects.get().version,
+        },
     )
     assert response.status_code == 302
     assert Intake.objects.get().home_support is False

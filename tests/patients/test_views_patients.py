@@ -182,6 +182,7 @@ def test_correcting_a_name_keeps_the_original_with_the_reason(client, clinician,
             "given_name": "Karianne",
             "family_name": patient.family_name,
             "reason": "Feil fornavn ved registrering",
+            "version": patient.version,
         },
     )
     assert response.status_code == 302
@@ -194,7 +195,13 @@ def test_a_correction_needs_a_reason(client, clinician, patient):
     client.force_login(clinician)
     response = client.post(
         reverse("patient-edit", args=[patient.pk]),
-        {"national_id": patient.national_id, "given_name": "X", "family_name": "Y", "reason": ""},
+        {
+            "national_id": patient.national_id,
+            "given_name": "X",
+            "family_name": "Y",
+            "reason": "",
+            "version": patient.version,
+        },
     )
     assert list(response.context["form"].errors) == ["reason"]
     patient.refresh_from_db()

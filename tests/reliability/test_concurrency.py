@@ -11,10 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from detox.models import CarePlan, CarePlanStatus
+from detox import services as detox_services
+from detox.models import CarePlan, CarePlanStatus, DischargeChecklist
 from detox.tasks import generate_care_plan
+from patients import services as patient_services
+from patients.concurrency import StaleEditError
 from patients.models import EpisodeEvent, EpisodeStatus, Intake
 from scoring.models import Assessment
+from tests.detox.test_plan_cast import opioid_patient
 from tests.factories import make_episode, make_patient, make_unit
 from tests.patients.conftest import ALCOHOL_DT_POST
 from tests.reliability.support import postgres_only, race
@@ -51,7 +55,11 @@ def nina(make_user):
     return make_user("nurse", username="nina", first_name="Nina", last_name="Sykepleier")
 
 
-def test_two_clinicians_saving_the_same_intake_draft_at_once_both_keep_their_save(clinician, olav):
+def test_two_clinicians_saving_the_same_intake_draft_at_once_one_wins_the_other_is_refused(
+    clinician, olav
+):
+    """Issue 12, lost updates: both started from the empty intake (version 0); exactly one save
+    is stored, the other is refused with what changed and writes nothing."""
     unit = make_unit(staff=[clinician, olav])
     episode = make_episode(
         patient=make_patient(unit=unit, user=clinician), status=EpisodeStatus.PLANNED
@@ -64,17 +72,38 @@ def test_two_clinicians_saving_the_same_intake_draft_at_once_both_keep_their_sav
         post(logged_in(clinician), url, lise_saves), post(logged_in(olav), url, olav_saves)
     )
 
-    assert statuses == [302, 302]
+    assert sorted(statuses) == [302, 400]
+    winner = "lise" if statuses[0] == 302 else "olav"
     intake = Intake.objects.get(episode=episode)
-    history = list(intake.history.order_by("history_date"))
-    # Both saves are kept, each with who saved it; the intake is the one saved last.
-    assert {(h.history_user.username, str(h.alcohol_units_per_day)) for h in history} == {
-        ("lise", "10.0"),
-        ("olav", "20.0"),
-    }
-    assert intake.alcohol_units_per_day == history[-1].alcohol_units_per_day
+    assert intake.version == 1
+    assert str(intake.alcohol_units_per_day) == ("10.0" if winner == "lise" else "20.0")
+    assert [h.history_user.username for h in intake.history.all()] == [winner]
     events = EpisodeEvent.objects.filter(episode=episode, kind="intake_saved")
-    assert sorted(event.by.username for event in events) == ["lise", "olav"]
+    assert [event.by.username for event in events] == [winner]
+
+
+def test_two_saves_of_the_same_intake_version_at_once_store_one(clinician, olav):
+    """An existing intake, both editors on version 1, the saves released together: one is stored
+    (version 2), the other refused; the substance row of the refused one is not written either."""
+    unit = make_unit(staff=[clinician, olav])
+    episode = make_episode(
+        patient=make_patient(unit=unit, user=clinician), status=EpisodeStatus.PLANNED
+    )
+    url = reverse("intake-edit", args=[episode.pk])
+    assert logged_in(clinician).post(url, {**ALCOHOL_DT_POST, "save": ""}).status_code == 302
+    lise_saves = {**ALCOHOL_DT_POST, "alcohol_units_per_day": "10", "version": "1"}
+    olav_saves = {**ALCOHOL_DT_POST, "alcohol_units_per_day": "20", "version": "1"}
+
+    statuses = race(
+        post(logged_in(clinician), url, lise_saves), post(logged_in(olav), url, olav_saves)
+    )
+
+    assert sorted(statuses) == [302, 400]
+    intake = Intake.objects.get(episode=episode)
+    assert intake.version == 2
+    assert intake.history.count() == 2
+    expected = "10.0" if statuses[0] == 302 else "20.0"
+    assert str(intake.alcohol_units_per_day) == expected
 
 
 def test_two_nurses_scoring_the_same_patient_at_once_both_keep_their_scores(nurse, nina):
@@ -140,3 +169,53 @@ def test_a_double_click_on_make_a_care_plan_makes_two_valid_versions(
         with care_plan.file.open("rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
     assert care_plans[0].file.name != care_plans[1].file.name
+
+
+def _saved_or_refused(call):
+    def run():
+        try:
+            call()
+        except StaleEditError:
+            return "refused"
+        return "saved"
+
+    return run
+
+
+def test_two_corrections_of_the_same_patient_version_at_once_store_one(clinician, olav):
+    """Issue 12: the patient row is locked; the second correction sees the bumped version."""
+    patient = make_patient(unit=make_unit(staff=[clinician, olav]), user=clinician)
+
+    def correct(user, name):
+        return _saved_or_refused(
+            lambda: patient_services.patient_update(
+                patient=patient, user=user, reason="Retting", given_name=name, base_version=1
+            )
+        )
+
+    outcomes = race(correct(clinician, "Karianne"), correct(olav, "Kaja"))
+
+    assert sorted(outcomes) == ["refused", "saved"]
+    patient.refresh_from_db()
+    assert patient.version == 2
+    assert patient.given_name == ("Karianne" if outcomes[0] == "saved" else "Kaja")
+    assert patient.history.count() == 2
+
+
+def test_two_checklist_saves_of_the_same_version_at_once_store_one(clinician, nina):
+    """Issue 12: both start from no checklist (version 0); one creates it, the other is refused."""
+    episode = opioid_patient(unit=make_unit(staff=[clinician, nina]), clinician=clinician)
+
+    def save(user, notes):
+        return _saved_or_refused(
+            lambda: detox_services.discharge_checklist_update(
+                episode=episode, user=user, done={}, general_notes=notes, base_version=0
+            )
+        )
+
+    outcomes = race(save(clinician, "Buss"), save(nina, "Taxi"))
+
+    assert sorted(outcomes) == ["refused", "saved"]
+    checklist = DischargeChecklist.objects.get(episode=episode)
+    assert checklist.version == 1
+    assert checklist.notes == ("Buss" if outcomes[0] == "saved" else "Taxi")

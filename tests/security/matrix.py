@@ -175,7 +175,8 @@ ROUTES: dict[str, Route] = {
     "patient-detail": Route(get=page(**RECORD), kwargs=_patient, patient_data=True),
     "patient-edit": Route(
         get=page(**CLINICIAN_WORK),
-        post=page(**CLINICIAN_WORK),
+        # Posted empty: 400 (no version, no fields; issue 12, lost updates).
+        post=page(**roles(403, 400, 403, 403, 404)),
         kwargs=_patient,
         patient_data=True,
     ),
