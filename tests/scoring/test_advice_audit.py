@@ -751,8 +751,8 @@ def test_ward_and_api_give_the_same_lines_for_the_same_facts_g_4223_4233(
     doses: list[float] = [0.1, 3, 4, 5, 6, 7]
     for total, hour in scores:
         score(episode, user=nurse, total=total, observed_at=t0 + dt.timedelta(hours=hour))
-    for hour in doses:
-        give(episode, user=nurse, given_at=t0 + dt.timedelta(hours=hour))
+    for dose_hour in doses:
+        give(episode, user=nurse, given_at=t0 + dt.timedelta(hours=dose_hour))
     give(episode, user=nurse, drug="thiamine", dose_mg="100", route="im", given_at=t0)
     now = t0 + dt.timedelta(hours=7, minutes=30)
     latest = score(episode, user=nurse, total=18, observed_at=now, breath_alcohol=Decimal("0.6"))
