@@ -199,8 +199,24 @@ class AdviceLine:
         }
 
 
+class LineLookup:
+    """``codes`` and ``line(code)`` for an advice result's ``lines`` (CIWA-Ar and COWS/SOWS)."""
+
+    lines: tuple[AdviceLine, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(line.code for line in self.lines)
+
+    def line(self, code: str) -> AdviceLine:
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise KeyError(code)
+
+
 @dataclass(frozen=True)
-class Advice:
+class Advice(LineLookup):
     score: int
     band: str
     tier: TreatmentTier
@@ -219,16 +235,6 @@ class Advice:
     hourly_diazepam_mg: Decimal = Decimal(0)
     # "ciwa": the 8.4.6-3 table; "delirium_tremens": 8.4.5-2; "hold": drowsy, no sedative dose.
     protocol: Protocol = "ciwa"
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(line.code for line in self.lines)
-
-    def line(self, code: str) -> AdviceLine:
-        for line in self.lines:
-            if line.code == code:
-                return line
-        raise KeyError(code)
 
     def as_dict(self) -> dict[str, object]:
         return {

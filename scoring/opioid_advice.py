@@ -39,6 +39,7 @@ from scoring.advice import (
     Administration,
     AdviceError,
     AdviceLine,
+    LineLookup,
     _age,
     _aware_utc,
     _decimal,
@@ -129,23 +130,13 @@ class OpioidAdviceContext:
 
 
 @dataclass(frozen=True)
-class OpioidAdvice:
+class OpioidAdvice(LineLookup):
     instrument: str
     score: int
     protocol: OpioidProtocol
     buprenorphine_given_mg: Decimal
     clonidine_given_mg: Decimal
     lines: tuple[AdviceLine, ...]
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(line.code for line in self.lines)
-
-    def line(self, code: str) -> AdviceLine:
-        for line in self.lines:
-            if line.code == code:
-                return line
-        raise KeyError(code)
 
     def as_dict(self) -> dict[str, object]:
         return {
