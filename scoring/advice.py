@@ -41,6 +41,21 @@ Definitions this module makes (documented, and shown as resolutions where they d
   below is a response; the hourly doses then continue until the score is below 10.
 - **Olanzapine maximum** (G 4233, "til max 30 mg"): counted over the whole episode, because the
   guideline gives no time window; a further 10 mg is refused when it would pass 30 mg.
+- **Hourly timing** (G 4229 "hver time"; local resolution): the next hourly diazepam dose is due
+  an hour after the last diazepam dose of any kind (hourly, scheduled 10 mg × 4 or night
+  sedation), in elapsed time. Until then the dose line gives the due time instead of "now" and
+  ``diazepam_not_yet_due`` is shown. The other doses still never count toward 50 mg. Clock times
+  in such a line carry CET/CEST when one of them falls in the repeated autumn hour or the two lie
+  on both sides of a DST change.
+- **Valproic acid course** (8.4.3-2, G 4071–4073: a loading dose, then 300 mg × 3 "i 3-5
+  dager"; local resolution): over from 6 days after the first valproic acid of the episode (the
+  loading day and at most 5 days); then ``valproate_course_complete`` instead of "continue".
+- **Pregnancy** (12-5, G 5741–5743: benzodiazepines per 8.4; local resolution): no valproic acid,
+  no olanzapine (an escalation to the doctor after 50 mg without response, diazepam only in
+  delirium tremens) and, at CIWA-Ar 10–15 without seizure/DT history, no anticonvulsant or
+  antihistamine suggestion (8.4.4-2).
+- **Antihistamines** (8.4.4, G 4082–4084): the 10–15 line that names 8.4.4-2 states the 0.5 ‰
+  limit, and does not name an antihistamine when breath alcohol is over 0.5 ‰.
 - **Seizure protection with olanzapine** (8.4.2, G 4021–4025): "Nevroleptika reduserer
   krampeterskelen og kan øke faren for alkoholiske kramper. Nevroleptika bør derfor ikke gis uten
   samtidig krampebeskyttelse." Every olanzapine line says so and names the protection recorded in
@@ -75,7 +90,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from scoring.instruments import CIWA_AR, gettext_noop
-from scoring.schedule import format_oslo, next_due
+from scoring.schedule import format_oslo, next_due, to_oslo
 from scoring.scoring import (
     CIWA_CONDITIONAL_TIER_FROM,
     CIWA_HOURLY_DIAZEPAM_FROM,
@@ -102,6 +117,9 @@ DIAZEPAM_NO_RESPONSE_AFTER_MG: Final = Decimal(50)  # G 4229–4231
 OLANZAPINE_DOSE_MG: Final = Decimal(10)  # G 4231
 OLANZAPINE_MAX_MG: Final = Decimal(30)  # G 4233
 HOURLY: Final = timedelta(hours=1)  # "hver time", G 4229 and G 4233
+# 8.4.3-2, G 4071–4073: a loading dose, then 300 mg × 3 "i 3-5 dager". The course is read as over
+# from 6 days after the loading dose (the loading day and at most 5 days; local resolution).
+VALPROATE_COURSE: Final = timedelta(days=6)
 NO_ANTIHISTAMINE_OVER_PERMILLE: Final = Decimal("0.5")  # 8.4.4, G 4082: "over 0,5 promille"
 VALPROATE_LOADING_BELOW_PERMILLE: Final = Decimal(1)  # 8.4.3-2, G 4071: "ved promille under 1"
 DT_DIAZEPAM_DOSE_MG: Final = Decimal(10)  # 8.4.5-2, G 4149: "10 mg diazepam hver 5.-10. minutt"
@@ -275,6 +293,11 @@ MSG_VALPROATE_CONTINUE: Final = gettext_noop(
     "Valproic acid has been started in this episode (%(given)s mg so far): continue 300 mg × 3 "
     "a day, for 3–5 days in all."
 )
+MSG_VALPROATE_COMPLETE: Final = gettext_noop(
+    "Valproic acid was started on %(started_local)s (%(given)s mg so far): the guideline's "
+    "course, a loading dose and then 300 mg × 3 a day for 3–5 days, is over. It is read as over "
+    "from 6 days after the loading dose; more valproic acid is the doctor's decision."
+)
 MSG_VALPROATE_WAIT: Final = gettext_noop(
     "Breath alcohol is %(permille)s ‰: give the valproic acid loading dose only when the alcohol "
     "level is below 1 ‰."
@@ -298,7 +321,21 @@ MSG_DIAZEPAM_QID: Final = gettext_noop(
 MSG_NO_DRUG_WITHOUT_HISTORY: Final = gettext_noop(
     "CIWA-Ar 10–15 without earlier withdrawal seizures or delirium tremens: the guideline's "
     "CIWA-Ar table gives no drug for this. Moderate withdrawal can be treated with an "
-    "anticonvulsant and an antihistamine; the guideline gives no doses. Keep scoring every hour."
+    "anticonvulsant and an antihistamine; the guideline gives no doses. Give an antihistamine "
+    "only when the alcohol level is 0.5 ‰ or below. Keep scoring every hour."
+)
+MSG_NO_DRUG_WITHOUT_HISTORY_ALCOHOL: Final = gettext_noop(
+    "CIWA-Ar 10–15 without earlier withdrawal seizures or delirium tremens: the guideline's "
+    "CIWA-Ar table gives no drug for this. Moderate withdrawal can be treated with an "
+    "anticonvulsant; the guideline gives no dose. Breath alcohol is %(permille)s ‰, over 0.5 ‰: "
+    "the drug the guideline combines it with must wait until the alcohol level is 0.5 ‰ or below "
+    "(see the warning). Keep scoring every hour."
+)
+MSG_NO_DRUG_WITHOUT_HISTORY_PREGNANT: Final = gettext_noop(
+    "CIWA-Ar 10–15 without earlier withdrawal seizures or delirium tremens: the guideline's "
+    "CIWA-Ar table gives no drug for this. Pregnant: the guideline names benzodiazepines for "
+    "alcohol withdrawal in pregnancy, so the other drugs it allows for moderate withdrawal are "
+    "not proposed. The doctor decides. Keep scoring every hour."
 )
 MSG_HISTORY_UNKNOWN_MODERATE: Final = gettext_noop(
     "Earlier withdrawal seizures or delirium tremens are not recorded: at CIWA-Ar 10–15 the "
@@ -310,10 +347,37 @@ MSG_DIAZEPAM_HOURLY: Final = gettext_noop(
     "the hourly regimen (CIWA-Ar over 15) since CIWA-Ar was last below 10: %(hourly)s mg; if "
     "there is no response after 50 mg of it, change to olanzapine."
 )
+MSG_DIAZEPAM_HOURLY_AT: Final = gettext_noop(
+    "Diazepam 10 mg orally at %(due_at_local)s, an hour after the last diazepam dose (given at "
+    "%(given_at_local)s), then every hour until CIWA-Ar is below 10. Diazepam given under the "
+    "hourly regimen (CIWA-Ar over 15) since CIWA-Ar was last below 10: %(hourly)s mg; if there "
+    "is no response after 50 mg of it, change to olanzapine."
+)
+MSG_DIAZEPAM_HOURLY_PREGNANT: Final = gettext_noop(
+    "Diazepam 10 mg orally now, then every hour until CIWA-Ar is below 10. Diazepam given under "
+    "the hourly regimen (CIWA-Ar over 15) since CIWA-Ar was last below 10: %(hourly)s mg; if "
+    "there is no response after 50 mg of it, call the doctor: olanzapine is not proposed in "
+    "pregnancy."
+)
+MSG_DIAZEPAM_HOURLY_AT_PREGNANT: Final = gettext_noop(
+    "Diazepam 10 mg orally at %(due_at_local)s, an hour after the last diazepam dose (given at "
+    "%(given_at_local)s), then every hour until CIWA-Ar is below 10. Diazepam given under the "
+    "hourly regimen (CIWA-Ar over 15) since CIWA-Ar was last below 10: %(hourly)s mg; if there "
+    "is no response after 50 mg of it, call the doctor: olanzapine is not proposed in pregnancy."
+)
+MSG_OLANZAPINE_PREGNANT: Final = gettext_noop(
+    "Pregnant: no response after 50 mg diazepam, but olanzapine is not proposed, since the "
+    "guideline names benzodiazepines for alcohol withdrawal in pregnancy. Call the doctor, who "
+    "decides on further treatment."
+)
+MSG_DT_OLANZAPINE_PREGNANT: Final = gettext_noop(
+    "Pregnant: olanzapine, the alternative to diazepam in delirium tremens, is not proposed, "
+    "since the guideline names benzodiazepines for alcohol withdrawal in pregnancy."
+)
 MSG_DIAZEPAM_NOT_COUNTED: Final = gettext_noop(
     "%(excluded)s mg diazepam was given in this escalation before CIWA-Ar was over 15 "
-    "(scheduled 10 mg × 4 or night sedation): it does not count toward the 50 mg after which "
-    "olanzapine is given."
+    "(scheduled 10 mg × 4 or night sedation): it does not count toward the 50 mg of hourly "
+    "diazepam that decide the next step."
 )
 MSG_DIAZEPAM_CONTINUE: Final = gettext_noop(
     "CIWA-Ar has fallen to %(score)s but is not yet below 10: continue diazepam 10 mg orally "
@@ -622,27 +686,61 @@ def _course(checked: _Checked) -> _Course:
     )
 
 
+def _ambiguous_locally(moment: datetime) -> bool:
+    """True in the repeated hour of the autumn DST night (02:00–03:00 happens twice in Oslo)."""
+    local = to_oslo(moment)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def _local_times(*moments: datetime) -> tuple[str, ...]:
+    """Oslo clock times for one line. When one of them is in the repeated autumn hour, or they
+    lie on both sides of a DST change, every time carries its zone (CET/CEST): "given at 02:30,
+    due at 02:30" would otherwise read as no time at all, and "01:30 → 03:30" as two hours."""
+    offsets = {to_oslo(moment).utcoffset() for moment in moments}
+    with_zone = len(offsets) > 1 or any(_ambiguous_locally(moment) for moment in moments)
+    return tuple(format_oslo(m, with_date=False, with_zone=with_zone) for m in moments)
+
+
 def _not_yet_due(
-    doses: Sequence[_Dose], now: datetime, code: str, message: str
+    doses: Sequence[_Dose],
+    now: datetime,
+    code: str,
+    message: str,
+    *,
+    refs: tuple[str, ...] = ("8.4.6-3",),
+    resolution: bool = False,
 ) -> AdviceLine | None:
-    """Warn when the last hourly dose was less than an hour ago (no double dosing on a re-score)."""
+    """Warn when the last dose was less than an hour ago (no double dosing on a re-score)."""
     if not doses:
         return None
     last = doses[-1].given_at
     due = last + HOURLY
     if due <= now:
         return None
+    given_local, due_local = _local_times(last, due)
     return AdviceLine(
         code,
         message,
         "warning",
-        refs=("8.4.6-3",),
+        refs=refs,
         params=_params(
-            given_at=last,
-            given_at_local=format_oslo(last, with_date=False),
-            due_at=due,
-            due_at_local=format_oslo(due, with_date=False),
+            given_at=last, given_at_local=given_local, due_at=due, due_at_local=due_local
         ),
+        resolution=resolution,
+    )
+
+
+def _diazepam_not_yet_due(checked: _Checked) -> AdviceLine | None:
+    """G 4229 "hver time", read from the last diazepam dose of any kind (hourly, scheduled × 4 or
+    night sedation; the episode's doses, whatever the escalation): a local resolution, since the
+    guideline times only the hourly doses. Those other doses still do not count toward 50 mg."""
+    diazepam = [d for d in checked.doses if d.drug == DIAZEPAM]
+    return _not_yet_due(
+        diazepam,
+        checked.now,
+        "diazepam_not_yet_due",
+        MSG_DIAZEPAM_NOT_YET_DUE,
+        resolution=True,
     )
 
 
@@ -876,6 +974,30 @@ def _drowsy(checked: _Checked, course: _Course) -> list[AdviceLine]:
 def _delirium(checked: _Checked, course: _Course) -> list[AdviceLine]:
     """8.4.5-2, G 4147–4151, with a doctor (G 4132–4133); never the hourly CIWA-Ar rows."""
     diazepam, _ = _protection(checked)
+    if checked.pregnant:
+        # 12-5 (G 5741–5743): benzodiazepines in pregnancy, so diazepam only (local resolution).
+        olanzapine = [
+            AdviceLine(
+                "olanzapine_not_in_pregnancy",
+                MSG_DT_OLANZAPINE_PREGNANT,
+                "escalate",
+                refs=("8.4.5-2", "12-5"),
+                resolution=True,
+            )
+        ]
+    else:
+        olanzapine = [
+            *_olanzapine_lines(
+                checked, course, code="delirium_tremens_olanzapine", refs=("8.4.5-2",), dt=True
+            ),
+            AdviceLine(
+                "olanzapine_max_counted_per_episode",
+                MSG_OLANZAPINE_EPISODE_CAP,
+                "info",
+                refs=("8.4.5-2",),
+                resolution=True,
+            ),
+        ]
     return [
         AdviceLine(
             "delirium_tremens_physician",
@@ -893,16 +1015,7 @@ def _delirium(checked: _Checked, course: _Course) -> list[AdviceLine]:
             drug=DIAZEPAM,
             mg=DT_DIAZEPAM_DOSE_MG,
         ),
-        *_olanzapine_lines(
-            checked, course, code="delirium_tremens_olanzapine", refs=("8.4.5-2",), dt=True
-        ),
-        AdviceLine(
-            "olanzapine_max_counted_per_episode",
-            MSG_OLANZAPINE_EPISODE_CAP,
-            "info",
-            refs=("8.4.5-2",),
-            resolution=True,
-        ),
+        *olanzapine,
     ]
 
 
@@ -942,6 +1055,10 @@ def _below_ten(checked: _Checked, course: _Course) -> list[AdviceLine]:
     history = (checked.seizures, checked.delirium_tremens, checked.severe_withdrawal)
     if True in history:
         lines.extend(_valproate(checked))
+    elif None in history and (checked.pregnant or checked.liver_failure):
+        # G 4219–4221 would offer valproic acid after severe withdrawal; 12-5 (G 5741–5743) and
+        # 8.4.3-3 (G 4075–4077) take it away, so the unknown history changes nothing here.
+        lines.extend(_valproate(checked))
     elif None in history:
         lines.append(
             AdviceLine(
@@ -973,17 +1090,26 @@ def _valproate(checked: _Checked) -> list[AdviceLine]:
             )
         ]
     if checked.liver_failure:
-        # 8.4.3-3: in liver failure, benzodiazepines for seizure prophylaxis; avoid valproate.
-        return [
-            AdviceLine(
-                "valproate_avoid_liver_failure",
-                MSG_VALPROATE_LIVER_FAILURE,
-                "warning",
-                refs=("8.4.3-3",),
-            )
-        ]
+        return [_valproate_liver_failure_line()]
     started = [d for d in checked.doses if d.drug == VALPROATE]
     lines: list[AdviceLine] = []
+    if started and checked.now - started[0].given_at >= VALPROATE_COURSE:
+        # G 4071–4073: loading dose, then 300 mg × 3 "i 3-5 dager": over from 6 days after the
+        # loading dose (the first valproic acid of the episode; local resolution).
+        return [
+            AdviceLine(
+                "valproate_course_complete",
+                MSG_VALPROATE_COMPLETE,
+                "info",
+                refs=("8.4.3-2",),
+                params=_params(
+                    given=_mg(_total(started)),
+                    started_at=started[0].given_at,
+                    started_local=format_oslo(started[0].given_at),
+                ),
+                resolution=True,
+            )
+        ]
     if started:
         lines.append(
             AdviceLine(
@@ -1024,6 +1150,54 @@ def _valproate(checked: _Checked) -> list[AdviceLine]:
     return lines
 
 
+def _valproate_liver_failure_line() -> AdviceLine:
+    """8.4.3-3 (G 4075–4077): in liver failure, benzodiazepines for seizure prophylaxis."""
+    return AdviceLine(
+        "valproate_avoid_liver_failure",
+        MSG_VALPROATE_LIVER_FAILURE,
+        "warning",
+        refs=("8.4.3-3",),
+    )
+
+
+def _no_drug_without_history(checked: _Checked) -> list[AdviceLine]:
+    """CIWA-Ar 10–15 without earlier seizures or DT: the table is silent (SCALES.md §1.5 item 4);
+    8.4.4-2 (G 4100) allows anticonvulsant + antihistamine for moderate withdrawal, without doses,
+    and 8.4.4 (G 4082–4084) gives no antihistamine "over 0,5 promille". Pregnant: 12-5
+    (G 5741–5743) names benzodiazepines, so neither is proposed (local resolution)."""
+    code = "no_drug_without_seizure_or_dt_history"
+    if checked.pregnant:
+        return [
+            AdviceLine(
+                code,
+                MSG_NO_DRUG_WITHOUT_HISTORY_PREGNANT,
+                "info",
+                refs=("8.4.6-3", "8.4.4-2", "12-5"),
+                resolution=True,
+            )
+        ]
+    permille = checked.permille
+    if permille is not None and permille > NO_ANTIHISTAMINE_OVER_PERMILLE:
+        message, params = MSG_NO_DRUG_WITHOUT_HISTORY_ALCOHOL, _params(permille=_mg(permille))
+    else:
+        message, params = MSG_NO_DRUG_WITHOUT_HISTORY, _params()
+    lines = [
+        AdviceLine(
+            code,
+            message,
+            "info",
+            refs=("8.4.6-3", "8.4.4-2"),
+            params=params,
+            resolution=True,
+            sections=("8.4.4",),
+        )
+    ]
+    if checked.liver_failure:
+        # The anticonvulsant is not valproic acid in liver failure (8.4.3-3, G 4075–4077).
+        lines.append(_valproate_liver_failure_line())
+    return lines
+
+
 def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
     if course.hourly_escalation:
         # The score was over 15 earlier in this escalation: G 4229 runs the hourly doses "inntil
@@ -1050,9 +1224,7 @@ def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
                 mg=DIAZEPAM_DOSE_MG,
             )
         ]
-        warning = _not_yet_due(
-            course.diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
-        )
+        warning = _diazepam_not_yet_due(checked)
         return [*lines, *([warning] if warning else [])]
     # G 4223–4227: diazepam 10 mg × 4 only with earlier seizures or DT.
     if checked.seizures or checked.delirium_tremens:
@@ -1067,17 +1239,7 @@ def _ten_to_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
             )
         ]
     if checked.seizures is False and checked.delirium_tremens is False:
-        # The table is silent on 10–15 without that history (SCALES.md §1.5 item 4); 8.4.4-2
-        # (G 4100) allows anticonvulsant + antihistamine for moderate withdrawal, without doses.
-        return [
-            AdviceLine(
-                "no_drug_without_seizure_or_dt_history",
-                MSG_NO_DRUG_WITHOUT_HISTORY,
-                "info",
-                refs=("8.4.6-3", "8.4.4-2"),
-                resolution=True,
-            )
-        ]
+        return _no_drug_without_history(checked)
     return [
         AdviceLine(
             "seizure_or_dt_history_unknown",
@@ -1105,20 +1267,32 @@ def _over_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
             )
         )
     if hourly < DIAZEPAM_NO_RESPONSE_AFTER_MG:
-        # G 4229: "Diazepam 10 mg per os hver time inntil CIWA under 10."
+        # G 4229: "Diazepam 10 mg per os hver time inntil CIWA under 10." Not "now" when any
+        # diazepam was given less than an hour ago: the dose line gives the due time instead.
+        warning = _diazepam_not_yet_due(checked)
+        if warning is None:
+            message = MSG_DIAZEPAM_HOURLY_PREGNANT if checked.pregnant else MSG_DIAZEPAM_HOURLY
+            params = _params(hourly=_mg(hourly))
+        else:
+            message = (
+                MSG_DIAZEPAM_HOURLY_AT_PREGNANT if checked.pregnant else MSG_DIAZEPAM_HOURLY_AT
+            )
+            params = _params(
+                hourly=_mg(hourly),
+                given_at_local=warning.params["given_at_local"],
+                due_at=warning.params["due_at"],
+                due_at_local=warning.params["due_at_local"],
+            )
         lines.append(
             AdviceLine(
                 "diazepam_hourly",
-                MSG_DIAZEPAM_HOURLY,
+                message,
                 "dose",
                 refs=("8.4.6-3",),
-                params=_params(hourly=_mg(hourly)),
+                params=params,
                 drug=DIAZEPAM,
                 mg=DIAZEPAM_DOSE_MG,
             )
-        )
-        warning = _not_yet_due(
-            course.hourly_diazepam, checked.now, "diazepam_not_yet_due", MSG_DIAZEPAM_NOT_YET_DUE
         )
         return [*lines, *([warning] if warning else [])]
     # G 4229–4233: no response after 50 mg → olanzapine 10 mg IM or orally, hourly, max 30 mg,
@@ -1133,6 +1307,19 @@ def _over_fifteen(checked: _Checked, course: _Course) -> list[AdviceLine]:
             resolution=True,
         )
     )
+    if checked.pregnant:
+        # 12-5 (G 5741–5743) names only benzodiazepines in pregnancy: olanzapine is not proposed
+        # and the doctor decides (local resolution).
+        lines.append(
+            AdviceLine(
+                "olanzapine_not_in_pregnancy",
+                MSG_OLANZAPINE_PREGNANT,
+                "escalate",
+                refs=("8.4.6-3", "12-5"),
+                resolution=True,
+            )
+        )
+        return lines
     lines.extend(_olanzapine_lines(checked, course, code="olanzapine", refs=("8.4.6-3",), dt=False))
     lines.append(
         AdviceLine(

@@ -25,6 +25,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from guidelines.citations import citation_dicts
@@ -95,6 +96,11 @@ def _serializer_problems(serializer: serializers.Serializer[Any]) -> list[FieldP
     def walk(prefix: str, errors: Any, field: Any) -> None:
         if isinstance(errors, Mapping):
             for name, nested in errors.items():
+                if name == api_settings.NON_FIELD_ERRORS_KEY:
+                    # The value as a whole is wrong (a string where an object belongs): name
+                    # the field that holds it, not DRF's ``non_field_errors``.
+                    walk(prefix, nested, field)
+                    continue
                 if isinstance(field, serializers.ListSerializer | serializers.ListField):
                     # An item of a list (``doses``): named by its index, doses[0].drug.
                     walk(f"{prefix}[{name}]", nested, field.child)

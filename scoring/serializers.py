@@ -451,10 +451,35 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true, false or null only: "true", "yes", 1 and 0 are not facts a nurse entered."""
+
+    default_error_messages = {
+        "invalid": _("Must be true or false (a JSON boolean), or null when not recorded."),
+    }
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON whole number only: "12", 12.5 and true are refused, not coerced."""
+
+    default_error_messages = {
+        **serializers.IntegerField.default_error_messages,
+        "invalid": _("Must be a whole number (a JSON number without decimals)."),
+    }
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _flag(help_text: str) -> serializers.BooleanField:
-    return serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=help_text
-    )
+    return StrictBooleanField(required=False, allow_null=True, default=None, help_text=help_text)
 
 
 ADVICE_DRUGS = [code for code in Drug.values if code != Drug.OTHER]
@@ -476,7 +501,7 @@ class AdviceStateSerializer(StrictSerializer):
 
 
 class AdviceScoreSerializer(StrictSerializer):
-    total = serializers.IntegerField(min_value=0, max_value=67)
+    total = StrictIntegerField(min_value=0, max_value=67)
     observed_at = AwareDateTimeField()
 
 
@@ -492,9 +517,7 @@ class _AdviceRequestBase(StrictSerializer):
     observed_at = AwareDateTimeField(
         required=False, help_text="When the score was taken; default now. Never in the future."
     )
-    age_years = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=130
-    )
+    age_years = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=130)
     head_injury = _flag("Earlier head injury: caution with sedatives (G 3994–3998).")
     benzodiazepine_misuse = _flag("Earlier benzodiazepine use or misuse (G 3994–3998).")
     pregnant = _flag("Pregnant (12-5, 12-7).")
@@ -502,7 +525,7 @@ class _AdviceRequestBase(StrictSerializer):
 
 
 class CiwaAdviceRequestSerializer(_AdviceRequestBase):
-    total = serializers.IntegerField(
+    total = StrictIntegerField(
         required=False, min_value=0, max_value=67, help_text="0–67; or give `items`."
     )
     history = AdviceHistorySerializer(required=False)
@@ -520,7 +543,7 @@ class OpioidAdviceStateSerializer(StrictSerializer):
 
 
 class OpioidAdviceRequestSerializer(_AdviceRequestBase):
-    total = serializers.IntegerField(required=False, min_value=0, help_text="Or give `items`.")
+    total = StrictIntegerField(required=False, min_value=0, help_text="Or give `items`.")
     state = OpioidAdviceStateSerializer(required=False)
     in_lar = _flag("In opioid maintenance treatment (LAR): LAR medication is not tapered.")
 

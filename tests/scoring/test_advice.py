@@ -571,6 +571,9 @@ def _varied_advice() -> list[Advice]:
                head_injury=True, benzodiazepine_misuse=True),
         advise(20, current_delirium=True, drowsy=True, age_years=16),
         advise(5, prior_withdrawal_seizures=True, pregnant=True),
+        advise(20, pregnant=True, **on_hourly(50, last_minutes_ago=90)),
+        advise(5, prior_withdrawal_seizures=True,
+               administrations=[given(VALPROATE, 900, 60 * 24 * 8)]),
     ]  # fmt: skip
 
 
@@ -614,6 +617,8 @@ ALL_CODES = {
     "olanzapine_not_yet_due",
     "olanzapine_max_reached",
     "olanzapine_max_counted_per_episode",
+    "olanzapine_not_in_pregnancy",
+    "valproate_course_complete",
 }
 
 

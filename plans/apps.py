@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    """The episode's medication plan, tapers, discharge checklist and care-plan PDFs.
+
+    The app label stays ``detox`` (its name before the project package was split out), so the
+    tables, the migration history, the content types and every permission name
+    (``detox.change_medicationplan``) stay as they are: moving the code moved no data.
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "plans"
+    label = "detox"
+    verbose_name = _("Detox plan")
+
+    def ready(self) -> None:
+        from plans.admin_audit import connect_signals
+
+        connect_signals()
