@@ -38,9 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
-from plans import admin_audit
 from accounts.roles import ROLES
 from accounts.tokens import token_expires_at
+from plans import admin_audit
 
 if TYPE_CHECKING:
     _UserAdmin = UserAdmin[User]

@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from plans import admin_audit
 from accounts.tokens import token_expired, token_expires_at
+from plans import admin_audit
 
 
 class PasswordChange(PasswordChangeView):

@@ -43,7 +43,7 @@ from benchmarks import cpu
 
 OSLO: Final = ZoneInfo("Europe/Oslo")
 PROXY_HEADERS: Final = {"X-Forwarded-Proto": "https"}
-# CIWA-Ar's ten items and their highest values (scoring/instruments.py): nine 0-7, orientation 0-4.
+# CIWA-Ar's ten items and their highest values (clinical/instruments.py): nine 0-7, orientation 0-4.
 CIWA_ITEMS: Final = {
     "nausea_vomiting": 7,
     "tremor": 7,

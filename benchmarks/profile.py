@@ -69,7 +69,7 @@ def _score_form() -> dict[str, str]:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from scoring.instruments import INSTRUMENTS
+    from clinical.instruments import INSTRUMENTS
 
     observed = datetime.now(ZoneInfo("Europe/Oslo")) - timedelta(minutes=random.randint(1, 59))
     items = INSTRUMENTS["ciwa-ar"].items

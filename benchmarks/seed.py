@@ -152,7 +152,7 @@ def _batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]
 
 def national_ids(rng: random.Random, count: int) -> list[str]:
     """``count`` different valid synthetic fødselsnummer (born 1950-1999: individual 000-499)."""
-    from patients.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
+    from clinical.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
 
     numbers: set[str] = set()
     ordered: list[str] = []
@@ -173,7 +173,7 @@ def national_ids(rng: random.Random, count: int) -> list[str]:
 
 def ciwa_items(rng: random.Random, total: int) -> dict[str, int]:
     """CIWA-Ar item values adding up to ``total``, spread at random over the items."""
-    from scoring.instruments import INSTRUMENTS
+    from clinical.instruments import INSTRUMENTS
 
     items = INSTRUMENTS["ciwa-ar"].items
     values = dict.fromkeys((item.key for item in items), 0)
@@ -210,7 +210,7 @@ class Seeder:
         from django.contrib.auth.models import Group, User
         from rest_framework.authtoken.models import Token
 
-        from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
+        from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
         from patients.models import Unit
 
         sync_roles()
@@ -278,7 +278,7 @@ class Seeder:
     # --- the ward: active inpatients through the services --------------------------------------
 
     def ward(self, numbers: list[str]) -> dict[str, int]:
-        from detox.levels import evaluate_level, parse_level_input
+        from clinical.levels import evaluate_level, parse_level_input
         from patients import services
         from patients.selectors import episode_level_input
 
@@ -335,7 +335,7 @@ class Seeder:
         return taper_episodes
 
     def _taper(self, episode: Any, clinician: Any, request: dict[str, Any]) -> None:
-        from detox import services
+        from plans import services
 
         start = (self.now + dt.timedelta(days=1)).date().isoformat()
         services.taper_schedule_accept(
@@ -373,8 +373,8 @@ class Seeder:
     def _scores(
         self, plans: list[tuple[Any, Any, list[dt.datetime]]], *, dose_threshold: int | None
     ) -> None:
+        from clinical.scoring import score
         from scoring.models import Assessment, MedicationAdministration
-        from scoring.scoring import score
 
         rows: list[Assessment] = []
         for episode, staff, times in plans:
@@ -422,7 +422,7 @@ class Seeder:
         from django.db.models import OuterRef, Subquery
         from simple_history.utils import bulk_create_with_history
 
-        from patients.identity import parse_national_id
+        from clinical.identity import parse_national_id
         from patients.models import Episode, EpisodeStatus, Patient, Setting
 
         patients = []

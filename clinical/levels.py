@@ -526,7 +526,7 @@ def _parse_acute_criteria(
 
 # --- Messages --------------------------------------------------------------------------------
 # One msgid per reason, caution and missing fact; the Norwegian text is in
-# detox/locale/nb/LC_MESSAGES/django.po.
+# plans/locale/nb/LC_MESSAGES/django.po.
 
 _M_SEVERE_MENTAL_ILLNESS = gettext_noop(
     "A concurrent severe mental illness takes precedence: the patient should be assessed for "

@@ -4,7 +4,7 @@ Pure rules (no ORM, no request, no clock: ``start_date`` is an argument) from th
 guideline, cited by line in ``guidelines/data/source/retningslinje-avrusning-2014.txt`` ("G"
 below) and by recommendation reference ``"<section>-<number>"``. ``docs/CLINICAL.md``
 ("Medication") gives the equipotency table and the tablet strengths; both ship as editable data
-in ``detox/data/``. Entry points: ``parse_taper_request(data)`` (strict validation, raising
+in ``clinical/data/``. Entry points: ``parse_taper_request(data)`` (strict validation, raising
 ``TaperInputError``), ``build_taper(request)`` and ``taper_plan(data)`` (both steps).
 
 How a benzodiazepine taper is built (9.3, 9.4):

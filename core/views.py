@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import has_role, user_role
-from detox.celery import app as celery_app
 from accounts.roles import ADMINISTRATOR
+from detox.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     role = user_role(request.user)
     if role is None:
-        return render(request, "detox/no_role.html", status=403)
+        return render(request, "core/no_role.html", status=403)
     return redirect(role.start_url_name)
 
 
@@ -34,7 +34,7 @@ def _start_page(request: HttpRequest, role_code: str, template: str) -> HttpResp
 
 
 def start_administrator(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, ADMINISTRATOR, "detox/start_administrator.html")
+    return _start_page(request, ADMINISTRATOR, "core/start_administrator.html")
 
 
 def _database_status() -> str:

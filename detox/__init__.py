@@ -1,4 +1,4 @@
-"""Avrusning project package: settings, URLs, the Celery app and the episode plan."""
+"""Avrusning project package: settings, root URLs, WSGI/ASGI and the Celery app."""
 
 from detox.celery import app as celery_app
 

@@ -37,7 +37,7 @@ REQUEUE_INTERVAL: Final = 60.0
 # after which the task of a worker that was killed outright is run again. It must be longer than
 # any task can hold its message: a run (seconds) plus the longest retry countdown, which Redis
 # also holds unacknowledged (``retry_backoff_max``, 300 s). A killed worker's care plan is
-# sent again sooner, after ``detox.services.CLAIM_TIMEOUT``, by the sweep.
+# sent again sooner, after ``plans.services.CLAIM_TIMEOUT``, by the sweep.
 DEFAULT_VISIBILITY_TIMEOUT: Final = 3600
 
 

@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from detox import account_views, views
+from accounts import views as account_views
+from core import views
 
 api_v1 = [
     path("", include("guidelines.api_urls")),
     path("", include("patients.api_urls")),
     path("", include("scoring.api_urls")),
-    path("", include("detox.api_urls")),
-    path("", include("detox.plan_api_urls")),
+    path("", include("patients.level_api_urls")),
+    path("", include("plans.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,7 +26,7 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     path("patients/", include("patients.urls")),
     path("ward/", include("scoring.urls")),
-    path("plans/", include("detox.plan_urls")),
+    path("plans/", include("plans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from detox import generations
+from accounts import generations
+from clinical.guideline.text import plain_text
 from guidelines.models import Grade, Recommendation
-from guidelines.text import plain_text
 
 # What each grade means, in one line (guideline 2.11 has the full definitions).
 GRADE_SUMMARIES: Mapping[str, Promise] = {
@@ -102,7 +102,7 @@ def citation_dicts(refs: Iterable[str]) -> list[Citation]:
     return [_citation(ref, found.get(ref)) for ref in wanted]
 
 
-# The guideline's generation (detox.generations): replaced by every change to a recommendation.
+# The guideline's generation (accounts.generations): replaced by every change to a recommendation.
 GUIDELINE_GENERATION: Final = "guideline"
 # Read again at least this often even if the generation seems unchanged: a change made while the
 # cache was unreachable could not replace it.

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinical.guideline.text import Item, ItemsFormatError, lines_to_items
 from guidelines.models import UNGRADED, Chapter, DetoxUnit, Grade, Section
 from guidelines.search import MAX_QUERY_LENGTH
 from guidelines.services import MAX_REASON_LENGTH
-from guidelines.text import Item, ItemsFormatError, lines_to_items
 
 
 def grade_filter_choices() -> list[tuple[str, Any]]:

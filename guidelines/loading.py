@@ -34,7 +34,7 @@ from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db import transaction
 
-from guidelines.text import Item, search_text
+from clinical.guideline.text import Item, search_text
 
 logger = logging.getLogger(__name__)
 

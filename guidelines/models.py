@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guidelines.text import Item, plain_text
+from clinical.guideline.text import Item, plain_text
 
 
 class Grade(models.TextChoices):

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinical.guideline.text import Item, normalise_text, search_text
 from guidelines.models import Grade, Recommendation
-from guidelines.text import Item, normalise_text, search_text
 
 CHANGE_PERMISSION = "guidelines.change_recommendation"
 MAX_REASON_LENGTH = 500

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinical.guideline.diff import Version, VersionDiff, version_diff
+from clinical.guideline.text import items_to_lines
 from guidelines.citations import grade_label, grade_summary
-from guidelines.diff import Version, VersionDiff, version_diff
 from guidelines.forms import BrowseForm, RecommendationEditForm, RestoreForm, UnitFilterForm
 from guidelines.models import (
     Chapter,
@@ -36,7 +37,6 @@ from guidelines.selectors import (
     require_permission,
 )
 from guidelines.services import StaleEditError, recommendation_restore, recommendation_update
-from guidelines.text import items_to_lines
 
 
 def _table_of_contents() -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from detox.user_admin import UnitStaffGuard
+from accounts.user_admin import UnitStaffGuard
 from patients.models import AccessLogEntry, Unit
 
 if TYPE_CHECKING:

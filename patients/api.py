@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from detox.roles import CLINICIAN
+from accounts.roles import CLINICIAN
 from patients import services
 from patients.models import AccessAction, Episode, EpisodeStatus, Patient
 from patients.selectors import (

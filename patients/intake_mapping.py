@@ -3,7 +3,7 @@
 ``intake_to_level_input`` takes the snapshot ``patients.selectors.intake_snapshot`` makes of an
 intake (JSON-ready values: numbers as strings where the database keeps decimals, times as ISO
 text) and returns the same JSON the API ``POST /api/v1/treatment-level/`` accepts, so one
-parser (``detox.levels.parse_level_input``) checks both paths. Unknown stays unknown: a fact the
+parser (``clinical.levels.parse_level_input``) checks both paths. Unknown stays unknown: a fact the
 intake did not record is omitted (``None``), never turned into "no".
 
 Three facts are derived rather than copied; each is an inference the intake itself supports:
@@ -19,7 +19,7 @@ Three facts are derived rather than copied; each is an inference the intake itse
 The criteria for acute intervention (``acute_criteria``, 4.2-4..7) are copied as recorded
 (``None`` not assessed, ``[]`` none apply), in the engine's order. The age is not an intake
 fact: the caller passes ``age_years`` (the patient's age from the birth date the national
-identity number gives, ``patients.identity``), and ``None`` leaves it unknown.
+identity number gives, ``clinical.identity``), and ``None`` leaves it unknown.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from detox.levels import ACUTE_CRITERIA, BOOLEAN_FIELDS
+from clinical.levels import ACUTE_CRITERIA, BOOLEAN_FIELDS
 
 # The engine's yes/no facts the intake records as they are; repeated overdoses it derives.
 BOOLEAN_FACTS: Final = tuple(name for name in BOOLEAN_FIELDS if name != "repeated_overdoses")

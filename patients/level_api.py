@@ -17,16 +17,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from detox.levels import LevelInput, LevelInputError, evaluate_level, parse_level_input
-from detox.parsers import DepthLimitedJSONParser
-from detox.serializers import (
+from clinical.levels import LevelInput, LevelInputError, evaluate_level, parse_level_input
+from core.parsers import DepthLimitedJSONParser
+from patients.api import ModelPermissions, api_user, log_one
+from patients.level_presentation import present_proposal
+from patients.level_serializers import (
     EpisodeTreatmentLevelSerializer,
     TreatmentLevelErrorSerializer,
     TreatmentLevelRequestSerializer,
     TreatmentLevelResponseSerializer,
 )
-from patients.api import ModelPermissions, api_user, log_one
-from patients.level_presentation import present_proposal
 from patients.models import AccessAction, Intake
 from patients.selectors import episode_level_input, get_episode_for_user
 
@@ -54,7 +54,7 @@ def _error_response(error: LevelInputError) -> Response:
 class TreatmentLevelView(APIView):
     """Propose outpatient or inpatient detox, and any acute referral, for the facts given."""
 
-    parser_classes = [DepthLimitedJSONParser]  # JSON only, nesting limited (detox.parsers)
+    parser_classes = [DepthLimitedJSONParser]  # JSON only, nesting limited (core.parsers)
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

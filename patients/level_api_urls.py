@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from detox import api
+from patients import level_api as api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("treatment-level/", api.TreatmentLevelView.as_view(), name="api-treatment-level"),

@@ -1,6 +1,6 @@
 """The treatment-level proposal as people and API clients read it.
 
-The engine (``detox.levels``) returns refs and message ids; this attaches, in the active
+The engine (``clinical.levels``) returns refs and message ids; this attaches, in the active
 language, each reason's text, the cited recommendation's grade and text (from the guideline data,
 so an administrator's edit shows everywhere), labels for the facts a reason lists, and the detox
 units from the directory that fit an inpatient proposal. Used by the decision page and the API.
@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from detox.levels import CIWA_AR_SEVERE_FROM, LevelInput
+from clinical.levels import CIWA_AR_SEVERE_FROM, LevelInput
 from guidelines.citations import Citation, citation_dicts
 from guidelines.models import DetoxUnit, Section
 from patients.models import Intake, SubstanceKind, SubstanceUse, WithdrawalComplication

@@ -1,6 +1,6 @@
-"""OpenAPI shapes of the treatment-level API (``detox/api.py``).
+"""OpenAPI shapes of the treatment-level API (``patients/level_api.py``).
 
-Validation itself is ``detox.levels.parse_level_input``, the same parser the stored intakes go
+Validation itself is ``clinical.levels.parse_level_input``, the same parser the stored intakes go
 through, so the rules for "unknown", ranges and allowed values live in one place; the request
 serializer documents that input for the schema and is not used to parse.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from detox.levels import (
+from clinical.levels import (
     ACUTE_CRITERIA,
     AGE_MAX,
     AUDIT_MAX,

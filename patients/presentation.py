@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from detox import discharge
+from clinical import discharge
 from patients.level_presentation import level_label, referral_label
 from patients.models import (
     AcuteCriterion,

@@ -17,9 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from detox.access import has_role, unit_ids
-from detox.levels import AGE_MAX
-from detox.roles import CLINICIAN, NURSE
+from accounts.access import has_role, unit_ids
+from accounts.roles import CLINICIAN, NURSE
+from clinical.levels import AGE_MAX
 from patients.intake_mapping import intake_to_level_input
 from patients.models import Episode, Intake, Patient, SubstanceKind, SubstanceUse, Unit
 
@@ -27,7 +27,7 @@ from patients.models import Episode, Intake, Patient, SubstanceKind, SubstanceUs
 def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
     """The ids of the units whose records the user sees: a nurse's or clinician's own units.
 
-    Read with the user's role (cached, ``detox.grants``), so the queries below filter on a list
+    Read with the user's role (cached, ``accounts.grants``), so the queries below filter on a list
     of ids rather than joining the unit and its staff each time (cheaper to plan on every page).
     """
     if not user.is_authenticated or not has_role(user, CLINICIAN, NURSE):

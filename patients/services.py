@@ -23,10 +23,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from detox.levels import LevelProposal
-from detox.selectors import item_labels, overdose_set_open
+from clinical.identity import NationalIdError, parse_national_id
+from clinical.levels import LevelProposal
 from patients.concurrency import FieldChange, check_version, diff
-from patients.identity import NationalIdError, parse_national_id
 from patients.models import (
     AccessAction,
     AccessLogEntry,
@@ -51,6 +50,7 @@ from patients.selectors import (
     substance_snapshot,
     units_of,
 )
+from plans.selectors import item_labels, overdose_set_open
 
 LEVELS: Final = ("outpatient", "inpatient")
 PATIENT_FIELDS: Final = ("national_id", "given_name", "family_name")

@@ -24,17 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from detox import discharge
-from detox.access import has_role
-from detox.levels import (
+from accounts.access import has_role
+from accounts.roles import ADMINISTRATOR, CLINICIAN
+from clinical import discharge
+from clinical.identity import NationalIdError, parse_national_id
+from clinical.levels import (
     LevelInput,
     LevelInputError,
     LevelProposal,
     evaluate_level,
     parse_level_input,
 )
-from detox.roles import ADMINISTRATOR, CLINICIAN
-from detox.selectors import item_labels, overdose_set_open, todays_doses
 from patients import services
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.forms import (
@@ -51,7 +51,6 @@ from patients.forms import (
     SubstanceFormSet,
     substance_initial,
 )
-from patients.identity import NationalIdError, parse_national_id
 from patients.level_presentation import (
     CAPABILITY_LABELS,
     detox_unit_requirements,
@@ -87,6 +86,7 @@ from patients.selectors import (
     search_patients,
     units_of,
 )
+from plans.selectors import item_labels, overdose_set_open, todays_doses
 
 PAGE_SIZE = 50
 

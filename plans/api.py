@@ -30,11 +30,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from plans import selectors
-
-from plans import services
-from plans.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
+from clinical.tapers import TaperInputError, taper_plan
 from core.parsers import DepthLimitedJSONParser
+from guidelines.citations import citation_dicts
+from patients.api import ModelPermissions, api_user, log_one
+from patients.models import AccessAction
+from patients.selectors import get_episode_for_user
+from plans import selectors, services
+from plans.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 from plans.serializers import (
     CarePlanCreatedSerializer,
     CarePlanSerializer,
@@ -44,12 +47,7 @@ from plans.serializers import (
     missing_message,
 )
 from plans.taper_dates import request_start_date_error
-from clinical.tapers import TaperInputError, taper_plan
 from plans.tasks import generate_care_plan
-from guidelines.citations import citation_dicts
-from patients.api import ModelPermissions, api_user, log_one
-from patients.models import AccessAction
-from patients.selectors import get_episode_for_user
 
 TAPER_EXAMPLE = {
     "regimen": "benzodiazepine",

@@ -32,14 +32,14 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
-from plans import selectors
-from plans.models import PlanLineKind, PlanLineStatus
+from clinical.schedule import OSLO
 from guidelines.citations import Citation, citation_dicts
 from patients.level_presentation import level_label, present_proposal, referral_label
 from patients.models import Episode, Intake, SubstanceUse, WithdrawalComplication
 from patients.selectors import age_on
+from plans import selectors
+from plans.models import PlanLineKind, PlanLineStatus
 from scoring.models import CIWA_AR_CODE, Assessment
-from scoring.schedule import OSLO
 from scoring.selectors import chart_for, episode_trends, monitored_scale, next_due_after
 
 if TYPE_CHECKING:

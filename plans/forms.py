@@ -17,11 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinical import discharge
-
-from clinical import tapers
-from plans.taper_dates import start_date_error
+from clinical import discharge, tapers
 from patients.concurrency import version_field
+from plans.taper_dates import start_date_error
 
 CURRENT_USE_ROWS: Final = 3
 ACCEPT, ADJUST, REMOVE = "accept", "adjust", "remove"

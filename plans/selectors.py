@@ -1,9 +1,10 @@
 """Reading the episode's plan: fetch-and-authorize, and the plan as people read it.
 
 Access goes through ``patients.selectors`` (the user's units): another unit's episode or care plan
-is a 404, a role without the permission a 403. The display helpers turn the pure engines' message
-ids, codes and refs (``clinical.regimens``, ``clinical.tapers``, ``clinical.discharge``) into text in the
-active language; the pages, the API and the care-plan PDF all use them, so they say the same.
+is a 404, a role without the permission a 403. The display helpers turn the pure engines'
+message ids, codes and refs (``clinical.regimens``, ``clinical.tapers``, ``clinical.discharge``)
+into text in the active language; the pages, the API and the care-plan PDF all use them, so they
+say the same.
 """
 
 from __future__ import annotations
@@ -26,21 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from clinical import discharge
-
-from clinical import regimens
-
-from clinical import tapers
-from plans.models import (
-    CarePlan,
-    DischargeChecklist,
-    MedicationPlan,
-    MedicationPlanVersion,
-    PlanLine,
-    PlanLineKind,
-    PlanLineStatus,
-    TaperSchedule,
-)
+from clinical import discharge, regimens, tapers
 from guidelines.models import Edition
 from patients.models import (
     Episode,
@@ -51,6 +38,16 @@ from patients.models import (
     SubstanceUse,
 )
 from patients.selectors import get_episode_for_user, visible_unit_ids
+from plans.models import (
+    CarePlan,
+    DischargeChecklist,
+    MedicationPlan,
+    MedicationPlanVersion,
+    PlanLine,
+    PlanLineKind,
+    PlanLineStatus,
+    TaperSchedule,
+)
 
 logger = logging.getLogger(__name__)
 

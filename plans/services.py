@@ -40,6 +40,10 @@ from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as QueueUnreachable
 
 from clinical import discharge
+from clinical.tapers import TaperInputError, TaperPlan, taper_plan
+from patients.concurrency import FieldChange, check_version, diff
+from patients.models import AccessAction, Episode
+from patients.services import access_log_record
 from plans.care_plan import care_plan_document
 from plans.models import (
     CarePlan,
@@ -57,10 +61,6 @@ from plans.models import (
     TaperSchedule,
 )
 from plans.selectors import guideline_edition_label
-from clinical.tapers import TaperInputError, TaperPlan, taper_plan
-from patients.concurrency import FieldChange, check_version, diff
-from patients.models import AccessAction, Episode
-from patients.services import access_log_record
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from typing import Final
 from celery import Task, shared_task
 from django.utils import timezone
 
-from plans import services
 from detox.celery import REQUEUE_TASK
+from plans import services
 from plans.models import CarePlanError, CarePlanStatus
 from plans.services import TRANSIENT_ERRORS
 

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from plans import selectors
-
-from plans import services
-from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanLineKind
+from clinical.tapers import TaperInputError, taper_plan
+from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
+from patients.models import AccessAction, Episode
+from patients.services import access_log_record
+from plans import selectors, services
 from plans.forms import (
     ACCEPT,
     ADJUST,
@@ -33,6 +34,7 @@ from plans.forms import (
     TaperForm,
     discharge_initial,
 )
+from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanLineKind
 from plans.selectors import (
     ADD_CARE_PLAN,
     CHANGE_DISCHARGE,
@@ -41,11 +43,7 @@ from plans.selectors import (
     VIEW_DISCHARGE,
     VIEW_PLAN,
 )
-from clinical.tapers import TaperInputError, taper_plan
 from plans.tasks import generate_care_plan
-from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
-from patients.models import AccessAction, Episode
-from patients.services import access_log_record
 
 
 def _user(request: HttpRequest) -> User:
@@ -116,7 +114,7 @@ def medication_plan(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "detox/plan/medication_plan.html",
+        "plans/medication_plan.html",
         {
             **_base(episode, "medication", user),
             "groups": selectors.medication_proposals(episode),
@@ -241,7 +239,7 @@ def medication_plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     _log_view(request, episode, "medication plan (print)")
     return render(
         request,
-        "detox/plan/medication_plan_print.html",
+        "plans/medication_plan_print.html",
         {
             **_base(episode, "medication", user),
             "lines": kept,
@@ -264,7 +262,7 @@ def medication_plan_version(request: HttpRequest, pk: int, version: int) -> Http
     _log_view(request, episode, "medication plan version")
     return render(
         request,
-        "detox/plan/medication_plan_version.html",
+        "plans/medication_plan_version.html",
         {**_base(episode, "medication", user), "version": found, **_snapshot(found.snapshot)},
     )
 
@@ -353,7 +351,7 @@ def discharge_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "detox/plan/discharge_checklist.html",
+        "plans/discharge_checklist.html",
         {
             **_base(episode, "discharge", user),
             "view": view,
@@ -411,7 +409,7 @@ def care_plans(request: HttpRequest, pk: int) -> HttpResponse:
         _care_plan_requested_message(request, care_plan)
         return redirect("care-plans", pk=episode.pk)
     _log_view(request, episode, "care plans")
-    return render(request, "detox/plan/care_plans.html", _care_plan_context(request, user, episode))
+    return render(request, "plans/care_plans.html", _care_plan_context(request, user, episode))
 
 
 def _care_plan_requested_message(request: HttpRequest, care_plan: CarePlan) -> None:
@@ -440,9 +438,7 @@ def care_plans_list(request: HttpRequest, pk: int) -> HttpResponse:
     """
     user = _user(request)
     episode = selectors.get_episode_for(user, pk, permission=VIEW_CARE_PLAN)
-    return render(
-        request, "detox/plan/_care_plan_list.html", _care_plan_context(request, user, episode)
-    )
+    return render(request, "plans/_care_plan_list.html", _care_plan_context(request, user, episode))
 
 
 @require_GET
@@ -460,7 +456,7 @@ def care_plan_download(request: HttpRequest, care_plan_id: int) -> HttpResponse 
             "care_plan": care_plan,
             "can_request": user.has_perm(ADD_CARE_PLAN),
         }
-        return render(request, "detox/plan/care_plan_missing.html", context, status=410)
+        return render(request, "plans/care_plan_missing.html", context, status=410)
     access_log_record(
         user=user,
         patient=care_plan.episode.patient,

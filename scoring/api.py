@@ -1,7 +1,7 @@
 """REST API for scales, stateless scoring, stored scores, corrections and doses (``/api/v1/``).
 
-Thin adapters over ``scoring.scoring``, ``scoring.advice`` and ``scoring.services``. Bad input is a
-400 whose body names every field at fault, with the allowed values where there is a set:
+Thin adapters over ``clinical.scoring``, ``clinical.advice`` and ``scoring.services``. Bad input is
+a 400 whose body names every field at fault, with the allowed values where there is a set:
 ``{"errors": [{"field": "items.tremor", "message": "...", "allowed": [0, 1, ...]}]}``. Episodes
 outside the user's unit are a 404; a role without the permission gets a 403.
 """
@@ -28,21 +28,22 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from guidelines.citations import citation_dicts
-from patients.models import AccessAction, Episode
-from patients.selectors import get_episode_for_user
-from patients.services import access_log_record
-from scoring import selectors
-from scoring.advice import (
+from clinical.advice import (
     Administration,
     AdviceContext,
     AdviceError,
     CiwaObservation,
     ciwa_advice,
 )
-from scoring.instruments import INSTRUMENTS, Instrument
+from clinical.instruments import INSTRUMENTS, Instrument
+from clinical.opioid_advice import OPIOID_SCALES, OpioidAdviceContext, opioid_advice
+from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringError, score
+from guidelines.citations import citation_dicts
+from patients.models import AccessAction, Episode
+from patients.selectors import get_episode_for_user
+from patients.services import access_log_record
+from scoring import selectors
 from scoring.models import Assessment, MedicationAdministration
-from scoring.opioid_advice import OPIOID_SCALES, OpioidAdviceContext, opioid_advice
 from scoring.permissions import (
     ADD_ADMINISTRATION,
     ADD_ASSESSMENT,
@@ -50,7 +51,6 @@ from scoring.permissions import (
     VIEW_ADMINISTRATION,
     VIEW_ASSESSMENT,
 )
-from scoring.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringError, score
 from scoring.serializers import (
     AdministrationCorrectionSerializer,
     AdministrationCreateSerializer,

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scoring.instruments import INSTRUMENTS, Instrument
+from clinical.instruments import INSTRUMENTS, Instrument
 from scoring.models import CIWA_AR_CODE, Drug, Route
 from scoring.services import BREATH_ALCOHOL_MAX, DOSE_MAX_MG, FieldProblem
 

@@ -16,8 +16,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clinical.instruments import INSTRUMENTS, Band, Instrument
 from patients.models import Episode
-from scoring.instruments import INSTRUMENTS, Band, Instrument
 
 INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
 WITHDRAWAL_CHOICES = [
@@ -68,7 +68,7 @@ class Assessment(ImmutableRecord):
     """One completed rating scale for an episode: the items as entered, and what they scored.
 
     ``observed_at`` is when the patient was assessed; ``entered_at`` is when it was typed in. The
-    total and band are stored as computed at entry by ``scoring.scoring.score`` so that a later
+    total and band are stored as computed at entry by ``clinical.scoring.score`` so that a later
     change of the rules never rewrites what the nurse was shown.
     """
 

@@ -19,9 +19,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
-from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
-from scoring.advice import (
+from clinical.advice import (
     Administration,
     Advice,
     AdviceContext,
@@ -29,8 +27,13 @@ from scoring.advice import (
     CiwaObservation,
     ciwa_advice,
 )
+from clinical.instruments import INSTRUMENTS, Band, Instrument
+from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
+from clinical.schedule import OSLO, DueStatus, due_status, next_due
+from clinical.scoring import Note, ciwa_interval_hours
+from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
+from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
 from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
-from scoring.instruments import INSTRUMENTS, Band, Instrument
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
@@ -38,9 +41,6 @@ from scoring.models import (
     MedicationAdministration,
     MonitoringChoice,
 )
-from scoring.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
-from scoring.schedule import OSLO, DueStatus, due_status, next_due
-from scoring.scoring import Note, ciwa_interval_hours
 
 # Sorting on the board: overdue first, then due, then the rest by due time.
 _STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
@@ -167,7 +167,7 @@ def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list
     score, COWS/SOWS by the unit's setting). A patient never scored is due from admission, so one
     admitted long ago without a score shows as overdue. Two queries, whatever the number of
     patients (the episodes, their latest scores), and a third for the intake's substances when some
-    patient has no scale yet; the user's role is cached (``detox.grants``).
+    patient has no scale yet; the user's role is cached (``accounts.grants``).
     """
     # Annotated rows: chosen_scale, last_assessment_id.
     episodes: list[Any] = list(_board_queryset(user))

@@ -1,7 +1,7 @@
 """API shapes: scale definitions, stateless scoring, stored scores, doses, corrections.
 
 Input serializers only parse the envelope (types, required keys); what is clinically valid is the
-services' and ``scoring.scoring``'s call, and their errors come back naming the field. Output
+services' and ``clinical.scoring``'s call, and their errors come back naming the field. Output
 serializers are plain, read-only views of the rows.
 """
 
@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from scoring.instruments import INSTRUMENTS, Instrument
+from clinical.instruments import INSTRUMENTS, Instrument
 from scoring.models import Assessment, Drug, MedicationAdministration, Route
 
 

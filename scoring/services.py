@@ -18,9 +18,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
+from clinical.instruments import INSTRUMENTS, Instrument
+from clinical.scoring import ScoreResult, ScoringError, score
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
-from scoring.instruments import INSTRUMENTS, Instrument
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
@@ -29,7 +30,6 @@ from scoring.models import (
     MonitoringChoice,
     Route,
 )
-from scoring.scoring import ScoreResult, ScoringError, score
 
 # A form sent twice (a double tap, a retried request) within this window of the first entry, with
 # the same episode, instrument, observation time and values, is the same assessment.
@@ -68,7 +68,7 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
 
 
 def _local(moment: datetime) -> str:
-    from scoring.schedule import format_oslo
+    from clinical.schedule import format_oslo
 
     return format_oslo(moment)
 

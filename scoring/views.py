@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinical.instruments import INSTRUMENTS, Instrument
+from clinical.opioid_advice import OPIOID_SCALES
+from clinical.scoring import score
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from patients.services import access_log_record, access_log_record_many
@@ -31,10 +34,7 @@ from scoring.forms import (
     AssessmentForm,
     MonitoringForm,
 )
-from scoring.instruments import INSTRUMENTS, Instrument
 from scoring.models import Assessment
-from scoring.opioid_advice import OPIOID_SCALES
-from scoring.scoring import score
 from scoring.selectors import (
     advice_lines,
     chart_for,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
+from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

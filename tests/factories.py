@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clinical.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
 from patients import services
-from patients.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
 from patients.models import Episode, EpisodeStatus, Patient, Sex, Unit
 
 _counter = {"n": 0}

@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from detox import services as plan_services
 from guidelines.models import DetoxUnit, Recommendation
 from guidelines.services import recommendation_update
 from patients import services as patient_services
 from patients.models import AccessAction, Episode, EpisodeStatus, Unit
+from plans import services as plan_services
 from tests.factories import make_episode, make_patient, make_unit
 from tests.scoring.factories import give, make_inpatient, score
 

@@ -7,8 +7,9 @@ Line numbers below ("G 970") are 1-based lines of that file.
 
 Everything here is pure: functions take the source text and return values. ``main()`` is the
 only function that touches the file system; it writes ``guidelines/data/guideline.json`` and
-``guidelines/data/detox_units.json``, which are committed. ``tests/guidelines/test_extract.py``
-re-runs the extractor and compares, so the shipped data cannot drift from this code.
+``guidelines/data/detox_units.json``, which are committed.
+``tests/clinical/test_guideline_extract.py`` re-runs the extractor and compares, so the shipped data
+cannot drift from this code.
 
     python -m clinical.guideline.extract
 
@@ -38,12 +39,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO_ROOT / "guidelines" / "data"  # shipped with the guidelines app, which loads it
 SOURCE_RELATIVE = "guidelines/data/source/retningslinje-avrusning-2014.txt"
 SOURCE_PATH = REPO_ROOT / SOURCE_RELATIVE
-GUIDELINE_JSON = PACKAGE_DIR / "data" / "guideline.json"
-DETOX_UNITS_JSON = PACKAGE_DIR / "data" / "detox_units.json"
+GUIDELINE_JSON = DATA_DIR / "guideline.json"
+DETOX_UNITS_JSON = DATA_DIR / "detox_units.json"
 
 Grade = Literal["A", "B", "C", "D"]
 Modal = Literal["skal", "bør", "kan", "må"]

@@ -53,27 +53,29 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    "detox",
+    "accounts",
+    "core",
     "guidelines",
     "patients",
     "scoring",
+    "plans",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "detox.middleware.SecurityHeadersMiddleware",
+    "accounts.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
-    "detox.middleware.ApiNotFoundMiddleware",
+    "accounts.middleware.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "detox.middleware.NorwegianFirstLocaleMiddleware",
+    "accounts.middleware.NorwegianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "detox.middleware.IdleSessionMiddleware",
-    "detox.middleware.RejectNulMiddleware",
-    "detox.middleware.PasswordChangeRequiredMiddleware",
-    "detox.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
+    "accounts.middleware.RejectNulMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -96,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "detox.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -115,7 +117,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # django-redis: one client per connection pool (Django's own backend builds one per call), and a
 # Redis that is down or hangs is a cache miss after at most half a second, logged, not an error:
 # the pages keep working on the database (docs/operations.md). What is cached can always be read
-# again from the database (detox/grants.py, guidelines/citations.py).
+# again from the database (accounts/grants.py, guidelines/citations.py).
 REDIS_CACHE_OPTIONS = {
     "IGNORE_EXCEPTIONS": True,
     "SOCKET_CONNECT_TIMEOUT": 0.5,
@@ -170,8 +172,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, with each user's groups and permissions cached across requests until any of
-    # them changes (detox/grants.py); GRANTS_CACHE_SECONDS bounds an entry's life regardless.
-    "detox.grants.CachedPermissionBackend",
+    # them changes (accounts/grants.py); GRANTS_CACHE_SECONDS bounds an entry's life regardless.
+    "accounts.grants.CachedPermissionBackend",
 ]
 # An entry's whole life: what bounds how long a change goes unseen when the generation could not
 # be replaced (Redis refusing writes, a change made in raw SQL). Reading a user's grants again
@@ -183,7 +185,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_LOCKOUT_CALLABLE = "detox.middleware.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.middleware.lockout_response"
 
 # Language and time: Norwegian bokmål first, English second; stored in UTC, shown in Oslo time.
 LANGUAGE_CODE = "nb"
@@ -209,14 +211,14 @@ API_TOKEN_DAYS = env_positive_int("API_TOKEN_DAYS", default=90)
 REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication with an expiry (API_TOKEN_DAYS, detox/tokens.py).
-        "detox.tokens.ExpiringTokenAuthentication",
+        # DRF's TokenAuthentication with an expiry (API_TOKEN_DAYS, accounts/tokens.py).
+        "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # DRF's parsers, with JSON nested deeper than detox.parsers.MAX_JSON_DEPTH refused (400).
+    # DRF's parsers, with JSON nested deeper than core.parsers.MAX_JSON_DEPTH refused (400).
     "DEFAULT_PARSER_CLASSES": [
-        "detox.parsers.DepthLimitedJSONParser",
+        "core.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -246,17 +248,17 @@ SPECTACULAR_SETTINGS = {
     # Every operation's 400/401/403/404 answers, which the views do not declare one by one.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "detox.openapi.complete_error_responses",
+        "core.openapi.complete_error_responses",
     ],
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Sessions end after SESSION_IDLE_MINUTES without user activity: the session is saved, and so its
-# expiry moved on, by the requests a person makes (detox.middleware.IdleSessionMiddleware; at most
-# once every SESSION_ACTIVITY_RESOLUTION seconds, so a session ends 29-30 minutes after its user's
-# last request), but not by the ward board's and the care-plan page's background polling, so a
-# tablet left on the board still logs out. The cookie also ends when the browser closes: on a
+# expiry moved on, by the requests a person makes (accounts.middleware.IdleSessionMiddleware; at
+# most once every SESSION_ACTIVITY_RESOLUTION seconds, so a session ends 29-30 minutes after its
+# user's last request), but not by the ward board's and the care-plan page's background polling,
+# so a tablet left on the board still logs out. The cookie also ends when the browser closes: on a
 # shared ward PC the next person to open the browser is not logged in as the last one.
 SESSION_IDLE_MINUTES = env_positive_int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from guidelines.text import highlight as split_hits
+from clinical.guideline.text import highlight as split_hits
 
 register = template.Library()
 

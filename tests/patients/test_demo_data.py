@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from patients.identity import parse_national_id
+from clinical.identity import parse_national_id
 from patients.models import Episode, Patient, Unit
 
 

@@ -12,11 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from detox import services as plan_services
 from patients import services
 from patients.models import EpisodeEvent, EpisodeStatus
-from tests.detox.test_plan_cast import benzodiazepine_outpatient, opioid_patient
+from plans import services as plan_services
 from tests.factories import make_episode
+from tests.plans.test_plan_cast import benzodiazepine_outpatient, opioid_patient
 
 BOTH_DONE = {"naloxone_given": True, "tolerance_info_given": True}
 

@@ -81,7 +81,7 @@ def test_the_audit_score_comes_from_the_screening_results():
 
 
 def test_the_result_is_accepted_by_the_engine_parser():
-    from detox.levels import parse_level_input
+    from clinical.levels import parse_level_input
 
     snapshot = {
         "substances": [{"substance": "alcohol", "dependent": True, "injecting": None, "route": ""}],

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from detox.levels import evaluate_level, parse_level_input
+from clinical.levels import evaluate_level, parse_level_input
 from patients import services
 from patients.intake_mapping import intake_to_level_input
 from patients.level_presentation import proposal_digest
@@ -108,7 +108,7 @@ def test_the_snapshot_holds_every_new_fact(clinician, planned_episode):
 
 
 def test_the_episode_input_takes_the_age_from_the_birth_date_g_3994_3998(clinician, unit):
-    """The birth date comes from the national identity number (patients.identity)."""
+    """The birth date comes from the national identity number (clinical.identity)."""
     patient = make_patient(unit=unit, user=clinician, birth_date=dt.date(1950, 6, 15))
     episode = make_episode(patient=patient, status="planned", user=clinician)
     assert episode_level_input(episode, today=dt.date(2026, 6, 14))["age_years"] == 75

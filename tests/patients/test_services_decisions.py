@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from detox.levels import evaluate_level, parse_level_input
+from clinical.levels import evaluate_level, parse_level_input
 from patients import services
 from patients.models import LevelDecision
 from patients.selectors import episode_level_input

@@ -2,7 +2,7 @@ import re
 
 from django.urls import reverse
 
-from detox.levels import evaluate_level, parse_level_input
+from clinical.levels import evaluate_level, parse_level_input
 from patients import services
 from patients.level_presentation import proposal_digest
 from patients.models import LevelDecision

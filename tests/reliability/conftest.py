@@ -19,8 +19,8 @@ from django.db import connection
 
 from detox.celery import app
 from tests.conftest import _required
-from tests.detox.test_plan_cast import accept_alprazolam_taper, benzodiazepine_outpatient
 from tests.factories import make_unit
+from tests.plans.test_plan_cast import accept_alprazolam_taper, benzodiazepine_outpatient
 from tests.reliability.support import UNREACHABLE_BROKER, Workers, celery_pointed_at
 
 

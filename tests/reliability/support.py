@@ -18,7 +18,7 @@ import pytest
 from django.db import connection, connections
 
 from detox.celery import app
-from detox.models import CarePlan, CarePlanStatus
+from plans.models import CarePlan, CarePlanStatus
 from tests.conftest import PROJECT_ROOT
 
 # Nothing listens on port 1: a connection is refused at once, as when Redis is stopped.

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detox.models import CarePlan, CarePlanError, CarePlanStatus
 from patients.models import EpisodeStatus, Intake
+from plans.models import CarePlan, CarePlanError, CarePlanStatus
 from scoring.models import Assessment
 from tests.factories import make_episode, make_patient, make_unit
 from tests.patients.conftest import ALCOHOL_DT_POST
@@ -87,7 +87,7 @@ def test_the_guideline_opens(client, nurse):
 def test_logging_in_checking_a_role_and_logging_out_need_no_cache(client, nurse, ward):
     from django.contrib.auth.models import Group
 
-    from detox.roles import NURSE
+    from accounts.roles import NURSE
     from tests.conftest import TEST_PASSWORD
 
     with Timer() as timer:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from detox.celery import REQUEUE_TASK, app
-from detox.models import CarePlanError, CarePlanStatus, PlanEvent
+from plans.models import CarePlanError, CarePlanStatus, PlanEvent
 from tests.reliability.support import UNREACHABLE_BROKER, celery_pointed_at, wait_until_made
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("shipped_guideline")]

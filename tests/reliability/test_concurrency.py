@@ -11,16 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from detox import services as detox_services
-from detox.models import CarePlan, CarePlanStatus, DischargeChecklist
-from detox.tasks import generate_care_plan
 from patients import services as patient_services
 from patients.concurrency import StaleEditError
 from patients.models import EpisodeEvent, EpisodeStatus, Intake
+from plans import services as detox_services
+from plans.models import CarePlan, CarePlanStatus, DischargeChecklist
+from plans.tasks import generate_care_plan
 from scoring.models import Assessment
-from tests.detox.test_plan_cast import opioid_patient
 from tests.factories import make_episode, make_patient, make_unit
 from tests.patients.conftest import ALCOHOL_DT_POST
+from tests.plans.test_plan_cast import opioid_patient
 from tests.reliability.support import postgres_only, race
 from tests.scoring.factories import items_for, make_inpatient
 
@@ -153,7 +153,7 @@ def test_a_double_click_on_make_a_care_plan_makes_two_valid_versions(
     # Decided: each request is a version of its own, numbered one after the other under the
     # episode's row lock; nothing is merged, so nothing a clinician asked for is lost.
     task = RecordingTask()
-    monkeypatch.setattr("detox.plan_views.generate_care_plan", task)
+    monkeypatch.setattr("plans.views.generate_care_plan", task)
     url = reverse("care-plans", args=[care_plan_episode.pk])
 
     statuses = race(*[post(client, url) for client in same_browser(logged_in(clinician), 2)])

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from detox.management.commands import db_backup_check
+from core.management.commands import db_backup_check
 from tests.conftest import _required
 
 postgres_only = pytest.mark.skipif(

@@ -9,10 +9,10 @@ import pytest
 from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 
-from detox import services
 from detox.celery import REQUEUE_INTERVAL, REQUEUE_TASK, app
-from detox.models import CarePlan, CarePlanError, CarePlanStatus, PlanEvent
-from detox.tasks import care_plans_requeue, generate_care_plan
+from plans import services
+from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanEvent
+from plans.tasks import care_plans_requeue, generate_care_plan
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 LONG_AGO = NOW - services.REQUEUE_AFTER - dt.timedelta(minutes=1)

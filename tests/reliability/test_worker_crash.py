@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from detox.models import CarePlan, CarePlanStatus, PlanEvent
-from detox.services import TEST_DELAY_ENV
+from plans.models import CarePlan, CarePlanStatus, PlanEvent
+from plans.services import TEST_DELAY_ENV
 from tests.reliability.support import wait_for, wait_until_made
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("shipped_guideline")]

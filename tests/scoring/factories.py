@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from clinical.instruments import get_instrument
 from patients.models import Episode, Setting, Unit
 from patients.services import intake_amend
-from scoring.instruments import get_instrument
 from scoring.models import Assessment, MedicationAdministration
 from scoring.services import assessment_record, medication_administration_record
 from tests.factories import make_episode, make_patient

@@ -1,6 +1,6 @@
 """``POST /api/v1/advice/ciwa-ar/`` and ``/advice/<cows|sows>/``: stateless bedside advice.
 
-The same engines as the ward page (scoring.advice, scoring.opioid_advice); these check the
+The same engines as the ward page (clinical.advice, clinical.opioid_advice); these check the
 envelope, the 400s naming the field, the language of ``text``, and that nothing is stored.
 """
 

@@ -42,7 +42,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from scoring.advice import (
+from clinical.advice import (
     DIAZEPAM,
     OLANZAPINE,
     THIAMINE,
@@ -53,8 +53,8 @@ from scoring.advice import (
     CiwaObservation,
     ciwa_advice,
 )
+from clinical.opioid_advice import OpioidAdviceContext, opioid_advice
 from scoring.models import Assessment, MedicationAdministration
-from scoring.opioid_advice import OpioidAdviceContext, opioid_advice
 from scoring.selectors import ciwa_advice_for
 from tests.scoring.factories import give, make_inpatient, score, set_history
 

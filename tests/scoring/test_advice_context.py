@@ -1,6 +1,6 @@
 """The advice for a stored CIWA-Ar score is built from the episode's own records.
 
-``scoring.advice`` is tested on its own (test_advice.py); these check that the stored history,
+``clinical.advice`` is tested on its own (test_advice.py); these check that the stored history,
 doses and earlier scores reach it: cumulative diazepam in the escalation, the switch to olanzapine
 after 50 mg, the olanzapine maximum, doses entered in error, the intake's history.
 """

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from detox.access import user_role
+from accounts.access import user_role
 from patients.models import EpisodeStatus, Setting
 from scoring.selectors import ward_board
 from scoring.services import monitoring_choose
@@ -218,7 +218,7 @@ def test_the_board_selector_takes_two_queries_whatever_the_number_of_patients(
     ward, nurse, django_assert_num_queries, patients
 ):
     _fill_ward(ward, nurse, patients)
-    user_role(nurse)  # read once per user and cached (detox.grants)
+    user_role(nurse)  # read once per user and cached (accounts.grants)
     # The episodes with their latest score ids, the scores themselves.
     with django_assert_num_queries(2):
         rows = ward_board(nurse, now=NOW)

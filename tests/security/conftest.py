@@ -20,13 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from detox import services as plan_services
-from detox.levels import evaluate_level, parse_level_input
-from detox.models import CarePlan
-from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
+from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
+from clinical.levels import evaluate_level, parse_level_input
 from patients import services as patient_services
 from patients.models import Episode, EpisodeStatus, Patient, Unit
 from patients.selectors import episode_level_input
+from plans import services as plan_services
+from plans.models import CarePlan
 from scoring.models import Assessment, MedicationAdministration
 from tests.factories import make_episode, make_patient, make_unit
 from tests.scoring.factories import give, score

@@ -45,7 +45,7 @@ EXCLUDED_NAMESPACES = {
     "admin": "Django admin internals",
 }
 EXCLUDED_NAMES = {
-    # i18n plumbing: sets the language cookie and redirects (tests/detox/test_i18n.py).
+    # i18n plumbing: sets the language cookie and redirects (tests/core/test_i18n.py).
     "set_language": "language switcher",
 }
 

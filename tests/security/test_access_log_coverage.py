@@ -27,7 +27,7 @@ NOT_LOGGED = {
     # it was opened (scoring.views.ward_board); logging every refresh would drown the log.
     "ward-board-rows": "refresh of a logged page",
     # The care-plan versions, polled every 2 s while one is made: statuses, no patient data
-    # (detox.plan_views.care_plans_list).
+    # (plans.views.care_plans_list).
     "care-plans-list": "no patient data",
 }
 

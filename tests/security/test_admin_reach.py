@@ -17,8 +17,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from detox.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
-from detox.roles import ADMINISTRATOR, CLINICIAN, NURSE
+from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE
+from plans.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
 from tests.security.conftest import (
     ADMINISTRATOR_A,
     CLINICIAN_A,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from detox.parsers import MAX_JSON_DEPTH, json_depth
+from core.parsers import MAX_JSON_DEPTH, json_depth
 from patients.models import AccessLogEntry
 from patients.selectors import PATIENT_QUERY_MAX_LENGTH, PATIENT_QUERY_MAX_TERMS
 from tests.factories import make_patient, make_unit

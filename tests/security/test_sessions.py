@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from detox.middleware import BACKGROUND_POLL_HEADER
+from accounts.middleware import BACKGROUND_POLL_HEADER
 
 START = dt.datetime(2026, 11, 25, 7, 0, tzinfo=dt.UTC)
 BOARD = reverse("ward-board")

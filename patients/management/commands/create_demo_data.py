@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from detox.levels import evaluate_level, parse_level_input
+from clinical.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
+from clinical.levels import evaluate_level, parse_level_input
 from patients import services
-from patients.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
 from patients.models import Patient, Unit
 from patients.selectors import episode_level_input
 
