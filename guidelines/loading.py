@@ -35,6 +35,7 @@ from django.apps.registry import Apps
 from django.db import transaction
 
 from clinical.guideline.text import Item, search_text
+from guidelines.directory import CAPABILITIES
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +57,7 @@ UNIT_FIELDS = (
     "phone",
     "email",
     "web",
-    "outpatient_detox",
-    "accepts_alcohol",
-    "accepts_illegal_drugs",
-    "accepts_medication_dependence",
-    "accepts_pregnant",
-    "emergency_admission",
-    "coercion_10_2_10_3",
-    "coercion_10_4",
+    *CAPABILITIES,
     "main_substances",
     "department_types",
     "beds",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinical.guideline.text import Item, plain_text
+from guidelines.directory import CAPABILITIES as UNIT_CAPABILITIES
 
 
 class Grade(models.TextChoices):
@@ -320,16 +321,7 @@ class DetoxUnit(models.Model):
     line_end = models.PositiveIntegerField(_("last line"))
 
     # The yes/no capabilities, in the order pages and filters show them.
-    CAPABILITIES = (
-        "outpatient_detox",
-        "accepts_alcohol",
-        "accepts_illegal_drugs",
-        "accepts_medication_dependence",
-        "accepts_pregnant",
-        "emergency_admission",
-        "coercion_10_2_10_3",
-        "coercion_10_4",
-    )
+    CAPABILITIES = UNIT_CAPABILITIES
 
     class Meta:
         ordering = ["region", "name"]

@@ -6,20 +6,19 @@ goes through the services, which write the audit trail.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.user_admin import UnitStaffGuard
+from core.admin import ReadOnlyAdmin
 from patients.models import AccessLogEntry, Unit
 
 if TYPE_CHECKING:
     _UnitAdmin = admin.ModelAdmin[Unit]
-    _AccessLogAdmin = admin.ModelAdmin[AccessLogEntry]
 else:
-    _UnitAdmin = _AccessLogAdmin = admin.ModelAdmin
+    _UnitAdmin = admin.ModelAdmin
 
 
 @admin.register(Unit)
@@ -45,7 +44,7 @@ class UnitAdmin(UnitStaffGuard, _UnitAdmin):  # staff: not oneself, and logged (
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(_AccessLogAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Nobody adds, changes or deletes log entries, whatever their permissions."""
 
     list_display = ("at", "user", "patient", "action", "what", "ip_address")
@@ -54,12 +53,3 @@ class AccessLogEntryAdmin(_AccessLogAdmin):
     list_select_related = ("user", "patient")
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AccessLogEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

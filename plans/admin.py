@@ -10,7 +10,7 @@ records are not (see ``patients/admin.py``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -18,14 +18,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from plans.models import AdminAuditEntry, CarePlan, CarePlanStatus
 from plans.services import CLAIM_TIMEOUT
-
-if TYPE_CHECKING:
-    _CarePlanAdmin = admin.ModelAdmin[CarePlan]
-    _AdminAuditAdmin = admin.ModelAdmin[AdminAuditEntry]
-else:
-    _CarePlanAdmin = _AdminAuditAdmin = admin.ModelAdmin
 
 
 def stuck_before(now: datetime) -> datetime:
@@ -49,7 +44,7 @@ class StuckFilter(admin.SimpleListFilter):
 
 
 @admin.register(CarePlan)
-class CarePlanAdmin(_CarePlanAdmin):
+class CarePlanAdmin(ReadOnlyAdmin):
     list_display = (
         "pk",
         "episode_id",
@@ -75,18 +70,9 @@ class CarePlanAdmin(_CarePlanAdmin):
         view care plans (on their unit's pages) give no view of every unit's plans here."""
         return request.user.is_superuser and obj is None
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(AdminAuditEntry)
-class AdminAuditEntryAdmin(_AdminAuditAdmin):
+class AdminAuditEntryAdmin(ReadOnlyAdmin):
     """The administration log (``plans.admin_audit``): read by administrators and superusers;
     nobody adds, changes or deletes an entry, whatever their permissions."""
 
@@ -95,12 +81,3 @@ class AdminAuditEntryAdmin(_AdminAuditAdmin):
     search_fields = ("actor", "subject")
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AdminAuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

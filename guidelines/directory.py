@@ -1,0 +1,19 @@
+"""The detox-unit directory's yes/no capabilities, in the order pages and filters show them.
+
+One list for the model, the loader of the shipped data and the API.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CAPABILITIES: Final = (
+    "outpatient_detox",
+    "accepts_alcohol",
+    "accepts_illegal_drugs",
+    "accepts_medication_dependence",
+    "accepts_pregnant",
+    "emergency_admission",
+    "coercion_10_2_10_3",
+    "coercion_10_4",
+)
