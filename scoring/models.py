@@ -35,6 +35,24 @@ class ImmutableRecord(models.Model):
     can overwrite what a nurse entered. ``QuerySet.update`` bypasses this; nothing here calls it.
     """
 
+    # Who entered it, when, and which earlier version (with the reason) it corrects.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.TextField(_("reason for correction"), blank=True)
+
     class Meta:
         abstract = True
 
@@ -93,22 +111,6 @@ class Assessment(ImmutableRecord):
     drowsy = models.BooleanField(_("drowsy or sedated"), default=False)
     # 8.4.5-2: delirium tremens now gets the DT protocol, never the hourly CIWA-Ar rows.
     current_delirium = models.BooleanField(_("delirium tremens now"), default=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    entered_at = models.DateTimeField(_("entered at"))
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="superseded_by",
-        verbose_name=_("corrects"),
-    )
-    correction_reason = models.TextField(_("reason for correction"), blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -227,22 +229,6 @@ class MedicationAdministration(ImmutableRecord):
     )
     # A correction may state that the dose was never given (wrong patient, double entry).
     entered_in_error = models.BooleanField(_("entered in error"), default=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    entered_at = models.DateTimeField(_("entered at"))
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="superseded_by",
-        verbose_name=_("corrects"),
-    )
-    correction_reason = models.TextField(_("reason for correction"), blank=True)
 
     objects = AdministrationQuerySet.as_manager()
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypedDict
+from typing import Any, Final, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -213,6 +213,25 @@ def _locked_episode(episode: Episode) -> Episode:
     return Episode.objects.select_for_update().select_related("patient", "unit").get(pk=episode.pk)
 
 
+_Record = TypeVar("_Record", Assessment, MedicationAdministration)
+
+
+def _lock_for_correction(
+    original: _Record, reason: str | None, already_corrected: str
+) -> tuple[_Record, str, list[FieldProblem]]:
+    """Lock the row to correct and check what every correction needs: it is the newest version
+    (a correction of a correction goes on the chain's end), and a reason is given."""
+    model = type(original)
+    locked = model.objects.select_for_update().get(pk=original.pk)
+    errors: list[FieldProblem] = []
+    if model.objects.filter(supersedes=locked).exists():
+        errors.append(_problem("original", already_corrected))
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
+    return locked, reason, errors
+
+
 def _log(*, user: User, episode: Episode, action: str, what: str) -> None:
     access_log_record(user=user, patient=episode.patient, action=action, what=what)
 
@@ -370,18 +389,11 @@ def assessment_correct(
     ``current_delirium`` are carried over from the original unless given.
     """
     episode = _locked_episode(original.episode)
-    original = Assessment.objects.select_for_update().get(pk=original.pk)
-    errors: list[FieldProblem] = []
-    if Assessment.objects.filter(supersedes=original).exists():
-        errors.append(
-            _problem(
-                "original",
-                gettext("This score has already been corrected; correct its newest version."),
-            )
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
+    original, reason, errors = _lock_for_correction(
+        original,
+        reason,
+        gettext("This score has already been corrected; correct its newest version."),
+    )
     if breath_alcohol is _KEEP:
         breath_alcohol = original.breath_alcohol_permille
     try:
@@ -602,18 +614,11 @@ def medication_administration_correct(
     ``entered_in_error`` says the dose was never given; it then no longer counts anywhere.
     """
     episode = _locked_episode(original.episode)
-    original = MedicationAdministration.objects.select_for_update().get(pk=original.pk)
-    errors: list[FieldProblem] = []
-    if MedicationAdministration.objects.filter(supersedes=original).exists():
-        errors.append(
-            _problem(
-                "original",
-                gettext("This dose has already been corrected; correct its newest version."),
-            )
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
+    original, reason, errors = _lock_for_correction(
+        original,
+        reason,
+        gettext("This dose has already been corrected; correct its newest version."),
+    )
     try:
         dose = _check_dose(
             episode=episode,
