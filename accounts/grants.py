@@ -110,19 +110,27 @@ def _changed(sender: type[Model], **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    """Any change to users, groups, permissions, units or their links starts a new generation."""
+    """Any change to users, groups, permissions or their links starts a new generation."""
     from django.contrib.auth import get_user_model
 
-    from patients.models import Unit
-
     user_model = get_user_model()
-    for model in (user_model, Group, Permission, Unit):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"grants-save-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"grants-del-{model.__name__}")
+    for model in (user_model, Group, Permission):
+        watch(model)
     for through in (
         user_model.groups.through,
         user_model.user_permissions.through,
         Group.permissions.through,
-        Unit.staff.through,
     ):
+        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"grants-m2m-{through.__name__}")
+
+
+def watch(model: type[Model], *, links: tuple[type[Model], ...] = ()) -> None:
+    """Start a new generation whenever ``model`` (or one of its many-to-many ``links``) changes.
+
+    An app above accounts whose rows decide access registers them here (patients: a unit and
+    its staff), so accounts imports none of them.
+    """
+    post_save.connect(_changed, sender=model, dispatch_uid=f"grants-save-{model.__name__}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"grants-del-{model.__name__}")
+    for through in links:
         m2m_changed.connect(_changed, sender=through, dispatch_uid=f"grants-m2m-{through.__name__}")

@@ -237,7 +237,9 @@ class RejectNulMiddleware:
                     "name": name.replace(NUL, "")
                 }
                 if request.path_info.startswith(API_PREFIX):
-                    return JsonResponse({name.replace(NUL, ""): [message]}, status=400)
+                    # The API's one 400 body (core.exceptions).
+                    error = {"field": name.replace(NUL, ""), "message": message, "code": "invalid"}
+                    return JsonResponse({"errors": [error]}, status=400)
                 return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

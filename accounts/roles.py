@@ -9,6 +9,7 @@ makes the groups match exactly, so a permission reaches a role only through a li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,12 @@ class Role:
     start_url_name: str
     permissions: tuple[str, ...]
 
+
+# The user-admin permissions an administrator holds (Django's own auth app): named once, here.
+VIEW_USER: Final = "auth.view_user"
+ADD_USER: Final = "auth.add_user"
+CHANGE_USER: Final = "auth.change_user"
+VIEW_GROUP: Final = "auth.view_group"
 
 CLINICIAN = "clinician"
 NURSE = "nurse"
@@ -44,7 +51,7 @@ ROLES: dict[str, Role] = {
         label=_("Administrator"),
         start_url_name="start-administrator",
         # Users and their roles are managed in the Django admin.
-        permissions=("auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"),
+        permissions=(VIEW_USER, ADD_USER, CHANGE_USER, VIEW_GROUP),
     ),
 }
 

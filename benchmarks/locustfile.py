@@ -40,10 +40,12 @@ from locust.env import Environment
 from locust.runners import Runner
 
 from benchmarks import cpu
+from clinical.examples import BENZODIAZEPINE_TAPER_EXAMPLE, NO_COMORBIDITY_OR_ACUTE_RISK
 
 OSLO: Final = ZoneInfo("Europe/Oslo")
 PROXY_HEADERS: Final = {"X-Forwarded-Proto": "https"}
-# CIWA-Ar's ten items and their highest values (clinical/instruments.py): nine 0-7, orientation 0-4.
+# CIWA-Ar's ten items and their highest values (clinical/instruments/ciwa_ar.py): nine 0-7,
+# orientation 0-4.
 CIWA_ITEMS: Final = {
     "nausea_vomiting": 7,
     "tremor": 7,
@@ -78,12 +80,7 @@ LEVEL_INPUTS: Final[tuple[dict[str, Any], ...]] = (
     {
         "substances": [{"substance": "cannabis", "dependent": True, "injecting": False}],
         "previous_withdrawal_complications": [],
-        "somatic_comorbidity": False,
-        "psychiatric_comorbidity": False,
-        "severe_mental_illness": False,
-        "high_suicide_risk": False,
-        "acute_somatic_illness": False,
-        "unconscious": False,
+        **NO_COMORBIDITY_OR_ACUTE_RISK,
         "pregnant": False,
         "home_support": True,
         "outpatient_followup_available": True,
@@ -100,15 +97,7 @@ LEVEL_INPUTS: Final[tuple[dict[str, Any], ...]] = (
     },
 )
 TAPER_INPUTS: Final[tuple[dict[str, Any], ...]] = (
-    {
-        "regimen": "benzodiazepine",
-        "current_use": [{"drug": "alprazolam", "mg_per_day": 2}],
-        "taper_drug": "oxazepam",
-        "setting": "outpatient",
-        "start_date": "2026-12-01",
-        "weekly_reduction_percent": 10,
-        "doses_per_day": 3,
-    },
+    {**BENZODIAZEPINE_TAPER_EXAMPLE},
     {
         "regimen": "benzodiazepine",
         "current_use": [

@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from clinical.examples import NO_COMORBIDITY_OR_ACUTE_RISK  # noqa: E402 (needs ROOT on sys.path)
+
 SEED: Final = 20261124
 BATCH: Final = 5000
 # Discharged inpatients were scored every four hours through their stay.
@@ -68,12 +70,7 @@ STAFF_SURNAMES: Final = {"nurse": "Sykepleier", "clinician": "Lege"}
 INPATIENT_FACTS: Final[dict[str, Any]] = {
     "alcohol_units_per_day": 20,
     "previous_withdrawal_complications": ["delirium_tremens"],
-    "somatic_comorbidity": False,
-    "psychiatric_comorbidity": False,
-    "severe_mental_illness": False,
-    "high_suicide_risk": False,
-    "acute_somatic_illness": False,
-    "unconscious": False,
+    **NO_COMORBIDITY_OR_ACUTE_RISK,
     "pregnant": False,
     "liver_failure": False,
     "home_support": False,

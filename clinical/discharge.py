@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
-from django.utils.translation import gettext_noop
+from clinical.messages import gettext_noop
 
 Group = Literal["everyone", "overdose_prevention", "opioids"]
 Basis = Literal["opioids", "injecting", "opioids_and_injecting", "unknown", "not_required"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
-from django.utils.translation import gettext_noop
+from clinical.messages import gettext_noop
 
 NationalIdKind = Literal["fnr", "dnr", "hnr"]
 Sex = Literal["male", "female"]

@@ -34,7 +34,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final, Literal
 
-from clinical.advice import (
+from clinical.advice import sedative_cautions
+from clinical.advice.context import (
     _KIND_ORDER,
     Administration,
     AdviceError,
@@ -42,13 +43,13 @@ from clinical.advice import (
     LineLookup,
     _age,
     _aware_utc,
-    _decimal,
+    _drug_and_dose,
     _mg,
     _optional_flag,
     _params,
-    sedative_cautions,
 )
-from clinical.instruments import INSTRUMENTS, gettext_noop
+from clinical.instruments import INSTRUMENTS
+from clinical.messages import gettext_noop
 
 BUPRENORPHINE: Final = "buprenorphine"
 BUPRENORPHINE_NALOXONE: Final = "buprenorphine_naloxone"
@@ -153,14 +154,9 @@ def _given(ctx: OpioidAdviceContext, now: datetime) -> tuple[Decimal, Decimal]:
     buprenorphine, clonidine = Decimal(0), Decimal(0)
     for index, given in enumerate(ctx.administrations):
         name = f"administrations[{index}]"
-        if not isinstance(given.drug, str) or not given.drug.strip():
-            raise AdviceError(f"{name}.drug must be a drug code, got {given.drug!r}")
-        mg = _decimal(f"{name}.dose_mg", given.dose_mg)
-        if mg == 0:
-            raise AdviceError(f"{name}.dose_mg must be more than 0")
+        drug, mg = _drug_and_dose(name, given)
         if _aware_utc(f"{name}.given_at", given.given_at) > now:
             raise AdviceError(f"{name}.given_at is after now")
-        drug = given.drug.strip().lower()
         if drug in (BUPRENORPHINE, BUPRENORPHINE_NALOXONE):
             buprenorphine += mg
         elif drug == CLONIDINE:
@@ -168,14 +164,24 @@ def _given(ctx: OpioidAdviceContext, now: datetime) -> tuple[Decimal, Decimal]:
     return buprenorphine, clonidine
 
 
+def _lar_not_recorded() -> AdviceLine:
+    """10.3-3: whether the patient is in LAR decides the protocol, and it is not recorded."""
+    return AdviceLine("lar_not_recorded", MSG_LAR_NOT_RECORDED, "warning", refs=("10.3-3",))
+
+
+def _first_dose_timing() -> AdviceLine:
+    """10.1.2: when to give the first buprenorphine dose (none given yet)."""
+    return AdviceLine(
+        "buprenorphine_first_dose_timing", MSG_FIRST_DOSE_TIMING, "warning", sections=("10.1.2",)
+    )
+
+
 def _detox_lines(
     buprenorphine: Decimal, clonidine: Decimal, in_lar: bool | None
 ) -> list[AdviceLine]:
     lines: list[AdviceLine] = []
     if in_lar is None:
-        lines.append(
-            AdviceLine("lar_not_recorded", MSG_LAR_NOT_RECORDED, "warning", refs=("10.3-3",))
-        )
+        lines.append(_lar_not_recorded())
     lines.append(
         AdviceLine(
             "buprenorphine_naloxone_first_choice",
@@ -187,14 +193,7 @@ def _detox_lines(
         )
     )
     if buprenorphine == 0:
-        lines.append(
-            AdviceLine(
-                "buprenorphine_first_dose_timing",
-                MSG_FIRST_DOSE_TIMING,
-                "warning",
-                sections=("10.1.2",),
-            )
-        )
+        lines.append(_first_dose_timing())
     lines += [
         AdviceLine(
             "clonidine_blood_pressure",
@@ -271,9 +270,7 @@ def opioid_advice(ctx: OpioidAdviceContext) -> OpioidAdvice:
         protocol = "pregnant_stabilise"
         if in_lar is None:
             # In LAR she would stay in LAR (G 5702–5706) rather than start buprenorphine.
-            lines.append(
-                AdviceLine("lar_not_recorded", MSG_LAR_NOT_RECORDED, "warning", refs=("10.3-3",))
-            )
+            lines.append(_lar_not_recorded())
         lines.append(
             AdviceLine(
                 "pregnant_stabilise_buprenorphine",
@@ -285,14 +282,7 @@ def opioid_advice(ctx: OpioidAdviceContext) -> OpioidAdvice:
             )
         )
         if buprenorphine == 0:
-            lines.append(
-                AdviceLine(
-                    "buprenorphine_first_dose_timing",
-                    MSG_FIRST_DOSE_TIMING,
-                    "warning",
-                    sections=("10.1.2",),
-                )
-            )
+            lines.append(_first_dose_timing())
     else:
         protocol = "detox"
         if pregnant is None:

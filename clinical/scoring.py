@@ -15,8 +15,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Final, Literal
 
+from clinical.inputs import ClinicalInputError, FieldError
 from clinical.instruments import (
     AUDIT,
     CIWA_AR,
@@ -30,8 +31,8 @@ from clinical.instruments import (
     Band,
     Instrument,
     Sex,
-    gettext_noop,
 )
+from clinical.messages import gettext_noop
 
 TreatmentTier = Literal["none", "diazepam_qid_if_prior_seizure_or_dt", "diazepam_hourly"]
 
@@ -55,27 +56,12 @@ FAST_STAGE_ONE_POSITIVE_FROM: Final = 3
 AUDIT_GUIDELINE_OVER: Final = 8
 
 
-class FieldError(TypedDict):
-    """One problem with the input, addressed to a field such as ``items.tremor``.
+class ScoringError(ClinicalInputError):
+    """Invalid input to ``score``; ``field_errors`` lists every problem found, not just the first.
 
-    ``message`` is the English text, ready to show; ``template`` is its gettext message id and
-    ``params`` the values to fill in, so the UI can translate it.
+    Each ``FieldError`` has the msgid (``message``), its ``params`` and the ``allowed`` values
+    (always given, possibly empty); ``errors`` is the same as JSON-ready dicts.
     """
-
-    field: str
-    message: str
-    allowed: list[Any]
-    code: str
-    template: str
-    params: dict[str, str]
-
-
-class ScoringError(ValueError):
-    """Invalid input to ``score``; ``errors`` lists every problem found, not just the first."""
-
-    def __init__(self, errors: Sequence[FieldError]) -> None:
-        self.errors: list[FieldError] = list(errors)
-        super().__init__("; ".join(error["message"] for error in self.errors))
 
 
 @dataclass(frozen=True)
@@ -247,11 +233,10 @@ def _error(
 ) -> FieldError:
     return FieldError(
         field=field_name,
-        message=template % params,
-        allowed=list(allowed_values),
-        code=code,
-        template=template,
+        message=template,
         params=dict(params),
+        allowed=tuple(allowed_values),
+        code=code,
     )
 
 

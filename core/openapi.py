@@ -7,7 +7,8 @@ drf-spectacular documents what each view declares. Every API operation can also 
 - 404 when a record in the path does not exist or is not in the user's units, or a page number
   is past the end of a list;
 - 400 when the request's body or query does not validate, including a body that is not JSON at
-  all (``{"detail": ...}`` from DRF's parser, beside an operation's own error format).
+  all: always the one body of ``core.exceptions``, the response component ``BadRequest`` with
+  the schema ``InputErrors`` (every operation's 400 refers to it).
 
 Path parameters that Django's URL converters restrict (a slug) get the converter's pattern, so
 that a request the schema allows always reaches the API view (and not Django's HTML 404 page).
@@ -19,16 +20,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+
 DETAIL_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
-# DRF's validation errors name each field: {"field": ["message", ...], ...}.
-VALIDATION_SCHEMA: dict[str, Any] = {
+# The one 400 body (core.exceptions): {"errors": [{"field", "message", "code", ...}]}.
+INPUT_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "Each field at fault with its messages, or ``detail`` for unreadable input.",
+    "description": "One input problem.",
+    "properties": {
+        "field": {
+            "type": "string",
+            "description": (
+                "The input at fault: dotted for objects, indexed for lists (doses[0].mg); "
+                "non_field_errors for the body as a whole."
+            ),
+        },
+        "message": {"type": "string", "description": "In the request's language."},
+        "code": {"type": "string", "description": "Machine-readable, e.g. required, invalid."},
+        "allowed": {"type": "array", "items": {}, "description": "The values allowed here."},
+        "refs": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The guideline recommendations behind a refusal.",
+        },
+    },
+    "required": ["field", "message", "code"],
 }
+INPUT_ERRORS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every problem with the request's input; nothing was stored.",
+    "properties": {
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/InputError"}}
+    },
+    "required": ["errors"],
+}
+BAD_REQUEST_REF: dict[str, Any] = {"$ref": "#/components/responses/BadRequest"}
+# What a view declares for its 400 (``extend_schema(responses={400: BAD_REQUEST})``); the hook
+# below puts the one component in its place.
+BAD_REQUEST = OpenApiResponse(description="Invalid input; nothing stored.")
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 SLUG_PARAMETERS = frozenset({"code", "slug"})
 
@@ -42,17 +75,6 @@ _DESCRIPTIONS = {
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _with_detail(response: dict[str, Any]) -> None:
-    """An operation's own 400 body, or DRF's ``{"detail": ...}`` for a body it cannot parse."""
-    content = response.setdefault("content", {})
-    media = content.setdefault("application/json", {})
-    documented = media.get("schema")
-    if documented is None:
-        media["schema"] = VALIDATION_SCHEMA
-    elif documented is not VALIDATION_SCHEMA and "anyOf" not in documented:
-        media["schema"] = {"anyOf": [documented, DETAIL_SCHEMA]}
 
 
 def _parameters(operation: dict[str, Any], where: str) -> list[dict[str, Any]]:
@@ -71,11 +93,8 @@ def _complete(operation: dict[str, Any]) -> None:
         responses.setdefault(code, _json(DETAIL_SCHEMA, _DESCRIPTIONS[code]))
     if path_parameters or any(p["name"] == "page" for p in query_parameters):
         responses.setdefault("404", _json(DETAIL_SCHEMA, _DESCRIPTIONS["404"]))
-    if "requestBody" in operation or query_parameters:
-        if "400" in responses:
-            _with_detail(responses["400"])
-        else:
-            responses["400"] = _json(VALIDATION_SCHEMA, _DESCRIPTIONS["400"])
+    if "requestBody" in operation or query_parameters or "400" in responses:
+        responses["400"] = BAD_REQUEST_REF
 
 
 def complete_error_responses(
@@ -86,4 +105,11 @@ def complete_error_responses(
         for operation in path_item.values():
             if isinstance(operation, dict) and "responses" in operation:
                 _complete(operation)
+    components = result.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas["InputError"] = INPUT_ERROR_SCHEMA
+    schemas["InputErrors"] = INPUT_ERRORS_SCHEMA
+    components.setdefault("responses", {})["BadRequest"] = _json(
+        {"$ref": "#/components/schemas/InputErrors"}, _DESCRIPTIONS["400"]
+    )
     return result

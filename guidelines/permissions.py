@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-READ = ("guidelines.view_recommendation", "guidelines.view_detoxunit")
+from typing import Final
+
+# Every permission of this app a role holds or a view, selector or API checks: named once, here.
+VIEW_RECOMMENDATION: Final = "guidelines.view_recommendation"
+CHANGE_RECOMMENDATION: Final = "guidelines.change_recommendation"
+VIEW_DETOX_UNIT: Final = "guidelines.view_detoxunit"
+
+READ = (VIEW_RECOMMENDATION, VIEW_DETOX_UNIT)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "clinician": READ,
     "nurse": READ,
-    "administrator": (*READ, "guidelines.change_recommendation"),
+    "administrator": (*READ, CHANGE_RECOMMENDATION),
 }

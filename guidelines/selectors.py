@@ -6,11 +6,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from guidelines import permissions
 from guidelines.models import Recommendation
 
-VIEW_PERMISSION = "guidelines.view_recommendation"
-CHANGE_PERMISSION = "guidelines.change_recommendation"
-VIEW_UNITS_PERMISSION = "guidelines.view_detoxunit"
+VIEW_PERMISSION = permissions.VIEW_RECOMMENDATION
+CHANGE_PERMISSION = permissions.CHANGE_RECOMMENDATION
+VIEW_UNITS_PERMISSION = permissions.VIEW_DETOX_UNIT
 
 
 def require_permission(user: AbstractBaseUser | AnonymousUser, permission: str) -> None:

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinical.guideline.text import Item, normalise_text, search_text
+from guidelines import permissions
 from guidelines.models import Grade, Recommendation
 
-CHANGE_PERMISSION = "guidelines.change_recommendation"
+CHANGE_PERMISSION = permissions.CHANGE_RECOMMENDATION
 MAX_REASON_LENGTH = 500
 
 

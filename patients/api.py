@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -157,11 +157,10 @@ class PatientListCreateView(APIView):
                     "nothing was registered."
                 )
                 return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
-            body: dict[str, Any] = dict(error.message_dict)
-            body["access_request"] = gettext(
-                "Send the registration again with access_reason to request access."
-            )
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            how = gettext("Send the registration again with access_reason to request access.")
+            refused: dict[str, Any] = dict(error.message_dict)
+            refused["access_reason"] = [ErrorDetail(how, code="access_request")]
+            raise ValidationError(refused) from None
         except DjangoValidationError as error:
             raise service_errors(error) from None
         log_one(request, patient, AccessAction.CREATE, "patient")

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinical.levels import LevelInput, LevelInputError, evaluate_level, parse_level_input
+from clinical.levels import LevelInput, evaluate_level, parse_level_input
+from core.openapi import BAD_REQUEST
 from core.parsers import DepthLimitedJSONParser
 from patients.api import ModelPermissions, api_user, log_one
 from patients.level_presentation import present_proposal
 from patients.level_serializers import (
     EpisodeTreatmentLevelSerializer,
-    TreatmentLevelErrorSerializer,
     TreatmentLevelRequestSerializer,
     TreatmentLevelResponseSerializer,
 )
@@ -38,19 +37,6 @@ def _evaluate(inp: LevelInput) -> dict[str, Any]:
     )
 
 
-def _error_response(error: LevelInputError) -> Response:
-    """400 with every bad field: ``errors`` as a list, and each field as a key as DRF does."""
-    errors = [
-        {"field": item.field, "message": gettext(item.message) % item.params}
-        for item in error.field_errors
-    ]
-    body: dict[str, Any] = {"errors": errors}
-    for item in errors:
-        if item["field"] != "errors":  # an unknown key "errors" is reported in the list only
-            body.setdefault(item["field"], []).append(item["message"])
-    return Response(body, status=400)
-
-
 class TreatmentLevelView(APIView):
     """Propose outpatient or inpatient detox, and any acute referral, for the facts given."""
 
@@ -59,7 +45,7 @@ class TreatmentLevelView(APIView):
 
     @extend_schema(
         request=TreatmentLevelRequestSerializer,
-        responses={200: TreatmentLevelResponseSerializer, 400: TreatmentLevelErrorSerializer},
+        responses={200: TreatmentLevelResponseSerializer, 400: BAD_REQUEST},
         examples=[
             OpenApiExample(
                 "Alcohol with earlier delirium tremens",
@@ -72,10 +58,8 @@ class TreatmentLevelView(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        try:
-            inp = parse_level_input(request.data)
-        except LevelInputError as error:
-            return _error_response(error)
+        # Bad input is a LevelInputError, answered with the one 400 body (core.exceptions).
+        inp = parse_level_input(request.data)
         return Response(TreatmentLevelResponseSerializer(_evaluate(inp)).data)
 
 
@@ -90,9 +74,6 @@ class EpisodeTreatmentLevelView(APIView):
         episode = get_episode_for_user(api_user(request), pk)
         level_input = episode_level_input(episode)
         log_one(request, episode.patient, AccessAction.VIEW, "treatment-level proposal")
-        try:
-            inp = parse_level_input(level_input)
-        except LevelInputError as error:
-            return _error_response(error)
+        inp = parse_level_input(level_input)
         body = {"episode": episode.pk, "input": level_input, **_evaluate(inp)}
         return Response(EpisodeTreatmentLevelSerializer(body).data)

@@ -189,12 +189,3 @@ class TreatmentLevelResponseSerializer(serializers.Serializer[Any]):
 class EpisodeTreatmentLevelSerializer(TreatmentLevelResponseSerializer):
     episode = serializers.IntegerField()
     input = serializers.DictField(help_text="The facts taken from the episode's intake.")
-
-
-class FieldErrorSerializer(serializers.Serializer[Any]):
-    field = serializers.CharField()
-    message = serializers.CharField()
-
-
-class TreatmentLevelErrorSerializer(serializers.Serializer[Any]):
-    errors = FieldErrorSerializer(many=True)  # type: ignore[assignment]

@@ -8,13 +8,14 @@ State changes go through the functions in ``patients/services.py``, which write 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -274,6 +275,8 @@ class AccessRequest(models.Model):
 
 
 class EpisodeEventKind(models.TextChoices):
+    """Every kind of change on the episode's one audit trail: the episode's own and its plan's."""
+
     CREATED = "created", _("episode created")
     STARTED = "started", _("episode started")
     DISCHARGED = "discharged", _("patient discharged")
@@ -281,21 +284,56 @@ class EpisodeEventKind(models.TextChoices):
     INTAKE_SAVED = "intake_saved", _("intake saved")
     INTAKE_AMENDED = "intake_amended", _("intake amended")
     LEVEL_DECIDED = "level_decided", _("treatment level decided")
+    # The episode's plan (``plans.services``).
+    LINE_ACCEPTED = "line_accepted", _("medication accepted")
+    LINE_ADJUSTED = "line_adjusted", _("medication adjusted")
+    LINE_REMOVED = "line_removed", _("medication removed")
+    TAPER_ACCEPTED = "taper_accepted", _("taper accepted")
+    DISCHARGE_UPDATED = "discharge_updated", _("discharge checklist updated")
+    CARE_PLAN_REQUESTED = "care_plan_requested", _("care plan requested")
+    CARE_PLAN_READY = "care_plan_ready", _("care plan ready")
+    CARE_PLAN_FAILED = "care_plan_failed", _("care plan failed")
+
+
+# The kinds written by the plan's services: shown as plan changes on the history page.
+PLAN_EVENT_KINDS: Final = frozenset(
+    {
+        EpisodeEventKind.LINE_ACCEPTED,
+        EpisodeEventKind.LINE_ADJUSTED,
+        EpisodeEventKind.LINE_REMOVED,
+        EpisodeEventKind.TAPER_ACCEPTED,
+        EpisodeEventKind.DISCHARGE_UPDATED,
+        EpisodeEventKind.CARE_PLAN_REQUESTED,
+        EpisodeEventKind.CARE_PLAN_READY,
+        EpisodeEventKind.CARE_PLAN_FAILED,
+    }
+)
 
 
 class EpisodeEvent(models.Model):
-    """The episode's history: one row per state change, written by the service that made it.
+    """The episode's one audit trail: one row per change, written by the service that made it,
+    through ``patients.events.record_event`` only (the episode's services and the plan's alike).
 
-    ``details`` holds what the kind needs to be read later: the changed fields of an intake
-    (``{"changes": [{"field", "old", "new"}]}``), the decision's id, the times given.
+    Who (``by``), when (``at``), what (``kind``, and ``subject``: the thing changed, e.g.
+    ``plan_line:<code>``, ``care_plan:<id>``, ``discharge_checklist``), ``old`` and ``new`` (the
+    values before and after, JSON; ``None`` for a thing that did not exist before), and why
+    (``reason``). ``details`` holds what the kind needs beyond that: the changed fields of an
+    intake (``{"changes": [{"field", "old", "new"}]}``), the decision's id, the times given, the
+    plan version a change made. Rows are never changed or deleted.
+
+    The plan's events were a table of their own (``detox.PlanEvent``) until issue 13; its rows
+    were moved here by ``plans/migrations/0006``.
     """
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("event"), max_length=20, choices=EpisodeEventKind.choices)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    kind = models.CharField(_("event"), max_length=24, choices=EpisodeEventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
+    subject = models.CharField(_("what"), max_length=120, blank=True)
+    old = models.JSONField(_("before"), null=True, blank=True)
+    new = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -307,6 +345,10 @@ class EpisodeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    @property
+    def is_plan_change(self) -> bool:
+        return self.kind in PLAN_EVENT_KINDS
 
 
 # --- Intake (guideline 7.2 and chapter 12) ----------------------------------------------------

@@ -11,33 +11,51 @@ Which patients a nurse or clinician sees is decided by unit membership, in
 
 from __future__ import annotations
 
+from typing import Final
+
+# Every permission of this app a role holds or a view, selector or API checks: named once, here.
+VIEW_PATIENT: Final = "patients.view_patient"
+ADD_PATIENT: Final = "patients.add_patient"
+CHANGE_PATIENT: Final = "patients.change_patient"
+VIEW_CONTACT_PERSON: Final = "patients.view_contactperson"
+ADD_CONTACT_PERSON: Final = "patients.add_contactperson"
+VIEW_EPISODE: Final = "patients.view_episode"
+ADD_EPISODE: Final = "patients.add_episode"
+CHANGE_EPISODE: Final = "patients.change_episode"
+VIEW_EPISODE_EVENT: Final = "patients.view_episodeevent"
+VIEW_INTAKE: Final = "patients.view_intake"
+ADD_INTAKE: Final = "patients.add_intake"
+CHANGE_INTAKE: Final = "patients.change_intake"
+VIEW_SUBSTANCE_USE: Final = "patients.view_substanceuse"
+VIEW_LEVEL_DECISION: Final = "patients.view_leveldecision"
+ADD_LEVEL_DECISION: Final = "patients.add_leveldecision"
+VIEW_ACCESS_LOG: Final = "patients.view_accesslogentry"
+VIEW_UNIT: Final = "patients.view_unit"
+ADD_UNIT: Final = "patients.add_unit"
+CHANGE_UNIT: Final = "patients.change_unit"
+
 _READ: tuple[str, ...] = (
-    "patients.view_patient",
-    "patients.view_contactperson",
-    "patients.view_episode",
-    "patients.view_episodeevent",
-    "patients.view_intake",
-    "patients.view_substanceuse",
-    "patients.view_leveldecision",
+    VIEW_PATIENT,
+    VIEW_CONTACT_PERSON,
+    VIEW_EPISODE,
+    VIEW_EPISODE_EVENT,
+    VIEW_INTAKE,
+    VIEW_SUBSTANCE_USE,
+    VIEW_LEVEL_DECISION,
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "nurse": _READ,
     "clinician": (
         *_READ,
-        "patients.add_patient",
-        "patients.change_patient",
-        "patients.add_contactperson",
-        "patients.add_episode",
-        "patients.change_episode",
-        "patients.add_intake",
-        "patients.change_intake",
-        "patients.add_leveldecision",
+        ADD_PATIENT,
+        CHANGE_PATIENT,
+        ADD_CONTACT_PERSON,
+        ADD_EPISODE,
+        CHANGE_EPISODE,
+        ADD_INTAKE,
+        CHANGE_INTAKE,
+        ADD_LEVEL_DECISION,
     ),
-    "administrator": (
-        "patients.view_accesslogentry",
-        "patients.view_unit",
-        "patients.add_unit",
-        "patients.change_unit",
-    ),
+    "administrator": (VIEW_ACCESS_LOG, VIEW_UNIT, ADD_UNIT, CHANGE_UNIT),
 }

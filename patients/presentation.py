@@ -29,6 +29,16 @@ from patients.models import (
 )
 
 
+def item_labels(codes: Iterable[str]) -> str:
+    """Discharge-checklist items' labels (``clinical.discharge``), in the active language,
+    comma-separated; unknown codes are left out."""
+    return ", ".join(
+        gettext(discharge.ITEMS_BY_CODE[code].label)
+        for code in codes
+        if code in discharge.ITEMS_BY_CODE
+    )
+
+
 @dataclass
 class Change:
     label: str
@@ -122,13 +132,11 @@ def event_rows(
             row.at = parse_datetime(details["at"])
         if event.kind in (EpisodeEventKind.INTAKE_SAVED, EpisodeEventKind.INTAKE_AMENDED):
             row.changes = [_change(item) for item in details.get("changes", [])]
+        elif event.is_plan_change:
+            row.changes = plan_changes(event.old, event.new)
         open_set = details.get("overdose_set_open")
         if isinstance(open_set, dict):
-            row.open_set_missing = ", ".join(
-                gettext(discharge.ITEMS_BY_CODE[code].label)
-                for code in open_set.get("missing", [])
-                if code in discharge.ITEMS_BY_CODE
-            )
+            row.open_set_missing = item_labels(open_set.get("missing", []))
             row.open_set_reason = str(open_set.get("reason", ""))
         if event.kind == EpisodeEventKind.LEVEL_DECIDED:
             row.decision = decisions.get(details.get("decision", 0))
@@ -139,6 +147,59 @@ def event_rows(
                 details.get("chosen_level"), details.get("chosen_acute_referral")
             )
         rows.append(row)
+    return rows
+
+
+# The plan's events (``plans.services``) record old → new under these keys.
+_PLAN_FIELD_LABELS: Mapping[str, Promise] = {
+    "status": _("status"),
+    "adjusted": _("adjusted values"),
+    "reason": _("reason"),
+    "taper_drug": _("taper drug"),
+    "start_date": _("start date"),
+    "start_mg_per_day": _("start dose (mg a day)"),
+    "duration_days": _("dosing days"),
+    "appointment_at": _("first appointment after discharge"),
+    "appointment_contact": _("named contact"),
+    "unplanned_discharge": _("unplanned discharge or dropout"),
+    "planned_discharge_at": _("planned discharge"),
+    "version": _("version"),
+    "error": _("error"),
+}
+_PLAN_STATUS_LABELS: Mapping[str, Promise] = {
+    "accepted": _("accepted"),
+    "adjusted": _("adjusted"),
+    "removed": _("removed"),
+    "pending": _("being made"),
+    "ready": _("ready"),
+    "failed": _("failed"),
+}
+# Kept on the trail but not shown as a change (the request is shown on the plan's pages).
+_PLAN_HIDDEN: frozenset[str] = frozenset({"request", "decided_at", "file"})
+
+
+def _plan_value(key: str, value: Any) -> str:
+    if key == "status" and isinstance(value, str) and value in _PLAN_STATUS_LABELS:
+        return str(_PLAN_STATUS_LABELS[value])
+    if isinstance(value, dict):
+        return "; ".join(str(item) for item in value.values() if item) or gettext("none")
+    return _value(value, None)
+
+
+def plan_changes(old: Any, new: Any) -> list[Change]:
+    """A plan event's old → new as rows: a checklist item by its label, the rest by field."""
+    before = old if isinstance(old, dict) else {}
+    after = new if isinstance(new, dict) else {}
+    rows: list[Change] = []
+    for key in dict.fromkeys([*before, *after]):
+        if key in _PLAN_HIDDEN or before.get(key) == after.get(key):
+            continue
+        if key in discharge.ITEMS_BY_CODE:
+            label = gettext(discharge.ITEMS_BY_CODE[key].label)
+        else:
+            label = str(_PLAN_FIELD_LABELS.get(key, key))
+        old_text = _plan_value(key, before.get(key)) if key in before else gettext("not recorded")
+        rows.append(Change(label, old_text, _plan_value(key, after.get(key))))
     return rows
 
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from accounts.access import has_role, unit_ids
 from accounts.roles import CLINICIAN, NURSE
 from clinical.levels import AGE_MAX
+from clinical.workup import ecg_outstanding, ecg_recommended
+from patients import extensions
 from patients.intake_mapping import intake_to_level_input
 from patients.models import Episode, Intake, Patient, SubstanceKind, SubstanceUse, Unit
 
@@ -171,15 +173,8 @@ def screening_results(episode: Episode) -> dict[str, int | None]:
 
     AUDIT feeds the treatment level (the NICE flag at 20 or more); the others are shown at intake.
     """
-    # Imported here: scoring depends on patients, so a module-level import would be circular.
-    from scoring.selectors import latest_screening
-
-    results: dict[str, int | None] = {}
-    for code in ("audit", "dudit", "fast", "cage", "tweak"):
-        assessment = latest_screening(episode, code)
-        if assessment is not None:
-            results[code] = assessment.total
-    return results
+    # scoring sits above patients: it registers the answer (patients.extensions).
+    return extensions.screening_totals(episode)
 
 
 def episode_level_input(episode: Episode, *, today: date | None = None) -> dict[str, Any]:
@@ -226,16 +221,12 @@ def age_on(birth_date: date, today: date) -> int:
     )
 
 
-# 7.2-4: "EKG hos alle over 50 år".
-ECG_AGE_ABOVE = 50
-
-
 def episode_intake_summary(episode: Episode, *, today: date | None = None) -> dict[str, Any]:
     """What a care plan needs from the intake, as plain data (no model instances)."""
     intake = episode_intake(episode)
     age = age_on(episode.patient.birth_date, today or timezone.localdate())
     if intake is None:
-        return {"recorded": False, "age": age, "ecg_recommended": age > ECG_AGE_ABOVE}
+        return {"recorded": False, "age": age, "ecg_recommended": ecg_recommended(age)}
     snapshot = intake_snapshot(intake)
     substances = snapshot["substances"]
     return {
@@ -252,7 +243,7 @@ def episode_intake_summary(episode: Episode, *, today: date | None = None) -> di
         "allergies": snapshot["allergies"],
         "regular_medicines": snapshot["regular_medicines"],
         "breath_alcohol_permille": snapshot["breath_alcohol_permille"],
-        "ecg_recommended": age > ECG_AGE_ABOVE and not snapshot["ecg_taken"],
+        "ecg_recommended": ecg_outstanding(age, ecg_taken=bool(snapshot["ecg_taken"])),
         "patient_preference": snapshot["patient_preference"],
         "updated_at": _json_ready(intake.updated_at),
     }

@@ -26,6 +26,8 @@ from django.utils.translation import gettext, gettext_noop
 from clinical.identity import NationalIdError, parse_national_id
 from clinical.levels import LevelProposal
 from patients.concurrency import FieldChange, check_version, diff
+from patients.events import record_event
+from patients.extensions import overdose_set_open
 from patients.models import (
     AccessAction,
     AccessLogEntry,
@@ -43,6 +45,7 @@ from patients.models import (
     SubstanceUse,
     Unit,
 )
+from patients.presentation import item_labels
 from patients.selectors import (
     blank_intake_snapshot,
     intake_snapshot,
@@ -50,7 +53,6 @@ from patients.selectors import (
     substance_snapshot,
     units_of,
 )
-from plans.selectors import item_labels, overdose_set_open
 
 LEVELS: Final = ("outpatient", "inpatient")
 PATIENT_FIELDS: Final = ("national_id", "given_name", "family_name")
@@ -292,9 +294,7 @@ def _event(
     reason: str = "",
     details: Mapping[str, Any] | None = None,
 ) -> EpisodeEvent:
-    return EpisodeEvent.objects.create(
-        episode=episode, kind=kind, by=user, reason=reason, details=dict(details or {})
-    )
+    return record_event(episode, kind, user, reason=reason, details=details)
 
 
 def _locked(episode: Episode) -> Episode:

@@ -35,7 +35,8 @@ from clinical.levels import (
     evaluate_level,
     parse_level_input,
 )
-from patients import services
+from clinical.workup import ecg_recommended
+from patients import extensions, permissions, services
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.forms import (
     INTAKE_SECTIONS,
@@ -72,9 +73,8 @@ from patients.models import (
     Sex,
     SubstanceKind,
 )
-from patients.presentation import access_what_label, event_rows
+from patients.presentation import access_what_label, event_rows, item_labels
 from patients.selectors import (
-    ECG_AGE_ABOVE,
     age_on,
     episode_intake,
     episode_level_input,
@@ -86,7 +86,6 @@ from patients.selectors import (
     search_patients,
     units_of,
 )
-from plans.selectors import item_labels, overdose_set_open, todays_doses
 
 PAGE_SIZE = 50
 
@@ -140,7 +139,7 @@ def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
 
 @require_GET
 def patient_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, "patients.view_patient")
+    user = _require(request, permissions.VIEW_PATIENT)
     query = request.GET.get("q", "").strip()
     try:
         patients = search_patients(patients_visible_to(user).select_related("unit"), query)
@@ -165,14 +164,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "query_string": urlencode({"q": query}) if query else "",
-            "can_create": user.has_perm("patients.add_patient"),
+            "can_create": user.has_perm(permissions.ADD_PATIENT),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
-    user = _require(request, "patients.add_patient")
+    user = _require(request, permissions.ADD_PATIENT)
     units = units_of(user)
     if not units.exists():
         messages.error(request, gettext("You are not staff of any unit; ask an administrator."))
@@ -232,7 +231,7 @@ def national_id_check(request: HttpRequest) -> HttpResponse:
 
     Reads no records (it does not say whether the number is registered), so nothing is logged.
     """
-    _require(request, "patients.add_patient")
+    _require(request, permissions.ADD_PATIENT)
     value = (request.POST.get("national_id") or request.GET.get("national_id") or "").strip()
     context: dict[str, Any] = {"value": value}
     if value:
@@ -251,7 +250,7 @@ def national_id_check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, "patients.view_patient")
+    user = _require(request, permissions.VIEW_PATIENT)
     patient = get_patient_for_user(user, pk)
     return _patient_page(request, user, patient, ContactPersonForm())
 
@@ -272,9 +271,9 @@ def _patient_page(
             "episodes": episodes,
             "contacts": patient.contacts.all(),
             "contact_form": contact_form,
-            "can_add_contact": user.has_perm("patients.add_contactperson"),
-            "can_add_episode": user.has_perm("patients.add_episode"),
-            "can_edit": user.has_perm("patients.change_patient"),
+            "can_add_contact": user.has_perm(permissions.ADD_CONTACT_PERSON),
+            "can_add_episode": user.has_perm(permissions.ADD_EPISODE),
+            "can_edit": user.has_perm(permissions.CHANGE_PATIENT),
         },
         status=400 if contact_form.errors else 200,
     )
@@ -283,7 +282,7 @@ def _patient_page(
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a patient's name or number; the history keeps the original, who and why."""
-    user = _require(request, "patients.change_patient")
+    user = _require(request, permissions.CHANGE_PATIENT)
     patient = get_patient_for_user(user, pk)
     form = PatientCorrectionForm(
         request.POST if request.method == "POST" else None,
@@ -321,7 +320,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, "patients.add_contactperson")
+    user = _require(request, permissions.ADD_CONTACT_PERSON)
     patient = get_patient_for_user(user, pk)
     form = ContactPersonForm(request.POST)
     if not form.is_valid():
@@ -337,7 +336,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def episode_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, "patients.view_episode")
+    user = _require(request, permissions.VIEW_EPISODE)
     status = request.GET.get("status", "open")
     episodes = episodes_visible_to(user).select_related("patient", "unit", "responsible_clinician")
     if status == "open":
@@ -357,7 +356,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, "patients.add_episode")
+    user = _require(request, permissions.ADD_EPISODE)
     patient = get_patient_for_user(user, pk)
     units = units_of(user)
     clinicians = (
@@ -387,15 +386,15 @@ def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, "patients.view_episode")
+    user = _require(request, permissions.VIEW_EPISODE)
     episode = get_episode_for_user(user, pk)
     intake = Intake.objects.filter(episode=episode).first()
     decision = episode.level_decisions.select_related("decided_by").first()
     _log(request, episode.patient, AccessAction.VIEW, "episode")
-    can_change = user.has_perm("patients.change_episode")
+    can_change = user.has_perm(permissions.CHANGE_EPISODE)
     today = timezone.localdate()
     # The nurse's view of today's doses from the medication plan (the Oslo date, not UTC's).
-    todays = todays_doses(episode, today) if user.has_perm("detox.view_medicationplan") else None
+    todays = extensions.todays_doses(user, episode, today)
     return render(
         request,
         "patients/episode_detail.html",
@@ -409,8 +408,8 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_start": can_change and episode.status == EpisodeStatus.PLANNED,
             "can_discharge": can_change and episode.status == EpisodeStatus.ACTIVE,
             "can_interrupt": can_change and episode.is_open,
-            "can_edit_intake": user.has_perm("patients.change_intake"),
-            "can_decide": user.has_perm("patients.add_leveldecision") and episode.is_open,
+            "can_edit_intake": user.has_perm(permissions.CHANGE_INTAKE),
+            "can_decide": user.has_perm(permissions.ADD_LEVEL_DECISION) and episode.is_open,
         },
     )
 
@@ -423,11 +422,11 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     """Start, discharge or interrupt: a confirmation page, then the service."""
     if action not in TRANSITIONS:
         raise Http404
-    user = _require(request, "patients.change_episode")
+    user = _require(request, permissions.CHANGE_EPISODE)
     episode = get_episode_for_user(user, pk)
     # Leaving with naloxone or the tolerance information not ticked needs a reason (13.1-9).
     open_set = (
-        overdose_set_open(episode)
+        extensions.overdose_set_open(episode)
         if action != "start" and episode.status == EpisodeStatus.ACTIVE
         else ()
     )
@@ -485,9 +484,9 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The structured intake: a draft while the episode is planned, amendments after."""
-    user = _require(request, "patients.view_intake")
+    user = _require(request, permissions.VIEW_INTAKE)
     episode = get_episode_for_user(user, pk)
-    can_edit = user.has_perm("patients.change_intake") and user.has_perm("patients.add_intake")
+    can_edit = user.has_perm(permissions.CHANGE_INTAKE) and user.has_perm(permissions.ADD_INTAKE)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     intake = episode_intake(episode)
@@ -536,7 +535,7 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "amending": amending,
             "can_edit": can_edit,
-            "ecg_recommended": age > ECG_AGE_ABOVE,
+            "ecg_recommended": ecg_recommended(age),
             "screening": screening_results(episode),
             "age": age,
         },
@@ -663,9 +662,9 @@ def _proposal_context(inp: LevelInput | None, proposal: LevelProposal | None) ->
 @require_http_methods(["GET", "POST"])
 def episode_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposal with its reasons and citations; the clinician accepts or overrides it."""
-    user = _require(request, "patients.view_leveldecision")
+    user = _require(request, permissions.VIEW_LEVEL_DECISION)
     episode = get_episode_for_user(user, pk)
-    can_decide = user.has_perm("patients.add_leveldecision") and episode.is_open
+    can_decide = user.has_perm(permissions.ADD_LEVEL_DECISION) and episode.is_open
     if request.method == "POST" and not can_decide:
         raise PermissionDenied
     level_input, inp = _proposal_for(episode)
@@ -735,7 +734,7 @@ def _override_initial(proposal: LevelProposal | None) -> dict[str, Any]:
 @require_GET
 def episode_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Status changes, intake saves and amendments (with reasons), and level decisions."""
-    user = _require(request, "patients.view_episodeevent")
+    user = _require(request, permissions.VIEW_EPISODE_EVENT)
     episode = get_episode_for_user(user, pk)
     events = list(episode.events.select_related("by").order_by("-at", "-pk"))
     decisions = {
@@ -761,7 +760,7 @@ def episode_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log, for administrators: filter by user, patient and date (Oslo dates)."""
-    user = _require(request, "patients.view_accesslogentry")
+    user = _require(request, permissions.VIEW_ACCESS_LOG)
     if not has_role(user, ADMINISTRATOR):
         raise PermissionDenied
     form = AccessLogFilterForm(request.GET or None)

@@ -30,7 +30,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinical.tapers import TaperInputError, taper_plan
+from clinical.tapers import taper_plan
+from core.exceptions import InputRejected, entry
+from core.openapi import BAD_REQUEST
 from core.parsers import DepthLimitedJSONParser
 from guidelines.citations import citation_dicts
 from patients.api import ModelPermissions, api_user, log_one
@@ -41,7 +43,6 @@ from plans.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 from plans.serializers import (
     CarePlanCreatedSerializer,
     CarePlanSerializer,
-    ErrorListSerializer,
     TaperRequestSerializer,
     TaperResponseSerializer,
     missing_message,
@@ -62,24 +63,6 @@ TAPER_EXAMPLE = {
 }
 
 
-def taper_error_response(error: TaperInputError) -> Response:
-    """400 with every bad field: ``errors`` as a list, and each field as a key as DRF does."""
-    errors: list[dict[str, Any]] = [
-        {
-            "field": item.field,
-            "message": gettext(item.message) % dict(item.params)
-            if item.params
-            else gettext(item.message),
-            "refs": list(item.refs),
-        }
-        for item in error.field_errors
-    ]
-    body: dict[str, Any] = {"errors": errors}
-    for item in errors:
-        body.setdefault(item["field"], []).append(item["message"])
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
 class TaperView(APIView):
     """A taper schedule for the request; nothing is stored."""
 
@@ -88,18 +71,15 @@ class TaperView(APIView):
 
     @extend_schema(
         request=TaperRequestSerializer,
-        responses={200: TaperResponseSerializer, 400: ErrorListSerializer},
+        responses={200: TaperResponseSerializer, 400: BAD_REQUEST},
         examples=[OpenApiExample("Alprazolam 2 mg a day to oxazepam", value=TAPER_EXAMPLE)],
     )
     def post(self, request: Request) -> Response:
         late = request_start_date_error(request.data, today=timezone.localdate())
         if late:
-            errors = [{"field": "start_date", "message": late, "refs": []}]
-            return Response({"errors": errors, "start_date": [late]}, status=400)
-        try:
-            plan = taper_plan(request.data)
-        except TaperInputError as error:
-            return taper_error_response(error)
+            raise InputRejected([entry("start_date", late)])
+        # Bad input is a TaperInputError, answered with the one 400 body (core.exceptions).
+        plan = taper_plan(request.data)
         body = plan.to_dict()
         for warning in body["warnings"]:
             warning["text"] = selectors.message_text(warning["message"], warning["params"])

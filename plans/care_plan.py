@@ -37,10 +37,11 @@ from guidelines.citations import Citation, citation_dicts
 from patients.level_presentation import level_label, present_proposal, referral_label
 from patients.models import Episode, Intake, SubstanceUse, WithdrawalComplication
 from patients.selectors import age_on
-from plans import selectors
+from plans import presentation, selectors
 from plans.models import PlanLineKind, PlanLineStatus
 from scoring.models import CIWA_AR_CODE, Assessment
-from scoring.selectors import chart_for, episode_trends, monitored_scale, next_due_after
+from scoring.presentation import chart_for
+from scoring.selectors import episode_trends, monitored_scale, next_due_after
 
 if TYPE_CHECKING:
     from plans.models import CarePlan
@@ -116,7 +117,7 @@ def _value_text(instance: Intake | SubstanceUse, name: str) -> str:
         return gettext("not recorded")
     if getattr(model_field, "choices", None):
         return str(getattr(instance, f"get_{name}_display")())
-    return selectors.number_text(value) if not isinstance(value, str) else value
+    return presentation.number_text(value) if not isinstance(value, str) else value
 
 
 def _label(model: type[Intake] | type[SubstanceUse], name: str) -> str:
@@ -213,7 +214,7 @@ def medication_context(episode: Episode) -> dict[str, Any]:
     tapers = selectors.current_tapers(episode)
     removed_tapers = [
         {
-            "label": str(selectors.TAPER_REGIMEN_LABELS.get(line.source.get("regimen", ""), "")),
+            "label": str(presentation.TAPER_REGIMEN_LABELS.get(line.source.get("regimen", ""), "")),
             "reason": line.reason,
         }
         for line in selectors.plan_lines(episode)
@@ -291,7 +292,7 @@ def trends_context(episode: Episode) -> list[dict[str, Any]]:
             {
                 "at": moment_text(dose.given_at),
                 "drug": dose.drug_label,
-                "mg": selectors.number_text(dose.dose_mg),
+                "mg": presentation.number_text(dose.dose_mg),
                 "route": str(dose.get_route_display()),
             }
             for dose in trend.doses

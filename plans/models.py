@@ -1,10 +1,12 @@
 """The episode's plan: medication plan lines and taper schedules, the discharge checklist, the
-care-plan documents, and the plan's own event log.
+care-plan documents. (The plan's events are on the episode's one audit trail.)
 
-Rows are written only by ``plans/services.py``, one named function per change, which also writes
-the ``PlanEvent`` and the access log. The medication plan is versioned: every change bumps
-``MedicationPlan.version`` and stores a ``MedicationPlanVersion`` snapshot of the whole plan, so an
-earlier version can be read exactly as it was. Nothing a user entered is lost: a line that is
+Rows are written only by ``plans.services``, one named function per change, which also writes
+the event on the episode's one audit trail (``patients.models.EpisodeEvent``, through
+``patients.events.record_event``) and the access log. The medication plan is versioned: every
+change bumps ``MedicationPlan.version`` and stores a ``MedicationPlanVersion`` snapshot of the
+whole plan and its taper calendars as computed then, so an earlier version can be read exactly as
+it was. Nothing a user entered is lost: a line that is
 adjusted or removed keeps the proposal it came from, and the versions keep every earlier state.
 """
 
@@ -19,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patients.models import Episode
+from patients.models import PLAN_EVENT_KINDS, Episode, EpisodeEventKind
 
 
 class PlanLineKind(models.TextChoices):
@@ -33,15 +35,12 @@ class PlanLineStatus(models.TextChoices):
     REMOVED = "removed", _("removed")
 
 
-class PlanEventKind(models.TextChoices):
-    LINE_ACCEPTED = "line_accepted", _("medication accepted")
-    LINE_ADJUSTED = "line_adjusted", _("medication adjusted")
-    LINE_REMOVED = "line_removed", _("medication removed")
-    TAPER_ACCEPTED = "taper_accepted", _("taper accepted")
-    DISCHARGE_UPDATED = "discharge_updated", _("discharge checklist updated")
-    CARE_PLAN_REQUESTED = "care_plan_requested", _("care plan requested")
-    CARE_PLAN_READY = "care_plan_ready", _("care plan ready")
-    CARE_PLAN_FAILED = "care_plan_failed", _("care plan failed")
+# The plan's events are on the episode's one audit trail (``patients.models.EpisodeEvent``);
+# the kinds are that trail's. ``PlanEventKind`` is kept as the name the plan's code uses.
+PlanEventKind = EpisodeEventKind
+PLAN_EVENT_CHOICES: Final = [
+    (kind.value, kind.label) for kind in EpisodeEventKind if kind in PLAN_EVENT_KINDS
+]
 
 
 class MedicationPlan(models.Model):
@@ -115,8 +114,8 @@ class PlanLine(models.Model):
 class TaperSchedule(models.Model):
     """An accepted taper: the request as given and the schedule the engine computed from it.
 
-    The calendar is recomputed from ``request`` by ``clinical.tapers.taper_plan`` wherever it is
-    shown; ``computed`` keeps what the clinician saw on accepting. A new schedule for the same
+    ``computed`` keeps the calendar exactly as the clinician saw it on accepting; each plan version
+    stores it too (``MedicationPlanVersion.schedule``). A new schedule for the same
     line replaces the earlier one (``replaced_at``), which stays for the record.
     """
 
@@ -152,16 +151,24 @@ class TaperSchedule(models.Model):
 
 
 class MedicationPlanVersion(models.Model):
-    """The whole plan as it stood after one change: who made it, when and why."""
+    """The whole plan as it stood after one change: who made it, when and why.
+
+    ``snapshot`` holds the lines as decided and the current tapers' requests; ``schedule`` the
+    taper calendars exactly as computed when the version was made (``TaperPlan.to_dict()`` of
+    each current taper, with its line and doses a day). The version page and every printout read
+    ``schedule``; nothing recomputes an earlier version with today's tables. Versions made before
+    issue 13 were backfilled by ``plans/migrations/0005`` (see there).
+    """
 
     plan = models.ForeignKey(
         MedicationPlan, on_delete=models.PROTECT, related_name="versions", verbose_name=_("plan")
     )
     version = models.PositiveIntegerField(_("version"))
-    change = models.CharField(_("change"), max_length=32, choices=PlanEventKind.choices)
+    change = models.CharField(_("change"), max_length=32, choices=PLAN_EVENT_CHOICES)
     line_code = models.CharField(_("proposal code"), max_length=64, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     snapshot = models.JSONField(_("plan"))
+    schedule = models.JSONField(_("taper calendars as accepted"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -354,30 +361,6 @@ class CarePlan(models.Model):
     def shown_status(self) -> str:
         """The status the page and the API show: ``missing`` when a ready plan's file is gone."""
         return CARE_PLAN_MISSING if self.file_missing else str(self.status)
-
-
-class PlanEvent(models.Model):
-    """The plan's history: one row per change, written by the service that made it."""
-
-    episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, related_name="plan_events", verbose_name=_("episode")
-    )
-    kind = models.CharField(_("event"), max_length=24, choices=PlanEventKind.choices)
-    at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("plan event")
-        verbose_name_plural = _("plan events")
-        indexes = [models.Index(fields=["episode", "-at"], name="planevent_episode_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
 class AdminAuditAction(models.TextChoices):

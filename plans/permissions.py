@@ -10,37 +10,52 @@ nurse or clinician sees is decided by unit membership (``patients.selectors``).
 
 from __future__ import annotations
 
+from typing import Final
+
+# Every permission of this app a role holds or a view, selector or API checks: named once, here.
+# The app label is "detox" (the app's name before the project package was split out).
+VIEW_PLAN: Final = "detox.view_medicationplan"
+ADD_PLAN: Final = "detox.add_medicationplan"
+CHANGE_PLAN: Final = "detox.change_medicationplan"
+VIEW_PLAN_LINE: Final = "detox.view_planline"
+ADD_PLAN_LINE: Final = "detox.add_planline"
+CHANGE_PLAN_LINE: Final = "detox.change_planline"
+VIEW_TAPER: Final = "detox.view_taperschedule"
+ADD_TAPER: Final = "detox.add_taperschedule"
+VIEW_PLAN_VERSION: Final = "detox.view_medicationplanversion"
+VIEW_DISCHARGE: Final = "detox.view_dischargechecklist"
+ADD_DISCHARGE: Final = "detox.add_dischargechecklist"
+CHANGE_DISCHARGE: Final = "detox.change_dischargechecklist"
+VIEW_DISCHARGE_ITEM: Final = "detox.view_dischargeitem"
+VIEW_CARE_PLAN: Final = "detox.view_careplan"
+ADD_CARE_PLAN: Final = "detox.add_careplan"
+VIEW_ADMIN_AUDIT: Final = "detox.view_adminauditentry"
+VIEW_API_TOKEN: Final = "authtoken.view_tokenproxy"  # noqa: S105 (a permission name)
+DELETE_API_TOKEN: Final = "authtoken.delete_tokenproxy"  # noqa: S105
+
 _READ: tuple[str, ...] = (
-    "detox.view_medicationplan",
-    "detox.view_planline",
-    "detox.view_taperschedule",
-    "detox.view_medicationplanversion",
-    "detox.view_dischargechecklist",
-    "detox.view_dischargeitem",
-    "detox.view_careplan",
-    "detox.view_planevent",
+    VIEW_PLAN,
+    VIEW_PLAN_LINE,
+    VIEW_TAPER,
+    VIEW_PLAN_VERSION,
+    VIEW_DISCHARGE,
+    VIEW_DISCHARGE_ITEM,
+    VIEW_CARE_PLAN,
 )
-_DISCHARGE: tuple[str, ...] = (
-    "detox.add_dischargechecklist",
-    "detox.change_dischargechecklist",
-)
+_DISCHARGE: tuple[str, ...] = (ADD_DISCHARGE, CHANGE_DISCHARGE)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "nurse": (*_READ, *_DISCHARGE),
     "clinician": (
         *_READ,
         *_DISCHARGE,
-        "detox.add_medicationplan",
-        "detox.change_medicationplan",
-        "detox.add_planline",
-        "detox.change_planline",
-        "detox.add_taperschedule",
-        "detox.add_careplan",
+        ADD_PLAN,
+        CHANGE_PLAN,
+        ADD_PLAN_LINE,
+        CHANGE_PLAN_LINE,
+        ADD_TAPER,
+        ADD_CARE_PLAN,
     ),
     # The administration log (read-only for everyone) and revoking API tokens (issue 12).
-    "administrator": (
-        "detox.view_adminauditentry",
-        "authtoken.view_tokenproxy",
-        "authtoken.delete_tokenproxy",
-    ),
+    "administrator": (VIEW_ADMIN_AUDIT, VIEW_API_TOKEN, DELETE_API_TOKEN),
 }

@@ -214,19 +214,6 @@ class TaperResponseSerializer(serializers.Serializer[Any]):
     )
 
 
-class TaperFieldErrorSerializer(serializers.Serializer[Any]):
-    field = serializers.CharField(help_text="The request field, e.g. current_use[0].drug.")
-    message = serializers.CharField()
-    refs = serializers.ListField(
-        child=serializers.CharField(), help_text="The recommendations behind a refusal."
-    )
-
-
-ErrorListSerializer = inline_serializer(
-    "TaperErrors", fields={"errors": TaperFieldErrorSerializer(many=True)}
-)
-
-
 class CarePlanCreatedSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     version = serializers.IntegerField()

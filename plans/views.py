@@ -24,7 +24,7 @@ from clinical.tapers import TaperInputError, taper_plan
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
-from plans import selectors, services
+from plans import history, presentation, selectors, services
 from plans.forms import (
     ACCEPT,
     ADJUST,
@@ -35,7 +35,7 @@ from plans.forms import (
     discharge_initial,
 )
 from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanLineKind
-from plans.selectors import (
+from plans.permissions import (
     ADD_CARE_PLAN,
     CHANGE_DISCHARGE,
     CHANGE_PLAN,
@@ -203,7 +203,7 @@ def _form_errors(form: Any, error: ValidationError) -> None:
 
 def _taper(
     request: HttpRequest, user: User, episode: Episode, form: TaperForm, *, accept: bool
-) -> HttpResponse | selectors.TaperView | None:
+) -> HttpResponse | presentation.TaperView | None:
     if not form.is_valid():
         return None
     data = form.request_data()
@@ -212,7 +212,7 @@ def _taper(
     except TaperInputError as error:
         form.add_engine_errors(services.taper_errors(error))
         return None
-    view = selectors.taper_view_of(computed.to_dict(), doses_per_day=data["doses_per_day"])
+    view = presentation.taper_view_of(computed.to_dict(), doses_per_day=data["doses_per_day"])
     if not accept:
         return view
     try:
@@ -253,38 +253,26 @@ def medication_plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def medication_plan_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    """An earlier version of the plan, as it stood after that change."""
+    """An earlier version of the plan, as it stood after that change: its lines and taper
+    calendars exactly as stored then (``plans.history``), never recomputed."""
     user = _user(request)
     episode = selectors.get_episode_for(user, pk, permission=VIEW_PLAN)
     found = next((v for v in selectors.plan_versions(episode) if v.version == version), None)
     if found is None:
         raise Http404
     _log_view(request, episode, "medication plan version")
+    tapers, unreadable = history.version_tapers(found)
     return render(
         request,
         "plans/medication_plan_version.html",
-        {**_base(episode, "medication", user), "version": found, **_snapshot(found.snapshot)},
-    )
-
-
-def _snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
-    lines = [
         {
-            "line": line,
-            "view": selectors.line_view(line["source"]) if line["kind"] == "regimen" else None,
-        }
-        for line in snapshot.get("lines", [])
-    ]
-    tapers = []
-    for taper in snapshot.get("tapers", []):
-        try:
-            computed = taper_plan(taper["request"]).to_dict()
-        except (TaperInputError, ValueError):
-            continue
-        tapers.append(
-            selectors.taper_view_of(computed, doses_per_day=int(taper["request"]["doses_per_day"]))
-        )
-    return {"snapshot_lines": lines, "snapshot_tapers": tapers}
+            **_base(episode, "medication", user),
+            "version": found,
+            "snapshot_lines": history.version_lines(found),
+            "snapshot_tapers": tapers,
+            "unreadable_tapers": unreadable,
+        },
+    )
 
 
 # --- Discharge --------------------------------------------------------------------------------
@@ -376,7 +364,7 @@ def _checklist_labels(form: DischargeForm) -> Callable[[str], tuple[str, Any]]:
     return label
 
 
-def _stored_items(view: selectors.DischargeView) -> dict[str, tuple[bool, str]]:
+def _stored_items(view: presentation.DischargeView) -> dict[str, tuple[bool, str]]:
     if view.checklist is None:
         return {}
     return {item.code: (item.done, item.note) for item in view.checklist.items.all()}

@@ -2,16 +2,17 @@
 
 Thin adapters over ``clinical.scoring``, ``clinical.advice`` and ``scoring.services``. Bad input is
 a 400 whose body names every field at fault, with the allowed values where there is a set:
-``{"errors": [{"field": "items.tremor", "message": "...", "allowed": [0, 1, ...]}]}``. Episodes
+``{"errors": [{"field": "items.tremor", "message": "...", "code": "...", "allowed": [0, 1]}]}``,
+answered by ``core.exceptions`` (the views raise, they build no 400 body). Episodes
 outside the user's unit are a 404; a role without the permission gets a 403.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
@@ -19,13 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from clinical.advice import (
@@ -38,6 +38,8 @@ from clinical.advice import (
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OPIOID_SCALES, OpioidAdviceContext, opioid_advice
 from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringError, score
+from core.exceptions import InputRejected, field_error_entry, validated
+from core.openapi import BAD_REQUEST
 from guidelines.citations import citation_dicts
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
@@ -66,7 +68,6 @@ from scoring.serializers import (
     ScaleSummarySerializer,
     ScoreRequestSerializer,
     ScoreResponseSerializer,
-    ScoringErrorsSerializer,
     scale_definition,
     scale_summary,
 )
@@ -79,55 +80,7 @@ from scoring.services import (
     medication_administration_record,
 )
 
-BAD_REQUEST = OpenApiResponse(ScoringErrorsSerializer, description="Invalid input; nothing stored.")
-
-
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _bad_request(errors: Sequence[FieldProblem]) -> Response:
-    return Response({"errors": list(errors)}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _serializer_problems(serializer: serializers.Serializer[Any]) -> list[FieldProblem]:
-    """DRF's errors as a flat list, one entry per field, naming allowed values for choices."""
-    problems: list[FieldProblem] = []
-
-    def walk(prefix: str, errors: Any, field: Any) -> None:
-        if isinstance(errors, Mapping):
-            for name, nested in errors.items():
-                if name == api_settings.NON_FIELD_ERRORS_KEY:
-                    # The value as a whole is wrong (a string where an object belongs): name
-                    # the field that holds it, not DRF's ``non_field_errors``.
-                    walk(prefix, nested, field)
-                    continue
-                if isinstance(field, serializers.ListSerializer | serializers.ListField):
-                    # An item of a list (``doses``): named by its index, doses[0].drug.
-                    walk(f"{prefix}[{name}]", nested, field.child)
-                    continue
-                child = field.fields.get(name) if hasattr(field, "fields") else None
-                walk(f"{prefix}.{name}" if prefix else str(name), nested, child)
-            return
-        if isinstance(errors, list) and any(isinstance(e, Mapping) for e in errors):
-            # A list of objects (``doses``): one entry per item, empty where the item is fine.
-            child = getattr(field, "child", None)
-            for index, nested in enumerate(errors):
-                if nested:
-                    walk(f"{prefix}[{index}]", nested, child)
-            return
-        for message in errors if isinstance(errors, list) else [errors]:
-            problem = FieldProblem(field=prefix or "non_field_errors", message=str(message))
-            if isinstance(field, serializers.ChoiceField):
-                allowed = [str(choice) for choice in field.choices]
-                problem["allowed"] = allowed
-                problem["message"] = gettext("%(message)s Allowed values are %(allowed)s.") % {
-                    "message": message,
-                    "allowed": ", ".join(allowed),
-                }
-            problems.append(problem)
-
-    walk("", serializer.errors, serializer)
-    return problems
 
 
 def _require(request: Request, *perms: str) -> User:
@@ -242,28 +195,13 @@ class ScaleScoreApi(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         instrument = _instrument_or_404(code)
-        envelope = ScoreRequestSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
-        try:
-            result = score(
-                instrument.code,
-                data["items"],
-                sex=data.get("sex"),
-                local_interval_hours=data.get("local_interval_hours", DEFAULT_LOCAL_INTERVAL_HOURS),
-            )
-        except ScoringError as error:
-            return _bad_request(
-                [
-                    FieldProblem(
-                        field=e["field"],
-                        message=gettext(e["template"]) % e["params"],
-                        allowed=e["allowed"],
-                    )
-                    for e in error.errors
-                ]
-            )
+        data = validated(ScoreRequestSerializer(data=request.data))
+        result = score(
+            instrument.code,
+            data["items"],
+            sex=data.get("sex"),
+            local_interval_hours=data.get("local_interval_hours", DEFAULT_LOCAL_INTERVAL_HOURS),
+        )
         lines = selectors.note_lines(result.notes)
         if instrument.code == "ciwa-ar":
             advice = ciwa_advice(
@@ -354,26 +292,20 @@ class EpisodeAssessmentsApi(EpisodeScopedApi[Assessment]):
         user = _require(request, ADD_ASSESSMENT)
         # Fetch and authorize first: another unit's episode is a 404 whatever the body says.
         episode = self.episode()
-        envelope = AssessmentCreateSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
+        data = validated(AssessmentCreateSerializer(data=request.data))
         if INSTRUMENTS[data["instrument"]].kind == "screening":
             _require(request, ADD_SCREENING)
-        try:
-            assessment = assessment_record(
-                episode=episode,
-                instrument=data["instrument"],
-                items=data["items"],
-                observed_at=data.get("observed_at"),
-                breath_alcohol=data.get("breath_alcohol_permille"),
-                drowsy=data.get("drowsy", False),
-                current_delirium=data.get("current_delirium", False),
-                user=user,
-                now=timezone.now(),
-            )
-        except InvalidInput as invalid:
-            return _bad_request(invalid.errors)
+        assessment = assessment_record(
+            episode=episode,
+            instrument=data["instrument"],
+            items=data["items"],
+            observed_at=data.get("observed_at"),
+            breath_alcohol=data.get("breath_alcohol_permille"),
+            drowsy=data.get("drowsy", False),
+            current_delirium=data.get("current_delirium", False),
+            user=user,
+            now=timezone.now(),
+        )
         _log(request, user, episode, AccessAction.CREATE, f"assessment {assessment.pk} (API)")
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -403,27 +335,21 @@ class AssessmentCorrectionsApi(GenericAPIView[Assessment]):
         original = selectors.get_assessment_for_user(user, assessment_id)
         if original.kind == "screening":
             _require(request, ADD_SCREENING)
-        envelope = AssessmentCorrectionSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
+        data = validated(AssessmentCorrectionSerializer(data=request.data))
         extra: dict[str, Any] = {}
         if "breath_alcohol_permille" in data:
             extra["breath_alcohol"] = data["breath_alcohol_permille"]
-        try:
-            correction = assessment_correct(
-                original=original,
-                items=data["items"],
-                observed_at=data.get("observed_at") or original.observed_at,
-                reason=data["reason"],
-                drowsy=data.get("drowsy"),
-                current_delirium=data.get("current_delirium"),
-                user=user,
-                now=timezone.now(),
-                **extra,
-            )
-        except InvalidInput as invalid:
-            return _bad_request(invalid.errors)
+        correction = assessment_correct(
+            original=original,
+            items=data["items"],
+            observed_at=data.get("observed_at") or original.observed_at,
+            reason=data["reason"],
+            drowsy=data.get("drowsy"),
+            current_delirium=data.get("current_delirium"),
+            user=user,
+            now=timezone.now(),
+            **extra,
+        )
         _log(
             request,
             user,
@@ -480,24 +406,18 @@ class EpisodeMedicationsApi(EpisodeScopedApi[MedicationAdministration]):
     def post(self, request: Request, episode_id: int) -> Response:
         user = _require(request, ADD_ADMINISTRATION)
         episode = self.episode()
-        envelope = AdministrationCreateSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
-        try:
-            administration = medication_administration_record(
-                episode=episode,
-                drug=data["drug"],
-                drug_other=data.get("drug_other", ""),
-                dose_mg=data["dose_mg"],
-                route=data["route"],
-                given_at=data.get("given_at"),
-                assessment=_linked(user, episode, data.get("assessment")),
-                user=user,
-                now=timezone.now(),
-            )
-        except InvalidInput as invalid:
-            return _bad_request(invalid.errors)
+        data = validated(AdministrationCreateSerializer(data=request.data))
+        administration = medication_administration_record(
+            episode=episode,
+            drug=data["drug"],
+            drug_other=data.get("drug_other", ""),
+            dose_mg=data["dose_mg"],
+            route=data["route"],
+            given_at=data.get("given_at"),
+            assessment=_linked(user, episode, data.get("assessment")),
+            user=user,
+            now=timezone.now(),
+        )
         _log(request, user, episode, AccessAction.CREATE, "medication administration (API)")
         return Response(
             AdministrationSerializer(administration).data, status=status.HTTP_201_CREATED
@@ -514,25 +434,19 @@ class MedicationCorrectionsApi(GenericAPIView[MedicationAdministration]):
     def post(self, request: Request, administration_id: int) -> Response:
         user = _require(request, ADD_ADMINISTRATION)
         original = selectors.get_administration_for_user(user, administration_id)
-        envelope = AdministrationCorrectionSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
-        try:
-            correction = medication_administration_correct(
-                original=original,
-                drug=data["drug"],
-                drug_other=data.get("drug_other", ""),
-                dose_mg=data["dose_mg"],
-                route=data["route"],
-                given_at=data["given_at"],
-                reason=data["reason"],
-                entered_in_error=data.get("entered_in_error", False),
-                user=user,
-                now=timezone.now(),
-            )
-        except InvalidInput as invalid:
-            return _bad_request(invalid.errors)
+        data = validated(AdministrationCorrectionSerializer(data=request.data))
+        correction = medication_administration_correct(
+            original=original,
+            drug=data["drug"],
+            drug_other=data.get("drug_other", ""),
+            dose_mg=data["dose_mg"],
+            route=data["route"],
+            given_at=data["given_at"],
+            reason=data["reason"],
+            entered_in_error=data.get("entered_in_error", False),
+            user=user,
+            now=timezone.now(),
+        )
         _log(request, user, original.episode, AccessAction.UPDATE, "medication corrected (API)")
         return Response(AdministrationSerializer(correction).data, status=status.HTTP_201_CREATED)
 
@@ -576,18 +490,8 @@ def _advice_total(code: str, data: Mapping[str, Any]) -> tuple[int, str | None, 
         try:
             total = score(code, data["items"]).total
         except ScoringError as error:
-            return (
-                0,
-                None,
-                [
-                    FieldProblem(
-                        field=e["field"],
-                        message=gettext(e["template"]) % e["params"],
-                        allowed=e["allowed"],
-                    )
-                    for e in error.errors
-                ],
-            )
+            # Reported with the other fields' problems (observed_at, doses) in one 400.
+            return 0, None, [cast(FieldProblem, field_error_entry(e)) for e in error.field_errors]
     band = next((b for b in instrument.bands_for(None) if b.contains(total)), None)
     return total, band.code if band else None, []
 
@@ -628,10 +532,10 @@ def _doses(data: Mapping[str, Any]) -> list[Administration]:
     ]
 
 
-def _advice_error(error: AdviceError) -> Response:
+def _advice_error(error: AdviceError) -> InputRejected:
     """A context the engine refuses that the envelope let through (should not happen)."""
     field = str(error).split(" ", 1)[0]
-    return _bad_request([FieldProblem(field=field, message=str(error))])
+    return InputRejected([FieldProblem(field=field, message=str(error))])
 
 
 class CiwaAdviceApi(APIView):
@@ -652,14 +556,11 @@ class CiwaAdviceApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        envelope = CiwaAdviceRequestSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
+        data = validated(CiwaAdviceRequestSerializer(data=request.data))
         total, _band, problems = _advice_total("ciwa-ar", data)
         observed_at, more = _advice_moments(data, timezone.now(), "previous_scores")
         if problems or more:
-            return _bad_request(problems + more)
+            raise InputRejected(problems + more)
         history = data.get("history") or {}
         state = data.get("state") or {}
         try:
@@ -689,7 +590,7 @@ class CiwaAdviceApi(APIView):
                 )
             )
         except AdviceError as error:
-            return _advice_error(error)
+            raise _advice_error(error) from error
         return Response(
             {
                 "total": advice.score,
@@ -727,14 +628,11 @@ class OpioidAdviceApi(APIView):
                 gettext("No advice for %(code)s; known scales are %(known)s.")
                 % {"code": code, "known": ", ".join(OPIOID_SCALES)}
             )
-        envelope = OpioidAdviceRequestSerializer(data=request.data)
-        if not envelope.is_valid():
-            return _bad_request(_serializer_problems(envelope))
-        data = envelope.validated_data
+        data = validated(OpioidAdviceRequestSerializer(data=request.data))
         total, band, problems = _advice_total(code, data)
         observed_at, more = _advice_moments(data, timezone.now(), None)
         if problems or more:
-            return _bad_request(problems + more)
+            raise InputRejected(problems + more)
         try:
             advice = opioid_advice(
                 OpioidAdviceContext(
@@ -751,7 +649,7 @@ class OpioidAdviceApi(APIView):
                 )
             )
         except AdviceError as error:
-            return _advice_error(error)
+            raise _advice_error(error) from error
         return Response(
             {
                 "instrument": code,

@@ -7,24 +7,27 @@ guideline text, not patient records, so they get nothing here.
 
 from __future__ import annotations
 
+from typing import Final
+
+# Every permission of this app a role holds or a view, selector or API checks: named once, here.
+VIEW_ASSESSMENT: Final = "scoring.view_assessment"
+ADD_ASSESSMENT: Final = "scoring.add_assessment"
+ADD_SCREENING: Final = "scoring.add_screening"
+VIEW_ADMINISTRATION: Final = "scoring.view_medicationadministration"
+ADD_ADMINISTRATION: Final = "scoring.add_medicationadministration"
+VIEW_MONITORING_CHOICE: Final = "scoring.view_monitoringchoice"
+ADD_MONITORING_CHOICE: Final = "scoring.add_monitoringchoice"
+
 _WARD: tuple[str, ...] = (
-    "scoring.add_assessment",
-    "scoring.view_assessment",
-    "scoring.add_medicationadministration",
-    "scoring.view_medicationadministration",
-    "scoring.add_monitoringchoice",
-    "scoring.view_monitoringchoice",
+    ADD_ASSESSMENT,
+    VIEW_ASSESSMENT,
+    ADD_ADMINISTRATION,
+    VIEW_ADMINISTRATION,
+    ADD_MONITORING_CHOICE,
+    VIEW_MONITORING_CHOICE,
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "nurse": _WARD,
-    "clinician": (*_WARD, "scoring.add_screening"),
+    "clinician": (*_WARD, ADD_SCREENING),
 }
-
-# The permissions the views and the API check, by name.
-VIEW_ASSESSMENT = "scoring.view_assessment"
-ADD_ASSESSMENT = "scoring.add_assessment"
-ADD_SCREENING = "scoring.add_screening"
-VIEW_ADMINISTRATION = "scoring.view_medicationadministration"
-ADD_ADMINISTRATION = "scoring.add_medicationadministration"
-ADD_MONITORING_CHOICE = "scoring.add_monitoringchoice"

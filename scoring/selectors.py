@@ -9,31 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.utils import translation
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 from clinical.advice import (
     Administration,
     Advice,
     AdviceContext,
-    AdviceLine,
     CiwaObservation,
     ciwa_advice,
 )
-from clinical.instruments import INSTRUMENTS, Band, Instrument
+from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
 from clinical.schedule import OSLO, DueStatus, due_status, next_due
-from clinical.scoring import Note, ciwa_interval_hours
+from clinical.scoring import ciwa_interval_hours
 from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
 from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
-from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
@@ -41,9 +35,13 @@ from scoring.models import (
     MedicationAdministration,
     MonitoringChoice,
 )
+from scoring.presentation import DisplayLine, advice_lines, band_label, note_lines
 
 # Sorting on the board: overdue first, then due, then the rest by due time.
 _STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
+# The text helpers callers still reach through this module (they live in scoring.presentation).
+__all__ = ["DisplayLine", "advice_lines", "band_label", "note_lines"]
+
 # The intake's substances suggest a scale until someone chooses or scores one.
 SUBSTANCE_DEFAULT_SCALE: Final[dict[str, str]] = {"alcohol": CIWA_AR_CODE, "opioids": "cows"}
 
@@ -250,6 +248,23 @@ def latest_screening(episode: Episode, code: str) -> Assessment | None:
     )
 
 
+SCREENING_CODES: Final = ("audit", "dudit", "fast", "cage", "tweak")
+
+
+def screening_totals(episode: Episode) -> dict[str, int | None]:
+    """The latest current total of each screening instrument recorded for the episode.
+
+    AUDIT feeds the treatment level (the NICE flag at 20 or more); the others are shown at intake.
+    Registered as ``patients.extensions.screening_totals`` (patients sits below scoring).
+    """
+    results: dict[str, int | None] = {}
+    for code in SCREENING_CODES:
+        assessment = latest_screening(episode, code)
+        if assessment is not None:
+            results[code] = assessment.total
+    return results
+
+
 def versions_of(assessment: Assessment) -> list[Assessment]:
     """The whole chain this version belongs to, oldest first (original, then each correction)."""
     chain = [assessment]
@@ -420,220 +435,3 @@ def episode_trends(episode: Episode) -> list[Trend]:
         )
         for code in codes
     ]
-
-
-# --- display: shared by the pages, the API and the care-plan PDF ---------------------------------
-#
-# These turn the pure modules' message ids and codes into text in the active language.
-
-
-def is_english() -> bool:
-    return (translation.get_language() or "nb").startswith("en")
-
-
-def band_label(band: Band) -> str:
-    return gettext(band.label_en)
-
-
-def interval_words(hours: int) -> str:
-    """ "hourly" / "hver time", "every 4 hours" / "hver 4. time"."""
-    if hours == 1:
-        return gettext("hourly")
-    return gettext("every %(hours)s hours") % {"hours": hours}
-
-
-@dataclass(frozen=True)
-class DisplayLine:
-    code: str
-    text: str
-    kind: str
-    refs: tuple[str, ...]
-    sections: tuple[str, ...]
-    resolution: bool
-    drug: str | None = None
-    mg: Decimal | None = None
-
-
-def advice_lines(lines: Sequence[AdviceLine]) -> list[DisplayLine]:
-    return [
-        DisplayLine(
-            code=line.code,
-            text=gettext(line.message) % dict(line.params),
-            kind=line.kind,
-            refs=line.refs,
-            sections=line.sections,
-            resolution=line.resolution,
-            drug=line.drug,
-            mg=line.mg,
-        )
-        for line in lines
-    ]
-
-
-def note_lines(notes: Sequence[Note]) -> list[DisplayLine]:
-    return [
-        DisplayLine(
-            code=note.code,
-            text=gettext(note.message) % dict(note.params),
-            kind="info",
-            refs=note.refs,
-            sections=note.sections,
-            resolution=note.resolution,
-        )
-        for note in notes
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class BoardLine:
-    """One ward-board row as the page shows it: every text and link worked out in Python.
-
-    The board is the page nurses keep open (and refresh every 30 s), so its rows are rendered
-    from these plain strings rather than by the template engine resolving, translating, formatting
-    and reversing ~30 expressions per patient (a fifth of the cost; ``docs/benchmarks.md``).
-    """
-
-    episode_id: int
-    status: DueStatus
-    status_label: str
-    name: str
-    born: str
-    undecided: bool
-    scale_code: str | None
-    scale_name: str | None
-    scale_suggested: bool
-    last_total: int | None
-    last_band: str
-    last_band_label: str
-    last_observed: str
-    next_due: str
-    interval: str
-    interval_local_choice: bool
-    scores_url: str
-    score_url: str | None
-
-
-def _local(moment: datetime, pattern: str) -> str:
-    return moment.astimezone(OSLO).strftime(pattern)
-
-
-def board_lines(rows: Sequence[BoardRow]) -> list[BoardLine]:
-    """The board's rows in the active language, in Oslo time (``d.m. H:i``)."""
-    from django.urls import reverse
-
-    labels: dict[str, str] = {
-        "overdue": gettext("Overdue"),
-        "due": gettext("Due now"),
-        "ok": gettext("Not yet due"),
-    }
-    lines = []
-    for row in rows:
-        episode = row.episode
-        last = row.last
-        instrument = row.instrument
-        lines.append(
-            BoardLine(
-                episode_id=episode.pk,
-                status=row.status,
-                status_label=labels[row.status],
-                name=episode.patient.full_name,
-                born=episode.patient.birth_date.strftime("%d.%m.%Y"),
-                undecided=episode.setting == Setting.UNDECIDED,
-                scale_code=instrument.code if instrument else None,
-                scale_name=instrument.name if instrument else None,
-                scale_suggested=row.instrument_suggested,
-                last_total=last.total if last else None,
-                last_band=last.band if last else "",
-                last_band_label=last.band_label if last else "",
-                last_observed=_local(last.observed_at, "%d.%m. %H:%M") if last else "",
-                next_due=_local(row.next_due, "%d.%m. %H:%M"),
-                interval=interval_words(row.interval_hours) if row.interval_hours else "",
-                interval_local_choice=row.interval_local_choice,
-                scores_url=reverse("episode-scores", args=[episode.pk]),
-                score_url=(
-                    reverse("assessment-create", args=[episode.pk, instrument.code])
-                    if instrument
-                    else None
-                ),
-            )
-        )
-    return lines
-
-
-def item_rows(instrument: Instrument, form: Any) -> list[dict[str, Any]]:
-    """Each item of the form with its label, instructions and options in the active language."""
-    english = is_english()
-    source = form.data if form.is_bound else form.initial
-    rows = []
-    for item in instrument.items:
-        raw = source.get(item.key)
-        selected = str(raw) if raw not in (None, "") else None
-        rows.append(
-            {
-                "key": item.key,
-                "number": item.number,
-                "label": item.label_en if english else item.label_nb,
-                "instructions": item.instructions_en if english else item.instructions_nb,
-                "rated": item.rated,
-                "min": min(item.allowed),
-                "max": item.max_value,
-                "errors": form.errors.get(item.key, []),
-                "options": [
-                    {
-                        "value": option.value,
-                        "anchor": (option.anchor_en if english else option.anchor_nb) or "",
-                        "checked": selected == str(option.value),
-                    }
-                    for option in item.options
-                ],
-            }
-        )
-    return rows
-
-
-def _mg_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text if is_english() else text.replace(".", ",")
-
-
-def chart_for(trend: Trend, *, chart_id: str = "trend") -> dict[str, Any]:
-    """The trend as SVG (safe to insert in HTML or a PDF) plus the rows of the same data."""
-    instrument = trend.instrument
-    thresholds = [
-        Threshold(band.lower, f"{band.lower}: {band_label(band)}")
-        for band in instrument.bands
-        if band.lower > 0 and band.sex is None
-    ]
-    doses = [DoseMark(d.given_at, f"{d.drug_label} {_mg_text(d.dose_mg)} mg") for d in trend.doses]
-    first, last = (trend.points[0], trend.points[-1]) if trend.points else (None, None)
-    description = gettext(
-        "%(count)s scores. Band thresholds: %(thresholds)s. Doses marked: %(doses)s."
-    ) % {
-        "count": len(trend.points),
-        "thresholds": ", ".join(str(t.value) for t in thresholds) or "–",
-        "doses": len(doses),
-    }
-    svg = trend_svg(
-        points=[ScorePoint(p.observed_at, p.total) for p in trend.points],
-        doses=doses,
-        thresholds=thresholds,
-        max_total=instrument.max_total,
-        title=gettext("%(instrument)s over time") % {"instrument": instrument.name},
-        description=description,
-        empty_text=gettext("No scores yet."),
-        tz=OSLO,
-        chart_id=chart_id,
-    )
-    timeline: list[dict[str, Any]] = [
-        {"at": p.observed_at, "score": p, "dose": None} for p in trend.points
-    ] + [{"at": d.given_at, "score": None, "dose": d} for d in trend.doses]
-    timeline.sort(key=lambda row: row["at"])
-    return {
-        "instrument": instrument,
-        "svg": mark_safe(svg),  # noqa: S308 - every text in it is escaped by charts.trend_svg
-        "points": trend.points,
-        "doses": trend.doses,
-        "timeline": timeline,
-        "first": first,
-        "last": last,
-    }

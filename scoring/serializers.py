@@ -255,16 +255,6 @@ class ScoreResponseSerializer(serializers.Serializer[Any]):
     advice = AdviceLineSerializer(many=True)
 
 
-class ScoringFieldErrorSerializer(serializers.Serializer[Any]):
-    field = serializers.CharField(help_text="e.g. items.tremor")
-    message = serializers.CharField()
-    allowed = serializers.ListField(child=serializers.JSONField(), required=False)
-
-
-class ScoringErrorsSerializer(serializers.Serializer[Any]):
-    errors = ScoringFieldErrorSerializer(many=True)  # type: ignore[assignment]
-
-
 # --- stored records ------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
+from core.exceptions import InputRejected
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
 from scoring.models import (
@@ -44,12 +45,12 @@ class FieldProblem(TypedDict, total=False):
     allowed: list[Any]
 
 
-class InvalidInput(ValueError):
-    """Bad input; ``errors`` names every field at fault. Nothing was stored."""
+class InvalidInput(InputRejected):
+    """Bad input; ``errors`` names every field at fault. Nothing was stored.
 
-    def __init__(self, errors: list[FieldProblem]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+    The API answers it with the one 400 body (``core.exceptions``)."""
+
+    errors: list[FieldProblem]
 
 
 def _problem(field: str, message: str, allowed: list[Any] | None = None) -> FieldProblem:
@@ -62,8 +63,12 @@ def _problem(field: str, message: str, allowed: list[Any] | None = None) -> Fiel
 def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
     """The pure module's errors, with the message in the user's language."""
     return [
-        _problem(e["field"], gettext(e["template"]) % e["params"], e["allowed"])
-        for e in error.errors
+        _problem(
+            e.field,
+            gettext(e.message) % dict(e.params),
+            None if e.allowed is None else list(e.allowed),
+        )
+        for e in error.field_errors
     ]
 
 

@@ -26,7 +26,7 @@ from clinical.scoring import score
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from patients.services import access_log_record, access_log_record_many
-from scoring import permissions, selectors
+from scoring import permissions, presentation, selectors
 from scoring.forms import (
     AdministrationCorrectionForm,
     AdministrationForm,
@@ -35,7 +35,7 @@ from scoring.forms import (
     MonitoringForm,
 )
 from scoring.models import Assessment
-from scoring.selectors import (
+from scoring.presentation import (
     advice_lines,
     chart_for,
     interval_words,
@@ -106,7 +106,7 @@ def ward_board(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     return render(
-        request, "scoring/ward_board.html", {"rows": selectors.board_lines(rows), "now": now}
+        request, "scoring/ward_board.html", {"rows": presentation.board_lines(rows), "now": now}
     )
 
 
@@ -123,7 +123,7 @@ def ward_board_rows(request: HttpRequest) -> HttpResponse:
         what="ward board",
         request=request,
     )
-    rows = selectors.board_lines(board)
+    rows = presentation.board_lines(board)
     return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
 
 

@@ -226,6 +226,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Every input error (serializer or clinical kernel) as one 400 body: core.exceptions.
+    "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Avrusning API",

@@ -7,19 +7,12 @@ code under test, from Skatteetaten's published weights.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from datetime import date
 from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
-
-# Pure tests: run without pytest-django (``-p no:django``) no settings module is named, yet
-# Django's gettext_noop asks the settings whether i18n is on. Minimal settings are enough.
-if "DJANGO_SETTINGS_MODULE" not in os.environ and not settings.configured:
-    settings.configure(USE_I18N=True)
 
 from clinical.identity import (
     NationalId,

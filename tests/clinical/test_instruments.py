@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDELINE = ROOT / "guidelines" / "data" / "source" / "retningslinje-avrusning-2014.txt"
 SHIPPED_GUIDELINE = ROOT / "guidelines" / "data" / "guideline.json"
 PO_FILE = ROOT / "scoring" / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+# Every module of the scales and advice packages, and the single-module engines beside them.
 PURE_MODULES = [
-    ROOT / "clinical" / name
-    for name in ("instruments.py", "scoring.py", "advice.py", "opioid_advice.py")
+    *sorted((ROOT / "clinical" / "instruments").glob("*.py")),
+    ROOT / "clinical" / "scoring.py",
+    *sorted((ROOT / "clinical" / "advice").glob("*.py")),
+    ROOT / "clinical" / "opioid_advice.py",
 ]
 
 # SCALES.md §1.2, §2.2, §3.2, §4.2, §5.2, §6.2, §7.2, §8.2: keys in order with allowed values.
@@ -681,3 +684,13 @@ def test_it_keeps_placeholders_identical_in_every_translation():
     for msgid, (msgstr, python_format) in po_catalogue().items():
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
         assert python_format is bool(PLACEHOLDER.search(msgid)), msgid
+
+
+def test_the_message_scan_reads_every_module_of_the_split_packages():
+    scanned = {path.relative_to(ROOT).as_posix() for path in PURE_MODULES}
+    for scale in ("ciwa_ar", "cows", "sows", "audit", "dudit", "fast", "cage", "tweak"):
+        assert f"clinical/instruments/{scale}.py" in scanned
+    for module in ("context", "messages", "cautions", "valproate", "tiers"):
+        assert f"clinical/advice/{module}.py" in scanned
+    # Band labels live in the scale modules, advice messages in the catalogue module.
+    assert {"Probable dependence", "Not banded"} <= marked_messages()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -16,13 +15,8 @@ from typing import Any
 
 import polib
 import pytest
-from django.conf import settings
 
-# Pure tests: run without pytest-django (``-p no:django``) no settings module is named, yet
-# Django's gettext_noop asks the settings whether i18n is on. Minimal settings are enough.
-if "DJANGO_SETTINGS_MODULE" not in os.environ and not settings.configured:
-    settings.configure(USE_I18N=True)
-
+from clinical.inputs import ClinicalInputError
 from clinical.levels import (
     LevelInput,
     LevelInputError,
@@ -174,9 +168,10 @@ def missing_fields(proposal: LevelProposal) -> list[str]:
 
 
 def errors_for(data: Any) -> list[dict[str, str]]:
+    """Each error's field and English message (``errors`` also carries msgid, params, refs)."""
     with pytest.raises(LevelInputError) as caught:
         parse_level_input(data)
-    return caught.value.errors
+    return [{"field": e["field"], "message": e["message"]} for e in caught.value.errors]
 
 
 def error_fields(data: Any) -> list[str]:
@@ -1192,6 +1187,21 @@ def test_its_error_is_a_value_error_naming_the_field():
         parse_level_input({"ciwa_ar": 70})
 
 
+def test_its_error_is_the_kernels_input_error_with_msgid_params_and_refs():
+    with pytest.raises(ClinicalInputError) as caught:
+        parse_level_input({"audit": 41})
+    assert isinstance(caught.value, LevelInputError)
+    (error,) = caught.value.errors
+    assert error == {
+        "field": "audit",
+        "message": "Must be a whole number from 0 to 40, or null.",
+        "code": "invalid",
+        "msgid": "Must be a whole number from %(min)s to %(max)s, or null.",
+        "params": {"min": 0, "max": 40},
+        "refs": [],
+    }
+
+
 def test_its_error_keeps_the_translatable_message_and_params():
     with pytest.raises(LevelInputError) as caught:
         parse_level_input({"audit": 41})
@@ -1220,7 +1230,7 @@ def _msgids(path: Path) -> set[str]:
 def test_every_message_has_a_norwegian_translation():
     catalogue = polib.pofile(str(ROOT / "plans" / "locale" / "nb" / "LC_MESSAGES" / "django.po"))
     translated = {e.msgid: e for e in catalogue if e.msgstr and not e.fuzzy}
-    msgids = _msgids(ROOT / "clinical" / "levels.py")
+    msgids = set().union(*(_msgids(path) for path in (ROOT / "clinical" / "levels").glob("*.py")))
     assert msgids, "no gettext_noop messages found"
     assert sorted(msgids - translated.keys()) == []
     for msgid in msgids:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clinical.inputs import ClinicalInputError, FieldError
 from clinical.regimens import (
     DRUG_NAMES,
     AlcoholInput,
@@ -256,6 +257,15 @@ def test_it_rejects_impossible_alcohol_facts(field, value):
     with pytest.raises(RegimenInputError) as caught:
         AlcoholInput(setting="inpatient", **{field: value})
     assert caught.value.errors[0]["field"] == field
+
+
+def test_its_input_error_is_the_kernels_one():
+    with pytest.raises(ClinicalInputError) as caught:
+        AlcoholInput(setting="inpatient", breath_alcohol_permille=-1)
+    assert isinstance(caught.value, RegimenInputError)
+    (error,) = caught.value.field_errors
+    assert isinstance(error, FieldError)
+    assert caught.value.errors[0]["msgid"] == "Must be a number from 0 to %(max)s, or null."
 
 
 # --- GHB, benzodiazepines, opioids ---------------------------------------------------------------

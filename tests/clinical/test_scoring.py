@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from clinical.inputs import ClinicalInputError, FieldError
 from clinical.instruments import INSTRUMENTS, SEX_FEMALE, SEX_MALE, Instrument, get_instrument
 from clinical.scoring import (
     DEFAULT_LOCAL_INTERVAL_HOURS,
-    FieldError,
+    MSG_INVALID_VALUE,
     ScoreResult,
     ScoringError,
     score,
@@ -61,7 +63,8 @@ def score_total(code: str, total: int, *, sex: str | None = None, **fixed: int) 
     return score(code, items_for_total(code, total, **fixed), sex=sex or sex_for(code))
 
 
-def errors_of(code: str, items: object, **kwargs: object) -> list[FieldError]:
+def errors_of(code: str, items: object, **kwargs: object) -> list[dict[str, Any]]:
+    """The errors as a 400 body has them: field, message (English), allowed, code, msgid."""
     kwargs.setdefault("sex", sex_for(code))
     with pytest.raises(ScoringError) as caught:
         score(code, items, **kwargs)  # type: ignore[arg-type]
@@ -209,7 +212,17 @@ def test_its_error_is_a_value_error_whose_text_lists_the_messages():
 
 def test_it_gives_a_translatable_template_with_each_error():
     (error,) = errors_of("ciwa-ar", {**zeros("ciwa-ar"), "tremor": 8})
-    assert error["template"] % error["params"] == error["message"]
+    assert error["msgid"] % error["params"] == error["message"]
+
+
+def test_its_error_is_a_clinical_input_error_with_field_errors():
+    with pytest.raises(ClinicalInputError) as caught:
+        score("ciwa-ar", {**zeros("ciwa-ar"), "tremor": 8})
+    (error,) = caught.value.field_errors
+    assert isinstance(error, FieldError)
+    assert (error.field, error.code) == ("items.tremor", "invalid_value")
+    assert error.message == MSG_INVALID_VALUE
+    assert error.allowed == tuple(range(8))
 
 
 # --- missing and unknown items, bad containers, unknown codes --------------------------------

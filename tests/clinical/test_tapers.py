@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from clinical.inputs import ClinicalInputError, FieldError
 from clinical.tapers import (
     DOSE_TIMES,
     TaperInputError,
@@ -675,6 +676,14 @@ def test_it_rejects_a_request_that_is_not_an_object():
     with pytest.raises(TaperInputError) as caught:
         parse_taper_request(["regimen"])  # type: ignore[arg-type]
     assert caught.value.errors[0]["field"] == "non_field_errors"
+
+
+def test_its_input_error_is_the_kernels_one():
+    with pytest.raises(ClinicalInputError) as caught:
+        parse_taper_request({"regimen": "benzodiazepine"})
+    assert isinstance(caught.value, TaperInputError)
+    assert all(isinstance(error, FieldError) for error in caught.value.field_errors)
+    assert {"field", "message", "msgid", "params", "refs"} <= caught.value.errors[0].keys()
 
 
 def test_it_rejects_an_unknown_field():

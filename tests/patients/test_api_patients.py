@@ -56,7 +56,7 @@ def test_an_invalid_national_id_is_400_naming_the_field(api, clinician, unit):
         format="json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["national_id"]
+    assert [e["field"] for e in response.json()["errors"]] == ["national_id"]
     assert not Patient.objects.exists()
 
 
@@ -72,14 +72,14 @@ def test_episodes_list_filters_by_status_and_names_a_bad_status(api, nurse, plan
     assert api.get(reverse("api-episode-list"), {"status": "active"}).json()["count"] == 0
     bad = api.get(reverse("api-episode-list"), {"status": "gone"})
     assert bad.status_code == 400
-    assert list(bad.json()) == ["status"]
+    assert [e["field"] for e in bad.json()["errors"]] == ["status"]
 
 
 def test_creating_an_episode_for_another_units_patient_is_refused(api, clinician, other_patient):
     api.force_authenticate(clinician)
     response = api.post(reverse("api-episode-list"), {"patient": other_patient.pk}, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["patient"]
+    assert [e["field"] for e in response.json()["errors"]] == ["patient"]
     assert not Episode.objects.filter(patient=other_patient).exists()
 
 

@@ -61,7 +61,7 @@ def test_the_api_refuses_a_hostile_name_with_400_naming_the_field(clinician, uni
         format="json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["given_name"]
+    assert [e["field"] for e in response.json()["errors"]] == ["given_name"]
     assert not Patient.objects.exists()
 
 

@@ -57,7 +57,9 @@ def test_the_api_refuses_another_units_patient_naming_nobody_and_logs_the_attemp
     body = response.content.decode()
     assert "cannot be registered here" in body
     assert "already registered" not in body
-    assert "access_reason" in response.json()["access_request"]
+    how = [e for e in response.json()["errors"] if e["code"] == "access_request"]
+    assert [e["field"] for e in how] == ["access_reason"]
+    assert "access_reason" in how[0]["message"]
     _refused_body_names_nobody(body, elsewhere.unit)
     entry = AccessLogEntry.objects.get(patient=elsewhere, user=other_clinician)
     assert entry.action == "refused"

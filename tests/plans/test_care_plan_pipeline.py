@@ -7,9 +7,10 @@ import pytest
 from celery import current_app
 from kombu.exceptions import OperationalError
 
+from patients.models import EpisodeEvent
 from plans import services
 from plans.care_plan import care_plan_document
-from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanEvent
+from plans.models import CarePlan, CarePlanError, CarePlanStatus
 from plans.tasks import CARE_PLAN_MAX_RETRIES, generate_care_plan
 from tests.factories import make_unit
 from tests.plans.test_plan_cast import FIXED_NOW, accept_alprazolam_taper, benzodiazepine_outpatient
@@ -85,7 +86,7 @@ def test_on_the_embedded_default_the_pdf_is_made_in_process(
     with care_plan.file.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert "care-plans/" in care_plan.file.name
-    assert PlanEvent.objects.filter(kind="care_plan_ready", by=clinician).exists()
+    assert EpisodeEvent.objects.filter(kind="care_plan_ready", by=clinician).exists()
 
 
 def test_regenerating_keeps_the_earlier_versions(
@@ -146,7 +147,7 @@ def test_an_error_in_making_the_pdf_marks_it_failed_and_does_not_raise(
     def broken(*args, **kwargs):
         raise ValueError("template blew up")
 
-    monkeypatch.setattr(services, "care_plan_document", broken)
+    monkeypatch.setattr("plans.services.care_plans.care_plan_document", broken)
     with django_capture_on_commit_callbacks(execute=True):
         care_plan = request(episode, clinician)
     care_plan.refresh_from_db()
@@ -154,7 +155,7 @@ def test_an_error_in_making_the_pdf_marks_it_failed_and_does_not_raise(
     assert care_plan.error_code == CarePlanError.RENDER
     assert care_plan.error_detail == "ValueError: template blew up"
     assert not care_plan.file
-    event = PlanEvent.objects.get(kind="care_plan_failed")
+    event = EpisodeEvent.objects.get(kind="care_plan_failed")
     assert event.reason == "Dokumentet kunne ikke lages."
 
 
@@ -164,7 +165,7 @@ def test_on_the_embedded_default_a_transient_error_fails_at_once_without_raising
     def down(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(services, "care_plan_document", down)
+    monkeypatch.setattr("plans.services.care_plans.care_plan_document", down)
     with django_capture_on_commit_callbacks(execute=True):
         care_plan = request(episode, clinician)
     care_plan.refresh_from_db()
@@ -185,7 +186,7 @@ def test_a_transient_error_is_retried_and_then_succeeds(episode, clinician, monk
             raise OSError("file store not mounted yet")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "care_plan_document", flaky)
+    monkeypatch.setattr("plans.services.care_plans.care_plan_document", flaky)
     generate_care_plan.apply(args=(care_plan.pk,))
     care_plan.refresh_from_db()
     assert care_plan.status == CarePlanStatus.READY
@@ -199,7 +200,7 @@ def test_a_transient_error_that_persists_fails_after_the_retries(episode, clinic
     def down(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(services, "care_plan_document", down)
+    monkeypatch.setattr("plans.services.care_plans.care_plan_document", down)
     generate_care_plan.apply(args=(care_plan.pk,))
     care_plan.refresh_from_db()
     assert care_plan.status == CarePlanStatus.FAILED

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from patients.models import EpisodeEvent
 from patients.services import episode_interrupt
 from plans import selectors, services
-from plans.models import DischargeChecklist, DischargeItem, PlanEvent
+from plans.models import DischargeChecklist, DischargeItem
 from tests.factories import make_episode, make_patient, make_unit
 from tests.plans.test_plan_cast import FIXED_NOW, benzodiazepine_outpatient, opioid_patient
 
@@ -93,7 +94,7 @@ def test_changing_a_recorded_appointment_needs_a_reason(opioid_episode, clinicia
 
 def test_an_update_writes_the_plan_event_with_the_changes(opioid_episode, clinician):
     update(opioid_episode, clinician, done={"tolerance_info_given": True})
-    event = PlanEvent.objects.get(kind="discharge_updated")
+    event = EpisodeEvent.objects.get(kind="discharge_updated")
     assert event.details["changes"]["tolerance_info_given"] == {"old": None, "new": True}
 
 

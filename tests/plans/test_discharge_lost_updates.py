@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from patients.concurrency import StaleEditError
+from patients.models import EpisodeEvent
 from plans import services
-from plans.models import DischargeChecklist, DischargeItem, PlanEvent
+from plans.models import DischargeChecklist, DischargeItem
 from tests.factories import make_unit
 from tests.plans.test_plan_cast import opioid_patient
 
@@ -83,7 +84,7 @@ def test_the_service_refuses_an_old_version_and_writes_nothing(clinician, nurse,
         general_notes="Buss",
         base_version=1,
     )
-    events = PlanEvent.objects.count()
+    events = EpisodeEvent.objects.count()
     with pytest.raises(StaleEditError) as caught:
         services.discharge_checklist_update(
             episode=episode, user=clinician, done={}, general_notes="Taxi", base_version=1
@@ -92,4 +93,4 @@ def test_the_service_refuses_an_old_version_and_writes_nothing(clinician, nurse,
     assert caught.value.saved_by == nurse
     checklist = DischargeChecklist.objects.get()
     assert (checklist.notes, checklist.version) == ("Buss", 2)
-    assert PlanEvent.objects.count() == events
+    assert EpisodeEvent.objects.count() == events

@@ -3,12 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from patients.models import AccessLogEntry, EpisodeStatus
+from patients.models import AccessLogEntry, EpisodeEvent, EpisodeStatus
 from patients.services import episode_discharge
 from plans import selectors, services
 from plans.models import (
     MedicationPlanVersion,
-    PlanEvent,
     PlanLine,
     PlanLineKind,
     PlanLineStatus,
@@ -129,7 +128,7 @@ def test_a_decision_writes_the_plan_event_and_the_access_log(episode, clinician)
     services.medication_plan_line_accept(
         episode=episode, proposal=proposal(episode), user=clinician
     )
-    event = PlanEvent.objects.get(kind="line_accepted")
+    event = EpisodeEvent.objects.get(kind="line_accepted")
     assert event.by == clinician
     assert event.details["code"] == "benzodiazepine.benzodiazepine_taper_add_on"
     assert AccessLogEntry.objects.filter(

@@ -29,7 +29,7 @@ def test_the_api_refuses_a_start_outside_a_year_either_way(client, clinician, st
     assert response.status_code == 400
     body = response.json()
     assert [error["field"] for error in body["errors"]] == ["start_date"]
-    assert "between a year ago and a year ahead" in body["start_date"][0]
+    assert "between a year ago and a year ahead" in body["errors"][0]["message"]
 
 
 def test_the_api_accepts_a_start_a_year_ahead(client, clinician):

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from detox.celery import REQUEUE_TASK, app
-from plans.models import CarePlanError, CarePlanStatus, PlanEvent
+from patients.models import EpisodeEvent
+from plans.models import CarePlanError, CarePlanStatus
 from tests.reliability.support import UNREACHABLE_BROKER, celery_pointed_at, wait_until_made
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("shipped_guideline")]
@@ -30,7 +31,7 @@ def made_once(care_plan, worker):
     # Sent through Redis by the sweep, received and run once.
     assert len(re.findall(r"Task detox\.generate_care_plan\[[^\]]+\] received", log)) == 1
     assert len(re.findall(r"Task detox\.generate_care_plan\[[^\]]+\] succeeded", log)) == 1
-    assert PlanEvent.objects.filter(kind="care_plan_ready").count() == 1
+    assert EpisodeEvent.objects.filter(kind="care_plan_ready").count() == 1
 
 
 def test_a_worker_that_starts_when_the_broker_is_back_makes_the_waiting_care_plan(

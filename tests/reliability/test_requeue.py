@@ -10,8 +10,9 @@ from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 
 from detox.celery import REQUEUE_INTERVAL, REQUEUE_TASK, app
+from patients.models import EpisodeEvent
 from plans import services
-from plans.models import CarePlan, CarePlanError, CarePlanStatus, PlanEvent
+from plans.models import CarePlan, CarePlanError, CarePlanStatus
 from plans.tasks import care_plans_requeue, generate_care_plan
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -165,7 +166,7 @@ def test_a_care_plan_sent_twice_is_made_once(episode, clinician):
     assert care_plan.attempts == 1
     assert care_plan.claimed_by == "first-message"
     assert care_plan.error_code == ""
-    assert PlanEvent.objects.filter(kind="care_plan_ready").count() == 1
+    assert EpisodeEvent.objects.filter(kind="care_plan_ready").count() == 1
 
 
 def test_the_sweep_task_sends_through_the_care_plan_task(episode, clinician):

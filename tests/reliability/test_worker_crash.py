@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from plans.models import CarePlan, CarePlanStatus, PlanEvent
+from patients.models import EpisodeEvent
+from plans.models import CarePlan, CarePlanStatus
 from plans.services import TEST_DELAY_ENV
 from tests.reliability.support import wait_for, wait_until_made
 
@@ -47,7 +48,7 @@ def files_made_since(care_plan, started):
 def made_once(care_plan, started, log):
     assert care_plan.status == CarePlanStatus.READY, (care_plan.error_detail, log)
     assert len(files_made_since(care_plan, started)) == 1
-    assert PlanEvent.objects.filter(kind="care_plan_ready").count() == 1
+    assert EpisodeEvent.objects.filter(kind="care_plan_ready").count() == 1
     succeeded = re.findall(r"Task detox\.generate_care_plan\[([^\]]+)\] succeeded", log)
     assert succeeded == [care_plan.claimed_by]
 

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from clinical.examples import NO_COMORBIDITY_OR_ACUTE_RISK
 from clinical.identity import FIRST_CHECK_WEIGHTS, SECOND_CHECK_WEIGHTS, check_digit
 from clinical.levels import evaluate_level, parse_level_input
 from patients import services
@@ -41,12 +42,7 @@ class DemoPatient:
 
 
 _COMMON = {
-    "somatic_comorbidity": False,
-    "psychiatric_comorbidity": False,
-    "severe_mental_illness": False,
-    "high_suicide_risk": False,
-    "acute_somatic_illness": False,
-    "unconscious": False,
+    **NO_COMORBIDITY_OR_ACUTE_RISK,
     "in_custody": False,
     "oriented": True,
     "current_delirium": False,

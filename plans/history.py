@@ -1,0 +1,81 @@
+"""Reading the plan as it was: an earlier version's lines and taper calendars as stored.
+
+A plan version keeps its taper calendars exactly as they were computed when accepted
+(``MedicationPlanVersion.schedule``); these functions only turn that stored data into what the
+pages show. Nothing here calls the taper engine: an earlier version is never recomputed with
+today's tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from patients.models import Episode
+from plans import selectors
+from plans.models import MedicationPlanVersion, PlanLineStatus, TaperSchedule
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    line: Mapping[str, Any]
+    view: Any  # selectors.LineView for a medication line; None for a taper line
+
+
+@dataclass(frozen=True)
+class UnreadableTaper:
+    """A taper of a version whose calendar could not be stored (see ``detox`` migration 0005)."""
+
+    line: str
+    error: str
+
+
+def version_lines(version: MedicationPlanVersion) -> list[VersionLine]:
+    """The version's lines as decided then (from its snapshot)."""
+    return [
+        VersionLine(
+            line=line,
+            view=selectors.line_view(line["source"]) if line.get("kind") == "regimen" else None,
+        )
+        for line in version.snapshot.get("lines", [])
+    ]
+
+
+def version_tapers(version: MedicationPlanVersion) -> tuple[list[Any], list[UnreadableTaper]]:
+    """The version's taper calendars exactly as stored (``selectors.TaperView`` each), and the
+    tapers whose calendar could not be stored."""
+    views: list[Any] = []
+    unreadable: list[UnreadableTaper] = []
+    for row in version.schedule or []:
+        computed = row.get("computed")
+        if not computed:
+            unreadable.append(
+                UnreadableTaper(line=str(row.get("line", "")), error=row.get("error", ""))
+            )
+            continue
+        views.append(
+            selectors.taper_view_of(computed, doses_per_day=int(row.get("doses_per_day") or 1))
+        )
+    return views, unreadable
+
+
+def accepted_tapers(episode: Episode, *, include_removed: bool = False) -> list[Any]:
+    """The episode's current tapers with their calendars exactly as accepted (``computed``),
+    not recomputed: what the current plan page, the print view and the care-plan PDF should
+    show (``selectors.current_tapers`` still recomputes; see the issue 13 report)."""
+    schedules = (
+        TaperSchedule.objects.filter(line__plan__episode=episode, replaced_at__isnull=True)
+        .select_related("line", "accepted_by")
+        .order_by("pk")
+    )
+    return [
+        selectors.taper_view_of(
+            schedule.computed,
+            doses_per_day=int(schedule.request.get("doses_per_day") or 1),
+            schedule=schedule,
+            line=schedule.line,
+        )
+        for schedule in schedules
+        if include_removed or schedule.line.status != PlanLineStatus.REMOVED
+    ]
