@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinical.levels import CIWA_AR_SEVERE_FROM, LevelInput
+from core.messages import render_message
 from guidelines.citations import Citation, citation_dicts
 from guidelines.models import DetoxUnit, Section
 from patients.models import Intake, SubstanceKind, SubstanceUse, WithdrawalComplication
@@ -89,7 +90,7 @@ def field_label(field: str, substances: Sequence[str] = ()) -> str:
 def translated(message: str, params: Mapping[str, Any]) -> str:
     """The engine's msgid in the active language; list params are shown beside, not inside."""
     scalars = {key: value for key, value in params.items() if not isinstance(value, list)}
-    return gettext(message) % scalars if scalars else gettext(message)
+    return render_message(message, scalars)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from clinical.identity import NationalIdError, parse_national_id
 from clinical.levels import LevelProposal
+from core.messages import render_message
 from patients.concurrency import FieldChange, check_version, diff
 from patients.events import record_event
 from patients.extensions import overdose_set_open
@@ -75,7 +76,7 @@ def _national_id(value: str, *, today: date) -> tuple[str, str, date, str]:
     try:
         parsed = parse_national_id(value, today=today)
     except NationalIdError as error:
-        message = gettext(error.message) % error.params
+        message = render_message(error.message, error.params)
         raise ValidationError({"national_id": ValidationError(message, code=error.code)}) from None
     return parsed.number, parsed.kind, parsed.birth_date, parsed.sex
 

@@ -36,6 +36,7 @@ from clinical.levels import (
     parse_level_input,
 )
 from clinical.workup import ecg_recommended
+from core.messages import render_message
 from patients import extensions, permissions, services
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.forms import (
@@ -238,7 +239,7 @@ def national_id_check(request: HttpRequest) -> HttpResponse:
         try:
             parsed = parse_national_id(value, today=timezone.localdate())
         except NationalIdError as error:
-            context["error"] = gettext(error.message) % error.params
+            context["error"] = render_message(error.message, error.params)
         else:
             context.update(
                 parsed=parsed,
@@ -473,7 +474,7 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
             "form": form,
             "action": action,
             "open_set": item_labels(open_set),
-            "risk_text": gettext(discharge.RISK_TEXT) % discharge.TOLERANCE_PARAMS,
+            "risk_text": render_message(discharge.RISK_TEXT, discharge.TOLERANCE_PARAMS),
         },
     )
 

@@ -30,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinical.examples import BENZODIAZEPINE_TAPER_EXAMPLE
 from clinical.tapers import taper_plan
 from core.exceptions import InputRejected, entry
 from core.openapi import BAD_REQUEST
@@ -50,17 +51,7 @@ from plans.serializers import (
 from plans.taper_dates import request_start_date_error
 from plans.tasks import generate_care_plan
 
-TAPER_EXAMPLE = {
-    "regimen": "benzodiazepine",
-    "current_use": [{"drug": "alprazolam", "mg_per_day": 2}],
-    "taper_drug": "oxazepam",
-    "setting": "outpatient",
-    "start_date": "2026-12-01",
-    "weekly_reduction_percent": 10,
-    "doses_per_day": 3,
-    "start_mg_per_day": None,
-    "days": None,
-}
+TAPER_EXAMPLE = {**BENZODIAZEPINE_TAPER_EXAMPLE, "start_mg_per_day": None, "days": None}
 
 
 class TaperView(APIView):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clinical import discharge, regimens, tapers
+from core.messages import render_message
 from patients.presentation import item_labels
 from plans.models import DischargeChecklist, DischargeItem, PlanLine, TaperSchedule
 
@@ -512,7 +513,7 @@ def discharge_warning(warning: discharge.ChecklistMessage) -> dict[str, Any]:
             params[key] = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     return {
         "code": warning.code,
-        "text": gettext(warning.message) % params if params else gettext(warning.message),
+        "text": render_message(warning.message, params),
         "refs": warning.refs,
         "severity": warning.severity,
         "resolution": warning.resolution,
@@ -561,8 +562,8 @@ def discharge_view_of(
         basis_label=gettext(discharge.BASIS_LABELS[assessment.basis]),
         items=discharge_items(assessment, stored),
         warnings=tuple(discharge_warning(w) for w in assessment.warnings),
-        tolerance_text=gettext(discharge.TOLERANCE_TEXT) % params,
-        risk_text=gettext(discharge.RISK_TEXT) % params,
+        tolerance_text=render_message(discharge.TOLERANCE_TEXT, params),
+        risk_text=render_message(discharge.RISK_TEXT, params),
         risk_source=gettext(discharge.OVERDOSE_STRATEGY),
         followup_within_days=followup_within_days,
         open_set_discharge=open_set,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinical.tapers import TaperInputError, TaperPlan, taper_plan
+from core.messages import render_message
 from patients.events import record_event
 from patients.models import AccessAction, Episode
 from plans.models import (
@@ -347,7 +348,7 @@ def taper_errors(error: TaperInputError) -> ValidationError:
     """The engine's field errors as a ValidationError keyed by the request's field names."""
     errors: dict[str, list[str]] = {}
     for item in error.field_errors:
-        text = gettext(item.message) % dict(item.params) if item.params else gettext(item.message)
+        text = render_message(item.message, item.params)
         errors.setdefault(item.field, []).append(text)
     return ValidationError(errors)
 
