@@ -60,12 +60,6 @@ from tests.scoring.factories import give, make_inpatient, score, set_history
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
-# Defects the audit found that are not fixed yet (helper A2 ran out of time): each test below
-# marked DEFECT fails on the code as it stands and must pass once the defect is fixed; then
-# remove the mark (strict: an unexpected pass fails the run, so a fix cannot go unnoticed).
-DEFECT = pytest.mark.xfail(strict=True, reason="issue 11 audit defect, not fixed yet")
-# For parametrized tests where only some cases show the defect.
-DEFECT_SOME = pytest.mark.xfail(strict=False, reason="issue 11 audit defect in some cases")
 URL = "/api/v1/advice/ciwa-ar/"
 
 
