@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from guidelines.directory import UNIT_FACTS
 from guidelines.models import UNGRADED, Chapter, DetoxUnit, Grade, Recommendation, Section
 from guidelines.search import MAX_QUERY_LENGTH
 from guidelines.selectors import VIEW_PERMISSION, VIEW_UNITS_PERMISSION
@@ -163,24 +164,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet[Recommendation]):
 class DetoxUnitSerializer(serializers.ModelSerializer[DetoxUnit]):
     class Meta:
         model = DetoxUnit
-        fields = (
-            "slug",
-            "name",
-            "region",
-            "health_trust",
-            "owner",
-            "address",
-            "phone",
-            "email",
-            "web",
-            *DetoxUnit.CAPABILITIES,
-            "main_substances",
-            "department_types",
-            "beds",
-            "notes",
-            "line_start",
-            "line_end",
-        )
+        fields = ("slug", "name", "region", *UNIT_FACTS)
         read_only_fields = fields
 
 

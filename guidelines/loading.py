@@ -35,7 +35,7 @@ from django.apps.registry import Apps
 from django.db import transaction
 
 from clinical.guideline.text import Item, search_text
-from guidelines.directory import CAPABILITIES
+from guidelines.directory import UNIT_FACTS
 
 logger = logging.getLogger(__name__)
 
@@ -47,24 +47,7 @@ UNITS_FILE = "detox_units.json"
 CONTENT_FIELDS = ("text", "items", "grade")
 # Facts about where a recommendation sits in the source; always taken from the shipped data.
 PLACE_FIELDS = ("section_id", "block", "number", "modal", "lead_in", "line_start", "line_end")
-UNIT_FIELDS = (
-    "name",
-    "region",
-    "listed_under",
-    "health_trust",
-    "owner",
-    "address",
-    "phone",
-    "email",
-    "web",
-    *CAPABILITIES,
-    "main_substances",
-    "department_types",
-    "beds",
-    "notes",
-    "line_start",
-    "line_end",
-)
+UNIT_FIELDS = ("name", "region", "listed_under", *UNIT_FACTS)
 STRING_UNIT_FIELDS = frozenset(
     {"listed_under", "health_trust", "owner", "address", "phone", "email", "web"}
     | {"main_substances", "notes"}

@@ -12,18 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinical.levels import (
-    ACUTE_CRITERIA,
-    AGE_MAX,
-    AUDIT_MAX,
-    CIWA_AR_MAX,
-    COMPLICATIONS,
-    MAX_ALCOHOL_UNITS_PER_DAY,
-    MAX_CONTINUOUS_USE_DAYS,
-    PREFERENCES,
-    REFERRALS,
-    SUBSTANCES,
-)
+from clinical import levels
 
 _UNKNOWN = "Omitted or null: unknown (never taken as false)."
 
@@ -35,11 +24,11 @@ def _fact(help_text: str) -> serializers.BooleanField:
 
 
 class SubstanceUseInputSerializer(serializers.Serializer[Any]):
-    substance = serializers.ChoiceField(choices=SUBSTANCES)
+    substance = serializers.ChoiceField(choices=levels.SUBSTANCES)
     dependent = _fact("Dependent on the substance.")
     injecting = _fact("Injects the substance.")
     continuous_use_days = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_CONTINUOUS_USE_DAYS
+        required=False, allow_null=True, min_value=0, max_value=levels.MAX_CONTINUOUS_USE_DAYS
     )
 
 
@@ -48,7 +37,7 @@ class TreatmentLevelRequestSerializer(serializers.Serializer[Any]):
 
     substances = SubstanceUseInputSerializer(many=True, required=False, allow_null=True)
     previous_withdrawal_complications = serializers.ListField(
-        child=serializers.ChoiceField(choices=COMPLICATIONS),
+        child=serializers.ChoiceField(choices=levels.COMPLICATIONS),
         required=False,
         allow_null=True,
         help_text=(
@@ -65,20 +54,20 @@ class TreatmentLevelRequestSerializer(serializers.Serializer[Any]):
     home_support = _fact("Next of kin can follow the patient closely at home.")
     outpatient_followup_available = _fact("Medical follow-up is available as outpatient.")
     patient_preference = serializers.ChoiceField(
-        choices=PREFERENCES, required=False, allow_null=True
+        choices=levels.PREFERENCES, required=False, allow_null=True
     )
     able_to_take_oral = _fact("Can take medicine, fluid and food by mouth (8.3.2-1).")
     dehydration_or_electrolyte_disturbance_suspected = _fact(
         "Severe dehydration or electrolyte disturbance suspected (8.3.2-1)."
     )
     ciwa_ar = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=CIWA_AR_MAX
+        required=False, allow_null=True, min_value=0, max_value=levels.CIWA_AR_MAX
     )
     audit = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=AUDIT_MAX
+        required=False, allow_null=True, min_value=0, max_value=levels.AUDIT_MAX
     )
     alcohol_units_per_day = serializers.FloatField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_ALCOHOL_UNITS_PER_DAY
+        required=False, allow_null=True, min_value=0, max_value=levels.MAX_ALCOHOL_UNITS_PER_DAY
     )
     repeated_overdoses = _fact("Repeated overdoses (10.4.1).")
     in_custody = _fact("In custody or prison (3.4).")
@@ -100,7 +89,7 @@ class TreatmentLevelRequestSerializer(serializers.Serializer[Any]):
         "Wernicke's encephalopathy suspected (8.4.1-2): acute somatic referral."
     )
     acute_criteria = serializers.ListField(
-        child=serializers.ChoiceField(choices=ACUTE_CRITERIA),
+        child=serializers.ChoiceField(choices=levels.ACUTE_CRITERIA),
         required=False,
         allow_null=True,
         help_text=(
@@ -114,7 +103,7 @@ class TreatmentLevelRequestSerializer(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         min_value=0,
-        max_value=AGE_MAX,
+        max_value=levels.AGE_MAX,
         help_text="Age in whole years (65 or over: caution with sedatives; under 18: caution).",
     )
 
@@ -177,7 +166,7 @@ class LevelField(serializers.CharField):
 class TreatmentLevelResponseSerializer(serializers.Serializer[Any]):
     level = LevelField(allow_null=True)
     acute_referral = serializers.ChoiceField(
-        choices=REFERRALS,
+        choices=levels.REFERRALS,
         allow_null=True,
         help_text="somatic before psychiatry before addiction_acute when several apply.",
     )

@@ -16,6 +16,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from clinical import tapers
+from guidelines.serializers import CitationSerializer
 from plans.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 
 # ``drug``, ``setting`` and ``status`` are plain strings here, their values in the help text:
@@ -176,13 +177,8 @@ class TaperWarningSerializer(serializers.Serializer[Any]):
     resolution = serializers.BooleanField(help_text="A local resolution of a gap in the source.")
 
 
-class TaperCitationSerializer(serializers.Serializer[Any]):
-    ref = serializers.CharField()
-    grade = serializers.CharField(allow_null=True)
-    grade_label = serializers.CharField()
-    text = serializers.CharField()
-    url = serializers.CharField()
-    exists = serializers.BooleanField()
+class TaperCitationSerializer(CitationSerializer):
+    pass  # named per API so the OpenAPI components keep their names
 
 
 class TaperResponseSerializer(serializers.Serializer[Any]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -63,6 +64,14 @@ class ImmutableRecord(models.Model):
                 "this one (scoring.services) instead of changing it"
             )
         super().save(*args, **kwargs)
+
+    def newer_version(self) -> ImmutableRecord | None:
+        """The correction that replaced this row, or ``None`` while it is the current version."""
+        try:
+            newer: ImmutableRecord = self.superseded_by  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
+        return newer
 
 
 class AssessmentKind(models.TextChoices):

@@ -20,7 +20,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinical.instruments import INSTRUMENTS, Instrument
-from scoring.models import Assessment, Drug, MedicationAdministration, Route
+from guidelines.serializers import CitationSerializer
+from scoring.models import Assessment, Drug, ImmutableRecord, MedicationAdministration, Route
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -207,13 +208,8 @@ class ScoreRequestSerializer(serializers.Serializer[Any]):
     drowsy = serializers.BooleanField(required=False, allow_null=True)
 
 
-class AdviceCitationSerializer(serializers.Serializer[Any]):
-    ref = serializers.CharField()
-    grade = serializers.CharField(allow_null=True)
-    grade_label = serializers.CharField()
-    text = serializers.CharField()
-    url = serializers.CharField()
-    exists = serializers.BooleanField()
+class AdviceCitationSerializer(CitationSerializer):
+    pass  # named per API so the OpenAPI components keep their names
 
 
 class AdviceLineSerializer(serializers.Serializer[Any]):
@@ -258,7 +254,18 @@ class ScoreResponseSerializer(serializers.Serializer[Any]):
 # --- stored records ------------------------------------------------------------------------------
 
 
-class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+class _VersionFields:
+    """``superseded_by`` and ``is_current`` of a record corrected by new rows (scores, doses)."""
+
+    def get_superseded_by(self, obj: ImmutableRecord) -> int | None:
+        newer = obj.newer_version()
+        return newer.pk if newer else None
+
+    def get_is_current(self, obj: ImmutableRecord) -> bool:
+        return obj.newer_version() is None
+
+
+class AssessmentSerializer(_VersionFields, serializers.ModelSerializer[Assessment]):
     kind = serializers.CharField(read_only=True, help_text="withdrawal | screening")
     entered_by = serializers.CharField(source="entered_by.get_username", read_only=True)
     band_label = serializers.CharField(read_only=True)
@@ -291,19 +298,6 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "is_current",
         ]
         read_only_fields = fields
-
-    def _newer(self, obj: Assessment) -> Assessment | None:
-        try:
-            return obj.superseded_by
-        except Assessment.DoesNotExist:
-            return None
-
-    def get_superseded_by(self, obj: Assessment) -> int | None:
-        newer = self._newer(obj)
-        return newer.pk if newer else None
-
-    def get_is_current(self, obj: Assessment) -> bool:
-        return self._newer(obj) is None
 
 
 class AssessmentCreateSerializer(serializers.Serializer[Any]):
@@ -340,7 +334,9 @@ class AssessmentCorrectionSerializer(serializers.Serializer[Any]):
     )
 
 
-class AdministrationSerializer(serializers.ModelSerializer[MedicationAdministration]):
+class AdministrationSerializer(
+    _VersionFields, serializers.ModelSerializer[MedicationAdministration]
+):
     entered_by = serializers.CharField(source="entered_by.get_username", read_only=True)
     superseded_by = serializers.SerializerMethodField()
     is_current = serializers.SerializerMethodField()
@@ -365,19 +361,6 @@ class AdministrationSerializer(serializers.ModelSerializer[MedicationAdministrat
             "is_current",
         ]
         read_only_fields = fields
-
-    def _newer(self, obj: MedicationAdministration) -> MedicationAdministration | None:
-        try:
-            return obj.superseded_by
-        except MedicationAdministration.DoesNotExist:
-            return None
-
-    def get_superseded_by(self, obj: MedicationAdministration) -> int | None:
-        newer = self._newer(obj)
-        return newer.pk if newer else None
-
-    def get_is_current(self, obj: MedicationAdministration) -> bool:
-        return self._newer(obj) is None
 
 
 class AdministrationCreateSerializer(serializers.Serializer[Any]):

@@ -237,7 +237,36 @@ def _lock_for_correction(
     return locked, reason, errors
 
 
-def _log(*, user: User, episode: Episode, action: str, what: str) -> None:
+def _store_correction(
+    original: _Record,
+    *,
+    reason: str,
+    user: User,
+    now: datetime,
+    already_corrected: str,
+    **values: Any,
+) -> _Record:
+    """Store the correction of ``original`` and log it; a concurrent correction that won the race
+    on the unique ``supersedes`` is refused with ``already_corrected``."""
+    model = type(original)
+    try:
+        with transaction.atomic():
+            correction = model.objects.create(
+                **values,
+                entered_by=user,
+                entered_at=now,
+                supersedes=original,
+                correction_reason=reason,
+            )
+    except IntegrityError:
+        raise InvalidInput([_problem("original", already_corrected)]) from None
+    noun = "assessment" if model is Assessment else "medication administration"
+    what = f"{noun} {original.pk} corrected by {correction.pk}"
+    _log(user, original.episode, AccessAction.UPDATE, what)
+    return correction
+
+
+def _log(user: User, episode: Episode, action: str, what: str) -> None:
     access_log_record(user=user, patient=episode.patient, action=action, what=what)
 
 
@@ -364,10 +393,7 @@ def assessment_record(
             episode=episode, instrument=checked.instrument.code, chosen_by=user, chosen_at=now
         )
     _log(
-        user=user,
-        episode=episode,
-        action=AccessAction.CREATE,
-        what=f"assessment {assessment.pk} ({assessment.instrument})",
+        user, episode, AccessAction.CREATE, f"assessment {assessment.pk} ({assessment.instrument})"
     )
     return assessment
 
@@ -425,42 +451,27 @@ def assessment_correct(
         errors.append(_problem("items", gettext("The correction changes nothing.")))
     if errors:
         raise InvalidInput(errors)
-    try:
-        with transaction.atomic():
-            correction = Assessment.objects.create(
-                episode=episode,
-                instrument=original.instrument,
-                kind=original.kind,
-                items=dict(checked.result.items),
-                total=checked.result.total,
-                band=checked.result.band.code,
-                positive=checked.result.positive,
-                sex=original.sex,
-                observed_at=checked.observed_at,
-                breath_alcohol_permille=checked.breath_alcohol,
-                drowsy=drowsy,
-                current_delirium=current_delirium,
-                entered_by=user,
-                entered_at=now,
-                supersedes=original,
-                correction_reason=reason,
-            )
-    except IntegrityError:  # a concurrent correction won the race on the unique supersedes
-        raise InvalidInput(
-            [
-                _problem(
-                    "original",
-                    gettext("This score has already been corrected; correct its newest version."),
-                )
-            ]
-        ) from None
-    _log(
+    return _store_correction(
+        original,
+        reason=reason,
         user=user,
+        now=now,
+        already_corrected=gettext(
+            "This score has already been corrected; correct its newest version."
+        ),
         episode=episode,
-        action=AccessAction.UPDATE,
-        what=f"assessment {original.pk} corrected by {correction.pk}",
+        instrument=original.instrument,
+        kind=original.kind,
+        items=dict(checked.result.items),
+        total=checked.result.total,
+        band=checked.result.band.code,
+        positive=checked.result.positive,
+        sex=original.sex,
+        observed_at=checked.observed_at,
+        breath_alcohol_permille=checked.breath_alcohol,
+        drowsy=drowsy,
+        current_delirium=current_delirium,
     )
-    return correction
 
 
 # --- medication administrations ------------------------------------------------------------------
@@ -474,6 +485,16 @@ class _Dose:
     route: str
     given_at: datetime
     assessment: Assessment | None
+
+    def row(self) -> dict[str, Any]:
+        """The checked values as the columns of a ``MedicationAdministration``."""
+        return {
+            "drug": self.drug,
+            "drug_other": self.drug_other,
+            "dose_mg": self.dose_mg,
+            "route": self.route,
+            "given_at": self.given_at,
+        }
 
 
 def _check_dose(
@@ -569,11 +590,7 @@ def medication_administration_record(
     )
     earlier = MedicationAdministration.objects.filter(
         episode=episode,
-        drug=dose.drug,
-        drug_other=dose.drug_other,
-        dose_mg=dose.dose_mg,
-        route=dose.route,
-        given_at=dose.given_at,
+        **dose.row(),
         assessment=dose.assessment,
         entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
         supersedes__isnull=True,
@@ -582,20 +599,16 @@ def medication_administration_record(
         return earlier
     administration = MedicationAdministration.objects.create(
         episode=episode,
-        drug=dose.drug,
-        drug_other=dose.drug_other,
-        dose_mg=dose.dose_mg,
-        route=dose.route,
-        given_at=dose.given_at,
+        **dose.row(),
         assessment=dose.assessment,
         entered_by=user,
         entered_at=now,
     )
     _log(
-        user=user,
-        episode=episode,
-        action=AccessAction.CREATE,
-        what=f"medication administration {administration.pk} ({administration.drug})",
+        user,
+        episode,
+        AccessAction.CREATE,
+        f"medication administration {administration.pk} ({administration.drug})",
     )
     return administration
 
@@ -639,38 +652,19 @@ def medication_administration_correct(
         raise InvalidInput(errors + invalid.errors) from None
     if errors:
         raise InvalidInput(errors)
-    try:
-        with transaction.atomic():
-            correction = MedicationAdministration.objects.create(
-                episode=episode,
-                drug=dose.drug,
-                drug_other=dose.drug_other,
-                dose_mg=dose.dose_mg,
-                route=dose.route,
-                given_at=dose.given_at,
-                assessment=original.assessment,
-                entered_in_error=entered_in_error,
-                entered_by=user,
-                entered_at=now,
-                supersedes=original,
-                correction_reason=reason,
-            )
-    except IntegrityError:
-        raise InvalidInput(
-            [
-                _problem(
-                    "original",
-                    gettext("This dose has already been corrected; correct its newest version."),
-                )
-            ]
-        ) from None
-    _log(
+    return _store_correction(
+        original,
+        reason=reason,
         user=user,
+        now=now,
+        already_corrected=gettext(
+            "This dose has already been corrected; correct its newest version."
+        ),
         episode=episode,
-        action=AccessAction.UPDATE,
-        what=f"medication administration {original.pk} corrected by {correction.pk}",
+        **dose.row(),
+        assessment=original.assessment,
+        entered_in_error=entered_in_error,
     )
-    return correction
 
 
 # --- monitoring ----------------------------------------------------------------------------------
@@ -697,10 +691,5 @@ def monitoring_choose(
     choice = MonitoringChoice.objects.create(
         episode=episode, instrument=instrument, chosen_by=user, chosen_at=now
     )
-    _log(
-        user=user,
-        episode=episode,
-        action=AccessAction.UPDATE,
-        what=f"monitoring scale set to {instrument}",
-    )
+    _log(user, episode, AccessAction.UPDATE, f"monitoring scale set to {instrument}")
     return choice

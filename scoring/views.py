@@ -188,16 +188,23 @@ def _answered(form: AssessmentForm) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, episode_id: int, code: str) -> HttpResponseBase:
     """Tablet-first entry of a withdrawal score (CIWA-Ar, COWS, SOWS)."""
-    user = _require(request, ADD)
+    return _entry(request, episode_id, code, permission=ADD, kind="withdrawal", what="score entry")
+
+
+def _entry(
+    request: HttpRequest, episode_id: int, code: str, *, permission: str, kind: str, what: str
+) -> HttpResponseBase:
+    """Show or store a new score of one instrument of ``kind``; a stored score shows its result."""
+    user = _require(request, permission)
     episode = get_episode_for_user(user, episode_id)
-    instrument = _instrument(code, "withdrawal")
+    instrument = _instrument(code, kind)
     if request.method == "POST":
         form, assessment = _record(request, user, episode, instrument)
         if assessment is not None:
             return redirect("assessment-detail", assessment_id=assessment.pk)
     else:
         form = AssessmentForm(instrument=instrument, initial={"observed_at": _now_local_minute()})
-        _log_view(request, user, episode, f"score entry ({instrument.code})")
+        _log_view(request, user, episode, f"{what} ({instrument.code})")
     return _assessment_form_page(
         request,
         episode=episode,
@@ -546,20 +553,11 @@ def screening_index(request: HttpRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def screening_create(request: HttpRequest, episode_id: int, code: str) -> HttpResponseBase:
     """Fill in AUDIT, DUDIT, FAST, CAGE or TWEAK for the episode (clinicians, at intake)."""
-    user = _require(request, ADD_SCREENING)
-    episode = get_episode_for_user(user, episode_id)
-    instrument = _instrument(code, "screening")
-    if request.method == "POST":
-        form, assessment = _record(request, user, episode, instrument)
-        if assessment is not None:
-            return redirect("assessment-detail", assessment_id=assessment.pk)
-    else:
-        form = AssessmentForm(instrument=instrument, initial={"observed_at": _now_local_minute()})
-        _log_view(request, user, episode, f"screening entry ({instrument.code})")
-    return _assessment_form_page(
+    return _entry(
         request,
-        episode=episode,
-        instrument=instrument,
-        form=form,
-        template="scoring/assessment_form.html",
+        episode_id,
+        code,
+        permission=ADD_SCREENING,
+        kind="screening",
+        what="screening entry",
     )

@@ -9,6 +9,7 @@ it was, never recomputed with later tables. Each writes one event on the episode
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -215,18 +216,28 @@ def _record(
     return version
 
 
+@dataclass(frozen=True)
+class _Decision:
+    """Who decides about which proposal of which episode, and when."""
+
+    episode: Episode
+    proposal: Mapping[str, Any]
+    kind: PlanLineKind
+    user: User
+    now: datetime
+    request: HttpRequest | None
+
+
 def _decide(
-    *,
-    episode: Episode,
-    proposal: Mapping[str, Any],
-    kind: PlanLineKind,
+    decision: _Decision,
     status: PlanLineStatus,
-    adjusted: Mapping[str, str] | None,
-    reason: str,
-    user: User,
-    now: datetime,
-    request: HttpRequest | None,
+    *,
+    adjusted: Mapping[str, str] | None = None,
+    reason: str = "",
 ) -> PlanLine:
+    """Store the decision as the plan's line for the proposal and record it on the episode."""
+    episode, proposal, kind = decision.episode, decision.proposal, decision.kind
+    user, now, request = decision.user, decision.now, decision.request
     locked = locked_episode(episode)
     require_open(locked)
     plan = _plan(locked)
@@ -264,17 +275,8 @@ def medication_plan_line_accept(
     request: HttpRequest | None = None,
 ) -> PlanLine:
     """Put a proposal into the plan as proposed (``proposal``: ``PlanLine.to_dict()``)."""
-    return _decide(
-        episode=episode,
-        proposal=proposal,
-        kind=kind,
-        status=PlanLineStatus.ACCEPTED,
-        adjusted=None,
-        reason="",
-        user=user,
-        now=now or timezone.now(),
-        request=request,
-    )
+    decision = _Decision(episode, proposal, kind, user, now or timezone.now(), request)
+    return _decide(decision, PlanLineStatus.ACCEPTED)
 
 
 @transaction.atomic
@@ -303,17 +305,8 @@ def medication_plan_line_adjust(
         )
     if errors:
         raise ValidationError(errors)
-    return _decide(
-        episode=episode,
-        proposal=proposal,
-        kind=kind,
-        status=PlanLineStatus.ADJUSTED,
-        adjusted=values,
-        reason=reason.strip(),
-        user=user,
-        now=now or timezone.now(),
-        request=request,
-    )
+    decision = _Decision(episode, proposal, kind, user, now or timezone.now(), request)
+    return _decide(decision, PlanLineStatus.ADJUSTED, adjusted=values, reason=reason.strip())
 
 
 @transaction.atomic
@@ -331,17 +324,8 @@ def medication_plan_line_remove(
     text = required_reason(
         reason, gettext("Removing a proposal needs a written reason (the guideline, 2.13).")
     )
-    return _decide(
-        episode=episode,
-        proposal=proposal,
-        kind=kind,
-        status=PlanLineStatus.REMOVED,
-        adjusted=None,
-        reason=text,
-        user=user,
-        now=now or timezone.now(),
-        request=request,
-    )
+    decision = _Decision(episode, proposal, kind, user, now or timezone.now(), request)
+    return _decide(decision, PlanLineStatus.REMOVED, reason=text)
 
 
 def taper_errors(error: TaperInputError) -> ValidationError:
