@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinical.guideline.text import Item, normalise_text, search_text
+from core.history import save_with_history
 from guidelines import permissions
 from guidelines.models import Grade, Recommendation
 
@@ -71,15 +71,7 @@ def _save_version(
     recommendation.version += 1
     recommendation.changed_at = now
     recommendation.changed_by = user  # type: ignore[assignment]
-    # Read by django-simple-history when it writes the history row for this save.
-    history_attrs: dict[str, Any] = {
-        "_history_user": user,
-        "_history_date": now,
-        "_change_reason": reason.strip()[:MAX_REASON_LENGTH],
-    }
-    for name, value in history_attrs.items():
-        setattr(recommendation, name, value)
-    recommendation.save()
+    save_with_history(recommendation, user=user, reason=reason.strip()[:MAX_REASON_LENGTH], at=now)
     return recommendation
 
 

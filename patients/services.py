@@ -25,6 +25,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from clinical.identity import NationalIdError, parse_national_id
 from clinical.levels import LevelProposal
+from core.history import delete_with_history, save_with_history, state_at_version
 from core.messages import render_message
 from patients.concurrency import FieldChange, check_version, diff
 from patients.events import record_event
@@ -162,8 +163,7 @@ def _patient_insert(
         created_by=user,
     )
     patient.full_clean(validate_unique=False)  # the database's unique constraint decides
-    patient._history_user = user  # type: ignore[attr-defined]
-    patient.save()
+    save_with_history(patient, user=user)
     return patient
 
 
@@ -248,10 +248,8 @@ def patient_update(
     if family_name is not None:
         patient.family_name = family_name.strip()
     patient.full_clean()
-    patient._history_user = user  # type: ignore[attr-defined]
-    patient._change_reason = reason.strip()  # type: ignore[attr-defined]
     patient.version += 1
-    patient.save()
+    save_with_history(patient, user=user, reason=reason)
     return patient
 
 
@@ -279,8 +277,7 @@ def contact_person_add(
         patient=patient, name=name.strip(), relation=relation.strip(), phone=phone.strip()
     )
     contact.full_clean()
-    contact._history_user = user  # type: ignore[attr-defined]
-    contact.save()
+    save_with_history(contact, user=user)
     return contact
 
 
@@ -556,9 +553,7 @@ def _intake_write(
     intake.updated_by = user
     rows = _substance_rows(substances)
     intake.full_clean(exclude=["episode"] if intake.pk else None)
-    intake._history_user = user  # type: ignore[attr-defined]
-    intake._change_reason = reason or None  # type: ignore[attr-defined]
-    intake.save()
+    save_with_history(intake, user=user, reason=reason)
     _sync_substances(intake, rows, user, reason)
     after = intake_snapshot(intake)
     changes = _changes(before or blank_intake_snapshot(), after)
@@ -599,23 +594,12 @@ def _check_intake_version(episode: Episode, base_version: int | None) -> Intake 
 
 def _intake_at(intake: Intake, version: int) -> dict[str, Any]:
     """The intake as it stood at ``version`` (from the history), substance rows included."""
-    if version <= 0:
-        return blank_intake_snapshot()
-    history = intake.history.order_by("history_date", "history_id")
-    record = history.filter(version=version).last()
+    record, rows = state_at_version(intake, version, SubstanceUse.history, parent_field="intake")
     if record is None:
         return blank_intake_snapshot()
-    later = history.filter(version__gt=version).first()
     snapshot = intake_snapshot_of(record.instance)
-    rows = SubstanceUse.history.filter(intake_id=intake.pk)
-    if later is not None:
-        rows = rows.filter(history_date__lt=later.history_date)
-    latest: dict[int, Any] = {}
-    for row in rows.order_by("history_date", "history_id"):
-        latest[row.id] = row
     order = list(SubstanceKind.values)
-    kept = [row.instance for row in latest.values() if row.history_type != "-"]
-    kept.sort(key=lambda row: order.index(row.substance))
+    kept = sorted((row.instance for row in rows), key=lambda row: order.index(row.substance))
     snapshot["substances"] = [substance_snapshot(row) for row in kept]
     return snapshot
 
@@ -656,9 +640,7 @@ def _sync_substances(
     existing = {row.substance: row for row in intake.substances.all()}
     for code, row in existing.items():
         if code not in rows:
-            row._history_user = user  # type: ignore[attr-defined]
-            row._change_reason = reason or None  # type: ignore[attr-defined]
-            row.delete()
+            delete_with_history(row, user=user, reason=reason)
     for code, new in rows.items():
         row = existing.get(code) or SubstanceUse(intake=intake, substance=code)
         values = {name: getattr(new, name) for name in SUBSTANCE_FIELDS}
@@ -666,9 +648,7 @@ def _sync_substances(
             continue
         for name, value in values.items():
             setattr(row, name, value)
-        row._history_user = user  # type: ignore[attr-defined]
-        row._change_reason = reason or None  # type: ignore[attr-defined]
-        row.save()
+        save_with_history(row, user=user, reason=reason)
 
 
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:

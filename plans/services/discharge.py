@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinical import discharge
+from core.history import save_with_history, state_at_version
 from patients.concurrency import FieldChange, check_version, diff
 from patients.events import record_event
 from patients.models import AccessAction, Episode
@@ -102,9 +103,7 @@ def discharge_checklist_update(
     checklist.notes = general_notes.strip()
     checklist.updated_by = user
     checklist.updated_at = moment
-    checklist._history_user = user  # type: ignore[attr-defined]
-    checklist._change_reason = text or None  # type: ignore[attr-defined]
-    checklist.save()
+    save_with_history(checklist, user=user, reason=text)
     for code in discharge.ITEM_CODES:
         _item_update(
             checklist,
@@ -178,22 +177,12 @@ def _checklist_form_state(checklist: Any, items: Iterable[Any] | None = None) ->
 
 def _checklist_at(checklist: DischargeChecklist, version: int) -> dict[str, Any]:
     """The checklist as it stood at ``version``, from the history (blank before the first)."""
-    blank = DischargeChecklist()
-    if version <= 0:
-        return _checklist_form_state(blank, [])
-    history = checklist.history.order_by("history_date", "history_id")
-    record = history.filter(version=version).last()
+    record, items = state_at_version(
+        checklist, version, DischargeItem.history, parent_field="checklist"
+    )
     if record is None:
-        return _checklist_form_state(blank, [])
-    later = history.filter(version__gt=version).first()
-    rows = DischargeItem.history.filter(checklist_id=checklist.pk)
-    if later is not None:
-        rows = rows.filter(history_date__lt=later.history_date)
-    latest: dict[int, Any] = {}
-    for row in rows.order_by("history_date", "history_id"):
-        latest[row.id] = row
-    kept = [row for row in latest.values() if row.history_type != "-"]
-    return _checklist_form_state(record, kept)
+        return _checklist_form_state(DischargeChecklist(), [])
+    return _checklist_form_state(record, items)
 
 
 def _checklist_state(
@@ -230,6 +219,4 @@ def _item_update(
     elif not done:
         row.done_by, row.done_at = None, None
     row.done, row.note = done, note
-    row._history_user = user  # type: ignore[attr-defined]
-    row._change_reason = reason or None  # type: ignore[attr-defined]
-    row.save()
+    save_with_history(row, user=user, reason=reason)
