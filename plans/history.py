@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from patients.models import Episode
 from plans import selectors
-from plans.models import MedicationPlanVersion, PlanLineStatus, TaperSchedule
+from plans.models import MedicationPlanVersion
 
 
 @dataclass(frozen=True)
@@ -58,24 +57,3 @@ def version_tapers(version: MedicationPlanVersion) -> tuple[list[Any], list[Unre
             selectors.taper_view_of(computed, doses_per_day=int(row.get("doses_per_day") or 1))
         )
     return views, unreadable
-
-
-def accepted_tapers(episode: Episode, *, include_removed: bool = False) -> list[Any]:
-    """The episode's current tapers with their calendars exactly as accepted (``computed``),
-    not recomputed: what the current plan page, the print view and the care-plan PDF should
-    show (``selectors.current_tapers`` still recomputes; see the issue 13 report)."""
-    schedules = (
-        TaperSchedule.objects.filter(line__plan__episode=episode, replaced_at__isnull=True)
-        .select_related("line", "accepted_by")
-        .order_by("pk")
-    )
-    return [
-        selectors.taper_view_of(
-            schedule.computed,
-            doses_per_day=int(schedule.request.get("doses_per_day") or 1),
-            schedule=schedule,
-            line=schedule.line,
-        )
-        for schedule in schedules
-        if include_removed or schedule.line.status != PlanLineStatus.REMOVED
-    ]

@@ -359,38 +359,42 @@ def regimen_lines(episode: Episode) -> tuple[list[LineView], list[LineView]]:
     return kept, removed
 
 
-def schedule_plan(schedule: TaperSchedule) -> tuple[Mapping[str, Any], bool]:
-    """The schedule computed now from the stored request by the engine, and whether it differs
-    from what was accepted (the tablet strengths or the equivalence table changed since).
-    A request the engine no longer accepts falls back to the stored computation."""
+def recomputed_differs(schedule: TaperSchedule) -> bool:
+    """Whether the engine, run today on the stored request, would give another calendar than the
+    one accepted (the tablet strengths or the equivalence table changed since, or the request is
+    no longer accepted). The accepted calendar is still what is shown and given."""
     try:
         plan = tapers.taper_plan(schedule.request).to_dict()
     except (tapers.TaperInputError, ValueError):
-        return schedule.computed, True
-    return plan, plan["days"] != schedule.computed.get("days")
+        return True
+    return bool(plan["days"] != schedule.computed.get("days"))
 
 
-def current_tapers(episode: Episode, *, include_removed: bool = False) -> list[TaperView]:
+def current_tapers(
+    episode: Episode, *, include_removed: bool = False, check_tables: bool = False
+) -> list[TaperView]:
+    """The episode's current tapers with their calendars exactly as accepted (``computed``), never
+    recomputed: what the plan page, the print view, the ward and the care-plan PDF show.
+
+    ``check_tables`` also says, per taper, whether today's tables would give another calendar
+    (the plan page shows that, so the clinician can accept the taper again).
+    """
     schedules = (
         TaperSchedule.objects.filter(line__plan__episode=episode, replaced_at__isnull=True)
         .select_related("line", "accepted_by")
         .order_by("pk")
     )
-    views = []
-    for schedule in schedules:
-        if not include_removed and schedule.line.status == PlanLineStatus.REMOVED:
-            continue
-        plan, differs = schedule_plan(schedule)
-        views.append(
-            taper_view_of(
-                plan,
-                doses_per_day=int(schedule.request.get("doses_per_day") or 1),
-                schedule=schedule,
-                line=schedule.line,
-                recomputed_differs=differs,
-            )
+    return [
+        taper_view_of(
+            schedule.computed,
+            doses_per_day=int(schedule.request.get("doses_per_day") or 1),
+            schedule=schedule,
+            line=schedule.line,
+            recomputed_differs=check_tables and recomputed_differs(schedule),
         )
-    return views
+        for schedule in schedules
+        if include_removed or schedule.line.status != PlanLineStatus.REMOVED
+    ]
 
 
 def todays_doses(episode: Episode, today: date) -> TodaysDoses:

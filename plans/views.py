@@ -119,7 +119,7 @@ def medication_plan(request: HttpRequest, pk: int) -> HttpResponse:
             **_base(episode, "medication", user),
             "groups": selectors.medication_proposals(episode),
             "notices": selectors.proposal_notices(episode),
-            "tapers": selectors.current_tapers(episode),
+            "tapers": selectors.current_tapers(episode, check_tables=can_change),
             "taper_form": taper_form,
             "preview": preview,
             "line_form": line_form,

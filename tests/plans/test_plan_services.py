@@ -234,3 +234,21 @@ def test_the_first_day_without_the_drug_is_said_and_has_no_doses(episode, clinic
     assert today.doses == ()
     assert today.stop_days == ("oksazepam",)
     assert taper.start_date < view.stop_date
+
+
+def test_the_current_plan_shows_the_calendar_as_accepted_not_recomputed(episode, clinician):
+    """Pages, the print view and the PDF read the stored calendar; when today's tables would
+    compute another one, the plan page says so instead of silently showing the new one."""
+    accept_alprazolam_taper(episode, clinician)
+    schedule = TaperSchedule.objects.get(line__plan__episode=episode)
+    accepted_days = schedule.computed["days"]
+    # Stands in for a change of the tables: the stored request no longer gives this calendar.
+    TaperSchedule.objects.filter(pk=schedule.pk).update(
+        request={**schedule.request, "weekly_reduction_percent": 25}
+    )
+    (shown,) = selectors.current_tapers(episode)
+    assert shown.plan["days"] == accepted_days
+    assert not shown.recomputed_differs
+    (checked,) = selectors.current_tapers(episode, check_tables=True)
+    assert checked.plan["days"] == accepted_days
+    assert checked.recomputed_differs
