@@ -16,7 +16,8 @@ def _sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
 
 
 class AccountsConfig(AppConfig):
-    """Roles, permission grants, unit access, sessions, API tokens and the user admin."""
+    """Roles, permission grants, unit access, sessions, API tokens, the user admin and the
+    administration log."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
@@ -24,8 +25,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
-        from accounts.grants import connect_signals
+        from accounts import admin_audit, grants
         from accounts.user_admin import register
 
-        connect_signals()
+        grants.connect_signals()
+        admin_audit.connect_signals()
         register()

@@ -179,7 +179,7 @@ class SecurityHeadersMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """A user whose password was set by someone else (a one-time password, ``plans.admin_audit``)
+    """A user whose password was set by someone else (a one-time password, ``accounts.admin_audit``)
     can do nothing but change it, or log out: every page sends them to the password change, and
     the API (with the session) answers 403. The login puts the mark in the session, so no query
     is made on other requests.
@@ -191,7 +191,7 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        from plans.admin_audit import PASSWORD_CHANGE_SESSION_KEY
+        from accounts.admin_audit import PASSWORD_CHANGE_SESSION_KEY
 
         session = getattr(request, "session", None)
         if (

@@ -28,6 +28,10 @@ VIEW_USER: Final = "auth.view_user"
 ADD_USER: Final = "auth.add_user"
 CHANGE_USER: Final = "auth.change_user"
 VIEW_GROUP: Final = "auth.view_group"
+# The administration log (read-only for everyone) and revoking API tokens (issue 12).
+VIEW_ADMIN_AUDIT: Final = "accounts.view_adminauditentry"
+VIEW_API_TOKEN: Final = "authtoken.view_tokenproxy"  # noqa: S105 (a permission name)
+DELETE_API_TOKEN: Final = "authtoken.delete_tokenproxy"  # noqa: S105
 
 CLINICIAN = "clinician"
 NURSE = "nurse"
@@ -51,7 +55,15 @@ ROLES: dict[str, Role] = {
         label=_("Administrator"),
         start_url_name="start-administrator",
         # Users and their roles are managed in the Django admin.
-        permissions=(VIEW_USER, ADD_USER, CHANGE_USER, VIEW_GROUP),
+        permissions=(
+            VIEW_USER,
+            ADD_USER,
+            CHANGE_USER,
+            VIEW_GROUP,
+            VIEW_ADMIN_AUDIT,
+            VIEW_API_TOKEN,
+            DELETE_API_TOKEN,
+        ),
     ),
 }
 

@@ -16,9 +16,9 @@ And, for everyone (issue 12, item 3):
 - an administrator who is not a superuser cannot change their own role, staff or active status
   (no one gives themselves a clinical role); unit staff is guarded in ``patients.admin``;
 - a password set here for someone else is a one-time password: its holder must choose a new one
-  at the next login (``plans.admin_audit``), and so must an account created here;
+  at the next login (``accounts.admin_audit``), and so must an account created here;
 - every account created, changed or deleted, and every password set, is written to the
-  administration log (``plans.models.AdminAuditEntry``), which nobody can change;
+  administration log (``accounts.models.AdminAuditEntry``), which nobody can change;
 - API tokens are listed without their keys, and can be revoked (deleted), which is logged too.
 """
 
@@ -38,9 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
+from accounts import admin_audit
 from accounts.roles import ROLES
 from accounts.tokens import token_expires_at
-from plans import admin_audit
 
 if TYPE_CHECKING:
     _UserAdmin = UserAdmin[User]

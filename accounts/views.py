@@ -1,5 +1,5 @@
-"""The user's own account: change the password (required after a one-time password), and see or
-revoke one's API token (issue 12, items 3 and 15)."""
+"""Where each role starts, and the user's own account: change the password (required after a
+one-time password), and see or revoke one's API token (issue 12, items 3 and 15)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -16,8 +17,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from accounts import admin_audit
+from accounts.access import has_role, user_role
+from accounts.roles import ADMINISTRATOR
 from accounts.tokens import token_expired, token_expires_at
-from plans import admin_audit
 
 
 class PasswordChange(PasswordChangeView):
@@ -63,3 +66,20 @@ def api_token(request: HttpRequest) -> HttpResponse:
             "expired": token_expired(token, now=now) if token else False,
         },
     )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    role = user_role(request.user)
+    if role is None:
+        return render(request, "accounts/no_role.html", status=403)
+    return redirect(role.start_url_name)
+
+
+def _start_page(request: HttpRequest, role_code: str, template: str) -> HttpResponse:
+    if not has_role(request.user, role_code):
+        raise PermissionDenied
+    return render(request, template)
+
+
+def start_administrator(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, ADMINISTRATOR, "accounts/start_administrator.html")

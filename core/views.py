@@ -1,4 +1,4 @@
-"""Start pages per role, and the health check."""
+"""The health check."""
 
 from __future__ import annotations
 
@@ -6,35 +6,14 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.access import has_role, user_role
-from accounts.roles import ADMINISTRATOR
 from detox.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    role = user_role(request.user)
-    if role is None:
-        return render(request, "core/no_role.html", status=403)
-    return redirect(role.start_url_name)
-
-
-def _start_page(request: HttpRequest, role_code: str, template: str) -> HttpResponse:
-    if not has_role(request.user, role_code):
-        raise PermissionDenied
-    return render(request, template)
-
-
-def start_administrator(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, ADMINISTRATOR, "core/start_administrator.html")
 
 
 def _database_status() -> str:

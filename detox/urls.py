@@ -15,8 +15,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("start/administrator/", views.start_administrator, name="start-administrator"),
+    path("", account_views.home, name="home"),
+    path("start/administrator/", account_views.start_administrator, name="start-administrator"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,5 +1,4 @@
-"""The admin as an ops console for care-plan jobs: which are stuck or failed, and why; and the
-administration log.
+"""The admin as an ops console for care-plan jobs: which are stuck or failed, and why.
 
 Read-only: care plans are made by the worker through ``plans.services``; nobody edits them here.
 Only superusers see the care-plan list, and it names no patient (issue 12, items 3 and 5).
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
-from plans.models import AdminAuditEntry, CarePlan, CarePlanStatus
+from plans.models import CarePlan, CarePlanStatus
 from plans.services import CLAIM_TIMEOUT
 
 
@@ -69,15 +68,3 @@ class CarePlanAdmin(ReadOnlyAdmin):
         """Superusers only, and only the list: ``is_staff`` and the clinical roles' permission to
         view care plans (on their unit's pages) give no view of every unit's plans here."""
         return request.user.is_superuser and obj is None
-
-
-@admin.register(AdminAuditEntry)
-class AdminAuditEntryAdmin(ReadOnlyAdmin):
-    """The administration log (``plans.admin_audit``): read by administrators and superusers;
-    nobody adds, changes or deletes an entry, whatever their permissions."""
-
-    list_display = ("at", "actor", "action", "subject", "details")
-    list_filter = ("action", "at")
-    search_fields = ("actor", "subject")
-    date_hierarchy = "at"
-    readonly_fields = [field.name for field in AdminAuditEntry._meta.fields]

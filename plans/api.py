@@ -39,7 +39,7 @@ from guidelines.citations import citation_dicts
 from patients.api import ModelPermissions, api_user, log_one
 from patients.models import AccessAction
 from patients.selectors import get_episode_for_user
-from plans import selectors, services
+from plans import presentation, selectors, services
 from plans.models import CARE_PLAN_MISSING, CarePlan, CarePlanStatus
 from plans.serializers import (
     CarePlanCreatedSerializer,
@@ -73,7 +73,7 @@ class TaperView(APIView):
         plan = taper_plan(request.data)
         body = plan.to_dict()
         for warning in body["warnings"]:
-            warning["text"] = selectors.message_text(warning["message"], warning["params"])
+            warning["text"] = presentation.message_text(warning["message"], warning["params"])
         refs = [*body["refs"], *(ref for w in body["warnings"] for ref in w["refs"])]
         body["citations"] = citation_dicts(refs)
         return Response(body)

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plans import selectors
+from plans import presentation
 from plans.models import MedicationPlanVersion
 
 
 @dataclass(frozen=True)
 class VersionLine:
     line: Mapping[str, Any]
-    view: Any  # selectors.LineView for a medication line; None for a taper line
+    view: Any  # presentation.LineView for a medication line; None for a taper line
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,14 @@ def version_lines(version: MedicationPlanVersion) -> list[VersionLine]:
     return [
         VersionLine(
             line=line,
-            view=selectors.line_view(line["source"]) if line.get("kind") == "regimen" else None,
+            view=presentation.line_view(line["source"]) if line.get("kind") == "regimen" else None,
         )
         for line in version.snapshot.get("lines", [])
     ]
 
 
 def version_tapers(version: MedicationPlanVersion) -> tuple[list[Any], list[UnreadableTaper]]:
-    """The version's taper calendars exactly as stored (``selectors.TaperView`` each), and the
+    """The version's taper calendars exactly as stored (``presentation.TaperView`` each), and the
     tapers whose calendar could not be stored."""
     views: list[Any] = []
     unreadable: list[UnreadableTaper] = []
@@ -54,6 +54,6 @@ def version_tapers(version: MedicationPlanVersion) -> tuple[list[Any], list[Unre
             )
             continue
         views.append(
-            selectors.taper_view_of(computed, doses_per_day=int(row.get("doses_per_day") or 1))
+            presentation.taper_view_of(computed, doses_per_day=int(row.get("doses_per_day") or 1))
         )
     return views, unreadable

@@ -3,9 +3,8 @@
 Clinicians build the medication plan and the taper, keep the discharge checklist and request
 care-plan PDFs. Nurses read the plan (today's doses), read and download care plans, and keep the
 discharge checklist too: they often hand out naloxone, train the patient and hold the discharge
-conversation. Administrators see no patient records; they read the administration log and may
-revoke API tokens. Which episodes a
-nurse or clinician sees is decided by unit membership (``patients.selectors``).
+conversation. Administrators see no patient records (their permissions are in ``accounts.roles``).
+Which episodes a nurse or clinician sees is decided by unit membership (``patients.selectors``).
 """
 
 from __future__ import annotations
@@ -29,9 +28,6 @@ CHANGE_DISCHARGE: Final = "detox.change_dischargechecklist"
 VIEW_DISCHARGE_ITEM: Final = "detox.view_dischargeitem"
 VIEW_CARE_PLAN: Final = "detox.view_careplan"
 ADD_CARE_PLAN: Final = "detox.add_careplan"
-VIEW_ADMIN_AUDIT: Final = "detox.view_adminauditentry"
-VIEW_API_TOKEN: Final = "authtoken.view_tokenproxy"  # noqa: S105 (a permission name)
-DELETE_API_TOKEN: Final = "authtoken.delete_tokenproxy"  # noqa: S105
 
 _READ: tuple[str, ...] = (
     VIEW_PLAN,
@@ -56,6 +52,4 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         ADD_TAPER,
         ADD_CARE_PLAN,
     ),
-    # The administration log (read-only for everyone) and revoking API tokens (issue 12).
-    "administrator": (VIEW_ADMIN_AUDIT, VIEW_API_TOKEN, DELETE_API_TOKEN),
 }

@@ -57,14 +57,10 @@ from plans.presentation import (
     discharge_view_of,
     fact_label,
     line_view,
-    message_text,
     number_text,
     tablets_text,
     taper_view_of,
 )
-
-# The view models and text helpers callers still reach through this module.
-__all__ = ["DischargeView", "LineView", "TaperView", "line_view", "message_text", "taper_view_of"]
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from guidelines.citations import citation_dicts
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from patients.services import access_log_record
-from scoring import selectors
+from scoring import presentation, selectors
 from scoring.models import Assessment, MedicationAdministration
 from scoring.permissions import (
     ADD_ADMINISTRATION,
@@ -100,7 +100,7 @@ def _instrument_or_404(code: str) -> Instrument:
     return instrument
 
 
-def advice_dicts(lines: Iterable[selectors.DisplayLine]) -> list[dict[str, Any]]:
+def advice_dicts(lines: Iterable[presentation.DisplayLine]) -> list[dict[str, Any]]:
     """Display lines with their citations (grade, text, link), in one query for all refs."""
     lines = list(lines)
     citations = {c["ref"]: c for c in citation_dicts(ref for line in lines for ref in line.refs)}
@@ -127,14 +127,14 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _score_response(result: ScoreResult, advice: list[selectors.DisplayLine]) -> dict[str, Any]:
+def _score_response(result: ScoreResult, advice: list[presentation.DisplayLine]) -> dict[str, Any]:
     return {
         "instrument": result.instrument,
         "total": result.total,
         "max_total": result.max_total,
         "band": {
             "code": result.band.code,
-            "label": selectors.band_label(result.band),
+            "label": presentation.band_label(result.band),
             "lower": result.band.lower,
             "upper": result.band.upper,
             "derived": result.band.derived,
@@ -202,7 +202,7 @@ class ScaleScoreApi(APIView):
             sex=data.get("sex"),
             local_interval_hours=data.get("local_interval_hours", DEFAULT_LOCAL_INTERVAL_HOURS),
         )
-        lines = selectors.note_lines(result.notes)
+        lines = presentation.note_lines(result.notes)
         if instrument.code == "ciwa-ar":
             advice = ciwa_advice(
                 AdviceContext(
@@ -214,7 +214,7 @@ class ScaleScoreApi(APIView):
                     drowsy=data.get("drowsy"),
                 )
             )
-            lines = selectors.advice_lines(advice.lines) + lines
+            lines = presentation.advice_lines(advice.lines) + lines
         return Response(_score_response(result, lines))
 
 
@@ -603,7 +603,7 @@ class CiwaAdviceApi(APIView):
                 "hourly_escalation": advice.hourly_escalation,
                 "monitoring_interval_hours": advice.monitoring_interval_hours,
                 "next_score_due": advice.next_score_due.isoformat(),
-                "lines": advice_dicts(selectors.advice_lines(advice.lines)),
+                "lines": advice_dicts(presentation.advice_lines(advice.lines)),
             }
         )
 
@@ -658,6 +658,6 @@ class OpioidAdviceApi(APIView):
                 "protocol": advice.protocol,
                 "buprenorphine_given_mg": _number(advice.buprenorphine_given_mg),
                 "clonidine_given_mg": _number(advice.clonidine_given_mg),
-                "lines": advice_dicts(selectors.advice_lines(advice.lines)),
+                "lines": advice_dicts(presentation.advice_lines(advice.lines)),
             }
         )

@@ -35,12 +35,9 @@ from scoring.models import (
     MedicationAdministration,
     MonitoringChoice,
 )
-from scoring.presentation import DisplayLine, advice_lines, band_label, note_lines
 
 # Sorting on the board: overdue first, then due, then the rest by due time.
 _STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
-# The text helpers callers still reach through this module (they live in scoring.presentation).
-__all__ = ["DisplayLine", "advice_lines", "band_label", "note_lines"]
 
 # The intake's substances suggest a scale until someone chooses or scores one.
 SUBSTANCE_DEFAULT_SCALE: Final[dict[str, str]] = {"alcohol": CIWA_AR_CODE, "opioids": "cows"}

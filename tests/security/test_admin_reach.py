@@ -17,8 +17,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
+from accounts.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
 from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE
-from plans.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
 from tests.security.conftest import (
     ADMINISTRATOR_A,
     CLINICIAN_A,
@@ -284,7 +284,7 @@ def test_nobody_can_add_change_or_delete_administration_log_entries(
     nurse = cast.users[NURSE_A]
     admin_client.post(user_change_url(nurse), user_form_data(nurse, first_name="Endret"))
     entry = AdminAuditEntry.objects.get()
-    assert admin_client.get(reverse("admin:detox_adminauditentry_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:accounts_adminauditentry_changelist")).status_code == 200
     for role in (ADMINISTRATOR, CLINICIAN, NURSE):
         codenames = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
         assert not codenames & {
@@ -294,9 +294,9 @@ def test_nobody_can_add_change_or_delete_administration_log_entries(
         }
     client.force_login(superuser)
     for user_client in (admin_client, client):
-        change = reverse("admin:detox_adminauditentry_change", args=[entry.pk])
-        delete = reverse("admin:detox_adminauditentry_delete", args=[entry.pk])
-        assert user_client.get(reverse("admin:detox_adminauditentry_add")).status_code == 403
+        change = reverse("admin:accounts_adminauditentry_change", args=[entry.pk])
+        delete = reverse("admin:accounts_adminauditentry_delete", args=[entry.pk])
+        assert user_client.get(reverse("admin:accounts_adminauditentry_add")).status_code == 403
         assert user_client.post(change, {"subject": "x"}).status_code == 403
         assert user_client.post(delete, {"post": "yes"}).status_code == 403
     entry.refresh_from_db()

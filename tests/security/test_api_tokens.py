@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from plans.models import AdminAuditAction, AdminAuditEntry
+from accounts.models import AdminAuditAction, AdminAuditEntry
 from tests.security.conftest import ADMINISTRATOR_A, CLINICIAN_A, NURSE_A
 
 pytestmark = pytest.mark.django_db

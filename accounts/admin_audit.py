@@ -1,7 +1,7 @@
 """The administration log: every change to an account, its role, its password, a unit's staff or an
 API token, written by the one service function that makes the change (issue 12, item 3).
 
-The log is append-only (``plans.models.AdminAuditEntry``): nothing here updates or deletes an
+The log is append-only (``accounts.models.AdminAuditEntry``): nothing here updates or deletes an
 entry, no role holds a permission to, and the admin shows it read-only to everyone.
 
 Passwords: nobody sets another person's password for good. Whoever sets it (an administrator in
@@ -21,7 +21,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from plans.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
+from accounts.models import AdminAuditAction, AdminAuditEntry, PasswordChangeRequired
 
 # The session remembers that its user must change the password (set at login): the middleware
 # reads it from the session, with no query on every request.
