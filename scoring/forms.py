@@ -6,6 +6,7 @@ services decide what is valid, and their errors are put back on the named fields
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -124,6 +125,12 @@ class AdministrationForm(ServiceErrorsMixin, forms.Form):
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
     given_at = _local_datetime_field(_("Given at"), required=False)
     assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One-time key per rendered form: the same form sent twice is "already registered".
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+def new_submission_key() -> str:
+    return uuid.uuid4().hex
 
 
 class AdministrationCorrectionForm(AdministrationForm, CorrectionReasonMixin):

@@ -238,6 +238,9 @@ class MedicationAdministration(ImmutableRecord):
     )
     # A correction may state that the dose was never given (wrong patient, double entry).
     entered_in_error = models.BooleanField(_("entered in error"), default=False)
+    # The one-time key of the form that stored this dose (issue 14): a form sent twice (double
+    # tap, back and resend) carries the same key and is refused as already registered.
+    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="")
 
     objects = AdministrationQuerySet.as_manager()
 
@@ -263,6 +266,11 @@ class MedicationAdministration(ImmutableRecord):
             models.CheckConstraint(
                 condition=Q(entered_in_error=False) | Q(supersedes__isnull=False),
                 name="administration_error_only_as_correction",
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="administration_form_sent_once",
             ),
         ]
         indexes = [

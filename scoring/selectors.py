@@ -338,37 +338,40 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
     )
 
 
-def _given_up_to(assessment: Assessment) -> list[Administration]:
+def _given_up_to(assessment: Assessment, at: datetime | None = None) -> list[Administration]:
     doses = (
         MedicationAdministration.objects.given()
-        .filter(episode=assessment.episode, given_at__lte=assessment.observed_at)
+        .filter(episode=assessment.episode, given_at__lte=at or assessment.observed_at)
         .order_by("given_at")
         .values_list("drug", "dose_mg", "route", "given_at")
     )
     return [Administration(*dose) for dose in doses]
 
 
-def opioid_advice_for(assessment: Assessment) -> OpioidAdvice:
-    """The guideline's opioid-withdrawal advice for a stored COWS or SOWS score (chapter 10)."""
+def opioid_advice_for(assessment: Assessment, *, at: datetime | None = None) -> OpioidAdvice:
+    """The guideline's opioid-withdrawal advice for a stored COWS or SOWS score (chapter 10);
+    with ``at``, as it stands at that moment counting the doses given since the score."""
     facts = advice_facts(assessment.episode, assessment.observed_at)
     return opioid_advice(
         OpioidAdviceContext(
             instrument=assessment.instrument,
             score=assessment.total,
-            now=assessment.observed_at,
+            now=max(at, assessment.observed_at) if at else assessment.observed_at,
             drowsy=assessment.drowsy,
             pregnant=facts.pregnant,
             in_lar=facts.in_lar,
             age_years=facts.age_years,
             head_injury=facts.head_injury,
             benzodiazepine_misuse=facts.benzodiazepine_misuse,
-            administrations=_given_up_to(assessment),
+            administrations=_given_up_to(assessment, at),
         )
     )
 
 
-def ciwa_advice_for(assessment: Assessment) -> Advice:
-    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed.
+def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Advice:
+    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed; with
+    ``at`` (the result page of the current version: now), as it stands at that moment, counting
+    every dose given since the score (issue 14: the advice follows the doses at once).
 
     History (earlier seizures/DT, liver failure), Wernicke, head injury, pregnancy and earlier
     benzodiazepine use come from the intake; the age from the birth date at the observation;
@@ -387,12 +390,12 @@ def ciwa_advice_for(assessment: Assessment) -> Advice:
     return ciwa_advice(
         AdviceContext(
             score=assessment.total,
-            now=assessment.observed_at,
+            now=max(at, assessment.observed_at) if at else assessment.observed_at,
             prior_withdrawal_seizures=history["seizures"],
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
-            administrations=_given_up_to(assessment),
+            administrations=_given_up_to(assessment, at),
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
             current_delirium=assessment.current_delirium,

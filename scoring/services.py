@@ -53,6 +53,24 @@ class InvalidInput(InputRejected):
     errors: list[FieldProblem]
 
 
+class AlreadyRecorded(Exception):
+    """The same dose was sent twice (the same form, or the same dose within
+    ``DOUBLE_SUBMIT_WINDOW``): nothing new was stored; ``earlier`` is the row stored the first
+    time. The form says so in words, the API answers 409."""
+
+    def __init__(self, earlier: MedicationAdministration) -> None:
+        super().__init__(f"medication administration {earlier.pk} is already recorded")
+        self.earlier = earlier
+
+    @property
+    def message(self) -> str:
+        from django.utils import dateformat, timezone
+
+        # Translators: a time-of-day format (PHP-style, Django's date filter): "H.i" in Norwegian.
+        clock = dateformat.format(timezone.localtime(self.earlier.entered_at), gettext("H:i"))
+        return gettext("Already registered %(time)s.") % {"time": clock}
+
+
 def _problem(field: str, message: str, allowed: list[Any] | None = None) -> FieldProblem:
     problem = FieldProblem(field=field, message=message)
     if allowed is not None:
@@ -574,10 +592,25 @@ def medication_administration_record(
     user: User,
     now: datetime,
     drug_other: str = "",
+    submission_key: str = "",
 ) -> MedicationAdministration:
-    """Record a dose given. A double submit within the window returns the first row, so a dose
-    is never counted twice towards the cumulative diazepam."""
+    """Record a dose given; a double submit raises ``AlreadyRecorded`` and stores nothing.
+
+    A double submit is either the same form sent again (``submission_key``: the one-time key the
+    page put in the form, so a double tap or a back-and-resend is caught whatever time it
+    carries; a fresh form is a new dose, as the nurse meant it), or, for callers without a key
+    (the API), the same drug, dose, route, time and linked score within
+    ``DOUBLE_SUBMIT_WINDOW``. A dose is never counted twice towards the
+    cumulative diazepam, and the nurse is told that it was already registered.
+    """
     episode = _locked_episode(episode)
+    submission_key = (submission_key or "").strip()[:64]
+    if submission_key:
+        sent = MedicationAdministration.objects.filter(
+            episode=episode, submission_key=submission_key
+        ).first()
+        if sent is not None:
+            raise AlreadyRecorded(sent)
     dose = _check_dose(
         episode=episode,
         drug=drug,
@@ -588,22 +621,35 @@ def medication_administration_record(
         assessment=assessment,
         now=now,
     )
-    earlier = MedicationAdministration.objects.filter(
-        episode=episode,
-        **dose.row(),
-        assessment=dose.assessment,
-        entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
-        supersedes__isnull=True,
-    ).first()
-    if earlier is not None:
-        return earlier
-    administration = MedicationAdministration.objects.create(
-        episode=episode,
-        **dose.row(),
-        assessment=dose.assessment,
-        entered_by=user,
-        entered_at=now,
+    earlier = (
+        None
+        if submission_key
+        else MedicationAdministration.objects.filter(
+            episode=episode,
+            **dose.row(),
+            assessment=dose.assessment,
+            entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+            supersedes__isnull=True,
+        ).first()
     )
+    if earlier is not None:
+        raise AlreadyRecorded(earlier)
+    try:
+        with transaction.atomic():
+            administration = MedicationAdministration.objects.create(
+                episode=episode,
+                **dose.row(),
+                assessment=dose.assessment,
+                entered_by=user,
+                entered_at=now,
+                submission_key=submission_key,
+            )
+    except IntegrityError:  # the same form won the race in another request
+        if not submission_key:
+            raise
+        raise AlreadyRecorded(
+            MedicationAdministration.objects.get(episode=episode, submission_key=submission_key)
+        ) from None
     _log(
         user,
         episode,

@@ -11,13 +11,15 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinical.instruments import INSTRUMENTS, Instrument
@@ -33,6 +35,7 @@ from scoring.forms import (
     AssessmentCorrectionForm,
     AssessmentForm,
     MonitoringForm,
+    new_submission_key,
 )
 from scoring.models import Assessment
 from scoring.presentation import (
@@ -43,6 +46,7 @@ from scoring.presentation import (
     note_lines,
 )
 from scoring.services import (
+    AlreadyRecorded,
     InvalidInput,
     assessment_correct,
     assessment_record,
@@ -270,15 +274,24 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             interval_local_choice=local,
             interval_refs=result.monitoring_interval_refs,
         )
-        initial: dict[str, Any] = {"assessment": assessment.pk, "given_at": _now_local_minute()}
+        initial: dict[str, Any] = {
+            "assessment": assessment.pk,
+            "submission_key": new_submission_key(),
+        }
+        # The current version's advice stands at now, counting every dose given since the score
+        # (issue 14: after a dose the advice and totals follow at once); a corrected version's
+        # advice stays as it stood when it was observed.
+        at = timezone.now() if context["corrected_by"] is None else None
         if assessment.instrument == "ciwa-ar":
-            advice = selectors.ciwa_advice_for(assessment)
-            context.update(advice=advice, advice_lines=advice_lines(advice.lines))
-            initial.update(_proposed_dose(advice.codes))
+            advice = selectors.ciwa_advice_for(assessment, at=at)
+            context.update(advice=advice, advice_lines=advice_lines(advice.lines), advice_at=at)
+            if not assessment.administrations.exists():
+                # Proposed only until a dose answers this score: then the form is empty.
+                initial.update(_proposed_dose(advice.codes))
         elif assessment.instrument in OPIOID_SCALES:
             # Chapter 10 (10.5-1, 12-7): the same bedside support as CIWA-Ar, without doses the
             # guideline does not give.
-            opioid = selectors.opioid_advice_for(assessment)
+            opioid = selectors.opioid_advice_for(assessment, at=at)
             context.update(advice=opioid, advice_lines=advice_lines(opioid.lines))
         context["dose_form"] = AdministrationForm(initial=initial)
     _log_view(request, user, episode, f"assessment {assessment.pk}")
@@ -385,7 +398,9 @@ def episode_scores(request: HttpRequest, episode_id: int) -> HttpResponse:
         "scale_suggested": suggested,
         "scales": [i for i in INSTRUMENTS.values() if i.kind == "withdrawal"],
         "monitoring_form": MonitoringForm(initial={"instrument": scale}),
-        "dose_form": AdministrationForm(initial={"given_at": _now_local_minute()}),
+        "dose_form": AdministrationForm(
+            initial={"given_at": _now_local_minute(), "submission_key": new_submission_key()}
+        ),
         # The dose form links to a recent current score, the newest preselected.
         "link_choices": withdrawal[:LINK_CHOICES],
         "can_screen": user.has_perm(ADD_SCREENING),
@@ -440,21 +455,41 @@ def administration_create(request: HttpRequest, episode_id: int) -> HttpResponse
         if form.is_valid():
             linked = _linked_assessment(user, episode, form.cleaned_data.get("assessment"))
             try:
-                medication_administration_record(
+                given = medication_administration_record(
                     episode=episode,
                     **_dose_values(form),
                     given_at=form.cleaned_data.get("given_at"),
                     assessment=linked,
                     user=user,
                     now=timezone.now(),
+                    submission_key=form.cleaned_data.get("submission_key") or "",
                 )
             except InvalidInput as invalid:
                 form.add_service_errors(invalid.errors)
+            except AlreadyRecorded as already:
+                # Nothing stored; the page the nurse came from says so plainly.
+                messages.warning(request, already.message)
+                return redirect(_safe_next(request, fallback))
             else:
+                messages.success(
+                    request,
+                    gettext("Dose registered: %(drug)s %(dose)s mg, given %(time)s.")
+                    % {
+                        "drug": given.drug_label,
+                        "dose": formats.localize(given.dose_mg.normalize()),
+                        "time": dateformat.format(
+                            timezone.localtime(given.given_at), gettext("H:i")
+                        ),
+                    },
+                )
                 return redirect(_safe_next(request, fallback))
     else:
         form = AdministrationForm(
-            initial={"given_at": _now_local_minute(), "assessment": request.GET.get("assessment")}
+            initial={
+                "given_at": _now_local_minute(),
+                "assessment": request.GET.get("assessment"),
+                "submission_key": new_submission_key(),
+            }
         )
         _log_view(request, user, episode, "dose entry")
     return render(
