@@ -18,9 +18,13 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from patients import extensions
         from plans.admin_audit import connect_signals
-        from plans.selectors import overdose_set_open, todays_doses_for
+        from plans.selectors import overdose_set_open, planned_doses, todays_doses_for
 
         connect_signals()
         # patients sits below plans: a discharge checks the overdose set, and the episode page
         # shows today's doses, through these hooks.
-        extensions.register(overdose_set_open=overdose_set_open, todays_doses=todays_doses_for)
+        extensions.register(
+            overdose_set_open=overdose_set_open,
+            todays_doses=todays_doses_for,
+            planned_doses=planned_doses,
+        )

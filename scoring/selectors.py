@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -26,16 +26,22 @@ from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
 from clinical.schedule import OSLO, DueStatus, due_status, next_due
 from clinical.scoring import ciwa_interval_hours
+from patients import extensions
+from patients.extensions import PlannedDose
 from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
 from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
     AssessmentKind,
+    Drug,
     MedicationAdministration,
     MonitoringChoice,
+    PlannedDoseRecord,
 )
 from scoring.presentation import DisplayLine, advice_lines, band_label, note_lines
+
+THIAMINE: Final = Drug.THIAMINE.value
 
 # Sorting on the board: overdue first, then due, then the rest by due time.
 _STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
@@ -438,3 +444,85 @@ def episode_trends(episode: Episode) -> list[Trend]:
         )
         for code in codes
     ]
+
+
+# --- the medication administration view (issue 14) -----------------------------------------------
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC-comparable start and end of a local (Oslo) day: 23 or 25 hours on a DST night."""
+    start = datetime.combine(day, time.min, tzinfo=OSLO)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OSLO)
+    return start, end
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A dose due today by the plan, with the nurse's current answer (None: not answered)."""
+
+    planned: PlannedDose
+    record: PlannedDoseRecord | None
+
+
+@dataclass(frozen=True)
+class MedicationDay:
+    day: date
+    rows: list[PlannedRow]
+    given: list[MedicationAdministration]  # symptom-triggered and other doses given that day
+    advice: Advice | None  # the latest CIWA-Ar score's advice at now (cumulative totals)
+    thiamine: str  # "given", "not_given" (in the plan, not registered) or "not_ordered"
+
+
+def _thiamine_status(rows: list[PlannedRow], given: list[MedicationAdministration]) -> str:
+    in_plan = [row for row in rows if THIAMINE in row.planned.drugs]
+    if any(dose.drug == THIAMINE for dose in given) or any(
+        row.record is not None and row.record.given for row in in_plan
+    ):
+        return "given"
+    return "not_given" if in_plan else "not_ordered"
+
+
+def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
+    """What the plan says is due on ``day`` with each answer, the doses given that day, and the
+    cumulative diazepam and olanzapine in the current escalation (at ``now``).
+
+    The number of queries does not grow with the doses or the plan's lines: the plan's doses come
+    from plans (through ``patients.extensions``), the answers and the doses in one query each.
+    """
+    planned = extensions.planned_doses(episode, day)
+    records = {
+        record.slot: record
+        for record in PlannedDoseRecord.objects.current()
+        .filter(episode=episode, due_date=day)
+        .select_related("entered_by")
+    }
+    rows = [PlannedRow(dose, records.get(dose.slot)) for dose in planned]
+    start, end = local_day_bounds(day)
+    given = list(
+        MedicationAdministration.objects.given()
+        .filter(episode=episode, given_at__gte=start, given_at__lt=end)
+        .select_related("entered_by", "assessment")
+        .order_by("given_at", "id")
+    )
+    latest = (
+        Assessment.objects.current()
+        .filter(episode=episode, instrument=CIWA_AR_CODE, observed_at__lte=now)
+        .select_related("episode__patient", "episode__unit")
+        .order_by("-observed_at", "-id")
+        .first()
+    )
+    advice = ciwa_advice_for(latest, at=now) if latest is not None else None
+    return MedicationDay(day, rows, given, advice, _thiamine_status(rows, given))
+
+
+def get_planned_dose_record_for_user(
+    user: AbstractBaseUser | AnonymousUser, record_id: int
+) -> PlannedDoseRecord:
+    try:
+        return (
+            PlannedDoseRecord.objects.filter(episode__unit_id__in=visible_unit_ids(user))
+            .select_related("episode__patient", "episode__unit", "entered_by")
+            .get(pk=record_id)
+        )
+    except PlannedDoseRecord.DoesNotExist:
+        raise Http404 from None
