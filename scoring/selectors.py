@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -451,8 +451,9 @@ def episode_trends(episode: Episode) -> list[Trend]:
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC-comparable start and end of a local (Oslo) day: 23 or 25 hours on a DST night."""
-    start = datetime.combine(day, time.min, tzinfo=OSLO)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OSLO)
+    # In UTC: subtracting two datetimes of one zone in Python counts wall-clock time.
+    start = datetime.combine(day, time.min, tzinfo=OSLO).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OSLO).astimezone(UTC)
     return start, end
 
 

@@ -35,6 +35,8 @@ from scoring.forms import (
     AssessmentCorrectionForm,
     AssessmentForm,
     MonitoringForm,
+    PlannedDoseCorrectionForm,
+    PlannedDoseForm,
     new_submission_key,
 )
 from scoring.models import Assessment
@@ -53,6 +55,8 @@ from scoring.services import (
     medication_administration_correct,
     medication_administration_record,
     monitoring_choose,
+    planned_dose_correct,
+    planned_dose_record,
 )
 
 VIEW = permissions.VIEW_ASSESSMENT
@@ -550,6 +554,119 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
     return render(
         request,
         "scoring/administration_correct.html",
+        {"episode": episode, "patient": episode.patient, "form": form, "original": original},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the medication administration view (issue 14) -----------------------------------------------
+
+VIEW_MEDICATION = (permissions.VIEW_PLANNED_DOSE, permissions.VIEW_ADMINISTRATION)
+
+
+def _medication_page(
+    request: HttpRequest,
+    user: User,
+    episode: Episode,
+    *,
+    form: PlannedDoseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    day = selectors.medication_day(episode, timezone.localdate(now), now)
+    return render(
+        request,
+        "scoring/medication.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "day": day,
+            "form": form,
+            "failed_slot": form["slot"].value() if form is not None else "",
+            "now": now,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def ward_medication(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """What the accepted plan says is due today, each given or not given, the doses given today,
+    and the cumulative diazepam and olanzapine in the current escalation."""
+    user = _require(request, *VIEW_MEDICATION)
+    episode = get_episode_for_user(user, episode_id)
+    _log_view(request, user, episode, "medication administration")
+    return _medication_page(request, user, episode)
+
+
+@require_POST
+def ward_medication_record(request: HttpRequest, episode_id: int) -> HttpResponseBase:
+    """Mark one of today's planned doses given, or not given with the reason."""
+    user = _require(request, permissions.ADD_PLANNED_DOSE, *VIEW_MEDICATION)
+    episode = get_episode_for_user(user, episode_id)
+    form = PlannedDoseForm(request.POST)
+    if form.is_valid():
+        now = timezone.now()
+        given = form.cleaned_data["given"] == "yes"
+        try:
+            record = planned_dose_record(
+                episode=episode,
+                due_date=timezone.localdate(now),
+                slot=form.cleaned_data["slot"],
+                given=given,
+                reason=form.cleaned_data.get("reason_not_given") or "",
+                user=user,
+                now=now,
+            )
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            text = (
+                gettext("%(drug)s %(dose)s registered as given.")
+                if given
+                else gettext("%(drug)s %(dose)s registered as not given.")
+            )
+            messages.success(request, text % {"drug": record.drug, "dose": record.dose})
+            return redirect("ward-medication", episode_id=episode.pk)
+    return _medication_page(request, user, episode, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def planned_dose_correct_view(request: HttpRequest, record_id: int) -> HttpResponseBase:
+    """Correct a given / not-given registration: a new version with a reason; the original stays."""
+    user = _require(request, permissions.ADD_PLANNED_DOSE, *VIEW_MEDICATION)
+    original = selectors.get_planned_dose_record_for_user(user, record_id)
+    episode = original.episode
+    if request.method == "POST":
+        form = PlannedDoseCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                planned_dose_correct(
+                    original=original,
+                    given=form.cleaned_data["given"] == "yes",
+                    reason_not_given=form.cleaned_data.get("reason_not_given") or "",
+                    recorded_at=form.cleaned_data["recorded_at"],
+                    reason=form.cleaned_data["reason"],
+                    user=user,
+                    now=timezone.now(),
+                )
+            except InvalidInput as invalid:
+                form.add_service_errors(invalid.errors)
+            else:
+                messages.success(request, gettext("The correction is saved."))
+                return redirect("ward-medication", episode_id=episode.pk)
+    else:
+        form = PlannedDoseCorrectionForm(
+            initial={
+                "given": "yes" if original.given else "no",
+                "reason_not_given": original.reason_not_given,
+                "recorded_at": timezone.localtime(original.recorded_at),
+            }
+        )
+        _log_view(request, user, episode, f"planned dose correction {original.pk}")
+    return render(
+        request,
+        "scoring/planned_dose_correct.html",
         {"episode": episode, "patient": episode.patient, "form": form, "original": original},
         status=400 if form.errors else 200,
     )

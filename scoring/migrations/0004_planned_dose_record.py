@@ -6,38 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0008_episode_event_one_trail'),
-        ('scoring', '0003_administration_form_key'),
+        ("patients", "0008_episode_event_one_trail"),
+        ("scoring", "0003_administration_form_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlannedDoseRecord',
+            name="PlannedDoseRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entered_at', models.DateTimeField(verbose_name='entered at')),
-                ('correction_reason', models.TextField(blank=True, verbose_name='reason for correction')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('slot', models.CharField(max_length=120, verbose_name='planned dose')),
-                ('due_time', models.CharField(blank=True, max_length=5, verbose_name='due time')),
-                ('drug', models.CharField(max_length=200, verbose_name='drug')),
-                ('dose', models.CharField(blank=True, max_length=200, verbose_name='dose')),
-                ('given', models.BooleanField(verbose_name='given')),
-                ('reason_not_given', models.TextField(blank=True, verbose_name='reason not given')),
-                ('recorded_at', models.DateTimeField(verbose_name='given or decided at')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='planned_dose_records', to='patients.episode', verbose_name='episode')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='scoring.planneddoserecord', verbose_name='corrects')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entered_at", models.DateTimeField(verbose_name="entered at")),
+                (
+                    "correction_reason",
+                    models.TextField(blank=True, verbose_name="reason for correction"),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                ("slot", models.CharField(max_length=120, verbose_name="planned dose")),
+                ("due_time", models.CharField(blank=True, max_length=5, verbose_name="due time")),
+                ("drug", models.CharField(max_length=200, verbose_name="drug")),
+                ("dose", models.CharField(blank=True, max_length=200, verbose_name="dose")),
+                ("given", models.BooleanField(verbose_name="given")),
+                ("reason_not_given", models.TextField(blank=True, verbose_name="reason not given")),
+                ("recorded_at", models.DateTimeField(verbose_name="given or decided at")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="planned_dose_records",
+                        to="patients.episode",
+                        verbose_name="episode",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="scoring.planneddoserecord",
+                        verbose_name="corrects",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'planned dose record',
-                'verbose_name_plural': 'planned dose records',
-                'ordering': ['due_date', 'due_time', 'id'],
-                'indexes': [models.Index(fields=['episode', 'due_date'], name='planned_dose_day_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('given', True), models.Q(('reason_not_given', ''), _negated=True), _connector='OR'), name='planned_dose_not_given_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('correction_reason', ''), ('supersedes__isnull', True)), models.Q(('supersedes__isnull', False), models.Q(('correction_reason', ''), _negated=True)), _connector='OR'), name='planned_dose_correction_has_reason'), models.CheckConstraint(condition=models.Q(('recorded_at__lte', models.F('entered_at'))), name='planned_dose_not_in_future'), models.UniqueConstraint(condition=models.Q(('supersedes__isnull', True)), fields=('episode', 'due_date', 'slot'), name='planned_dose_answered_once')],
+                "verbose_name": "planned dose record",
+                "verbose_name_plural": "planned dose records",
+                "ordering": ["due_date", "due_time", "id"],
+                "indexes": [
+                    models.Index(fields=["episode", "due_date"], name="planned_dose_day_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("given", True),
+                            models.Q(("reason_not_given", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="planned_dose_not_given_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("correction_reason", ""), ("supersedes__isnull", True)),
+                            models.Q(
+                                ("supersedes__isnull", False),
+                                models.Q(("correction_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="planned_dose_correction_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("recorded_at__lte", models.F("entered_at"))),
+                        name="planned_dose_not_in_future",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("supersedes__isnull", True)),
+                        fields=("episode", "due_date", "slot"),
+                        name="planned_dose_answered_once",
+                    ),
+                ],
             },
         ),
     ]
