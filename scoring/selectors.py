@@ -516,6 +516,32 @@ def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
     return MedicationDay(day, rows, given, advice, _thiamine_status(rows, given))
 
 
+def thiamine_status(episode: Episode, day: date) -> str:
+    """Thiamine on ``day``: "given" (a dose registered, or the planned dose marked given),
+    "not_given" (in the plan, not registered) or "not_ordered" (not in the plan)."""
+    in_plan = [dose for dose in extensions.planned_doses(episode, day) if THIAMINE in dose.drugs]
+    start, end = local_day_bounds(day)
+    if (
+        MedicationAdministration.objects.given()
+        .filter(episode=episode, drug=THIAMINE, given_at__gte=start, given_at__lt=end)
+        .exists()
+    ):
+        return "given"
+    if (
+        in_plan
+        and PlannedDoseRecord.objects.current()
+        .filter(
+            episode=episode,
+            due_date=day,
+            slot__in=[dose.slot for dose in in_plan],
+            given=True,
+        )
+        .exists()
+    ):
+        return "given"
+    return "not_given" if in_plan else "not_ordered"
+
+
 def get_planned_dose_record_for_user(
     user: AbstractBaseUser | AnonymousUser, record_id: int
 ) -> PlannedDoseRecord:

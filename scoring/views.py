@@ -289,6 +289,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         if assessment.instrument == "ciwa-ar":
             advice = selectors.ciwa_advice_for(assessment, at=at)
             context.update(advice=advice, advice_lines=advice_lines(advice.lines), advice_at=at)
+            if any(code.startswith("thiamine") for code in advice.codes):
+                # The advice speaks of thiamine: say what the plan and today's record say.
+                context["thiamine"] = selectors.thiamine_status(episode, timezone.localdate())
             if not assessment.administrations.exists():
                 # Proposed only until a dose answers this score: then the form is empty.
                 initial.update(_proposed_dose(advice.codes))

@@ -281,3 +281,26 @@ def test_a_dose_in_the_extra_autumn_hour_counts_on_that_day(ward, nurse):
     day = medication_day(episode, dt.date(2026, 10, 25), now)
     assert [dose.dose_mg for dose in day.given] == [Decimal("10.00")]
     assert medication_day(episode, dt.date(2026, 10, 24), now).given == []
+
+
+def test_the_result_page_says_thiamine_is_not_given_when_planned_and_not_ordered_otherwise(
+    client, episode, nurse, clinician
+):
+    client.force_login(nurse)
+    ciwa = score(episode, user=nurse, total=12, observed_at=timezone.now().replace(second=0))
+    url = reverse("assessment-detail", args=[ciwa.pk])
+    page = client.get(url).content.decode()
+    line = page[page.index('data-testid="thiamine-status"') :]
+    assert "ikke forordnet" in line[: line.index("</p>")]
+    now = timezone.now()
+    thiamine = _thiamine_proposal(episode)
+    plan_services.medication_plan_line_accept(
+        episode=episode, proposal=thiamine, user=clinician, now=now
+    )
+    page = client.get(url).content.decode()
+    line = page[page.index('data-testid="thiamine-status"') :]
+    assert "ikke gitt" in line[: line.index("</p>")]
+    give(episode, user=nurse, drug="thiamine", dose_mg="100", route="im", given_at=now)
+    page = client.get(url).content.decode()
+    line = page[page.index('data-testid="thiamine-status"') :]
+    assert "gitt i dag" in line[: line.index("</p>")]
