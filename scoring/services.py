@@ -23,8 +23,9 @@ from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
 from core.exceptions import InputRejected
 from patients import extensions
+from patients.events import record_event
 from patients.extensions import PlannedDose
-from patients.models import AccessAction, Episode
+from patients.models import AccessAction, Episode, EpisodeEventKind
 from patients.services import access_log_record
 from scoring.models import (
     CIWA_AR_CODE,
@@ -830,7 +831,27 @@ def planned_dose_record(
     )
     state = "given" if given else "not given"
     _log(user, episode, AccessAction.CREATE, f"planned dose {record.pk} ({record.slot}, {state})")
+    record_event(
+        episode,
+        EpisodeEventKind.PLANNED_DOSE_RECORDED,
+        user,
+        at=now,
+        subject=f"planned_dose:{due_date.isoformat()}:{record.slot}",
+        new=_planned_state(record),
+        details={"record": record.pk},
+    )
     return record
+
+
+def _planned_state(record: PlannedDoseRecord) -> dict[str, Any]:
+    return {
+        "drug": record.drug,
+        "dose": record.dose,
+        "due_time": record.due_time,
+        "given": record.given,
+        "reason_not_given": record.reason_not_given,
+        "recorded_at": record.recorded_at.isoformat(),
+    }
 
 
 @transaction.atomic
@@ -866,7 +887,7 @@ def planned_dose_correct(
     )
     if errors:
         raise InvalidInput(errors)
-    return _store_correction(
+    correction = _store_correction(
         original,
         reason=reason,
         user=user,
@@ -882,6 +903,18 @@ def planned_dose_correct(
         reason_not_given="" if given else reason_not_given,
         recorded_at=recorded_at,
     )
+    record_event(
+        episode,
+        EpisodeEventKind.PLANNED_DOSE_CORRECTED,
+        user,
+        at=now,
+        subject=f"planned_dose:{original.due_date.isoformat()}:{original.slot}",
+        old=_planned_state(original),
+        new=_planned_state(correction),
+        reason=reason,
+        details={"record": correction.pk, "corrects": original.pk},
+    )
+    return correction
 
 
 # --- monitoring ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.extensions import planned_doses
-from patients.models import AccessLogEntry
+from patients.models import AccessLogEntry, EpisodeEvent
 from plans import selectors as plan_selectors
 from plans import services as plan_services
 from scoring.models import PlannedDoseRecord
@@ -169,6 +169,22 @@ def test_a_correction_keeps_the_original_with_who_when_and_why(episode, planned,
     assert correction.correction_reason == "Feil pasient krysset av"
     assert list(PlannedDoseRecord.objects.current()) == [correction]
     assert AccessLogEntry.objects.filter(what__contains="corrected by").exists()
+    # The episode's audit trail: the first answer, then the correction with old → new and why.
+    recorded, corrected = EpisodeEvent.objects.filter(
+        episode=episode, kind__startswith="planned_dose"
+    ).order_by("at", "pk")
+    assert (recorded.kind, recorded.by, recorded.new["given"]) == (
+        "planned_dose_recorded",
+        nurse,
+        True,
+    )
+    assert (corrected.kind, corrected.by, corrected.at) == (
+        "planned_dose_corrected",
+        clinician,
+        later,
+    )
+    assert (corrected.old["given"], corrected.new["given"]) == (True, False)
+    assert corrected.reason == "Feil pasient krysset av"
 
 
 # --- the page ------------------------------------------------------------------------------------
