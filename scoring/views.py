@@ -282,10 +282,20 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "assessment": assessment.pk,
             "submission_key": new_submission_key(),
         }
-        # The current version's advice stands at now, counting every dose given since the score
+        # The latest score's advice stands at now, counting every dose given since the score
         # (issue 14: after a dose the advice and totals follow at once); a corrected version's
         # advice stays as it stood when it was observed.
-        at = timezone.now() if context["corrected_by"] is None else None
+        newer = (
+            Assessment.objects.current()
+            .filter(
+                episode=episode,
+                instrument=assessment.instrument,
+                observed_at__gt=assessment.observed_at,
+            )
+            .exists()
+        )
+        # An older score (a newer one exists) keeps its advice as it stood.
+        at = timezone.now() if context["corrected_by"] is None and not newer else None
         if assessment.instrument == "ciwa-ar":
             advice = selectors.ciwa_advice_for(assessment, at=at)
             context.update(advice=advice, advice_lines=advice_lines(advice.lines), advice_at=at)

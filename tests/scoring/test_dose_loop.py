@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import MedicationAdministration
-from tests.scoring.factories import make_inpatient, score, set_history
+from tests.scoring.factories import give, make_inpatient, score, set_history
 
 
 def now_minute():
@@ -108,3 +108,13 @@ def test_the_api_answers_a_double_submit_with_409_in_the_error_body_shape(client
     assert problem["code"] == "already_recorded"
     assert problem["existing"] == first.json()["id"]
     assert MedicationAdministration.objects.count() == 1
+
+
+def test_an_older_score_keeps_its_advice_as_it_stood(as_nurse, episode, nurse):
+    now = timezone.now()
+    older = score(episode, user=nurse, total=17, observed_at=now - dt.timedelta(hours=2))
+    score(episode, user=nurse, total=17, observed_at=now - dt.timedelta(hours=1))
+
+    give(episode, user=nurse, given_at=now - dt.timedelta(minutes=30))
+    page = as_nurse.get(reverse("assessment-detail", args=[older.pk])).content.decode()
+    assert 'data-testid="diazepam-given"' not in page
