@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0008_episode_event_one_trail"),
+        ("patients", "0001_patients_episodes_units_access_log"),
         ("scoring", "0002_advice_delirium_opioid_drugs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
