@@ -27,11 +27,33 @@ OverdoseSetOpen = Callable[["Episode"], tuple[str, ...]]
 TodaysDoses = Callable[["AbstractBaseUser | AnonymousUser", "Episode", date], Any]
 
 
+@dataclass(frozen=True)
+class PlannedDose:
+    """One dose the accepted plan says is due on a day (issue 14: the administration view).
+
+    ``slot`` names the dose stably within the day (the taper and its time, or the plan line), so
+    a given / not-given record can be matched to it; ``time`` is "HH:MM" or "" for a line without
+    a fixed time; ``drugs`` are the drug codes (``thiamine``, ``diazepam``); ``drug`` and ``dose``
+    are as the plan reads them.
+    """
+
+    slot: str
+    time: str
+    drug: str
+    dose: str
+    drugs: tuple[str, ...]
+    refs: tuple[str, ...] = ()
+
+
+PlannedDoses = Callable[["Episode", date], "tuple[PlannedDose, ...]"]
+
+
 @dataclass
 class _Providers:
     screening_totals: ScreeningTotals | None = None
     overdose_set_open: OverdoseSetOpen | None = None
     todays_doses: TodaysDoses | None = None
+    planned_doses: PlannedDoses | None = None
 
 
 _providers = _Providers()
@@ -42,6 +64,7 @@ def register(
     screening_totals: ScreeningTotals | None = None,
     overdose_set_open: OverdoseSetOpen | None = None,
     todays_doses: TodaysDoses | None = None,
+    planned_doses: PlannedDoses | None = None,
 ) -> None:
     """Register the providers an app owns (the others are left as they are)."""
     if screening_totals is not None:
@@ -50,6 +73,8 @@ def register(
         _providers.overdose_set_open = overdose_set_open
     if todays_doses is not None:
         _providers.todays_doses = todays_doses
+    if planned_doses is not None:
+        _providers.planned_doses = planned_doses
 
 
 def _missing(name: str) -> ImproperlyConfigured:
@@ -77,3 +102,11 @@ def todays_doses(user: AbstractBaseUser | AnonymousUser, episode: Episode, today
     if _providers.todays_doses is None:
         raise _missing("todays_doses")
     return _providers.todays_doses(user, episode, today)
+
+
+def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
+    """What the accepted medication plan and its tapers say is due on ``day`` (plans), by time;
+    the scoring app's administration view marks each given or not given."""
+    if _providers.planned_doses is None:
+        raise _missing("planned_doses")
+    return _providers.planned_doses(episode, day)

@@ -293,6 +293,9 @@ class EpisodeEventKind(models.TextChoices):
     CARE_PLAN_REQUESTED = "care_plan_requested", _("care plan requested")
     CARE_PLAN_READY = "care_plan_ready", _("care plan ready")
     CARE_PLAN_FAILED = "care_plan_failed", _("care plan failed")
+    # A planned dose marked given or not given on the ward, and its corrections (scoring).
+    PLANNED_DOSE_RECORDED = "planned_dose_recorded", _("planned dose registered")
+    PLANNED_DOSE_CORRECTED = "planned_dose_corrected", _("planned dose registration corrected")
 
 
 # The kinds written by the plan's services: shown as plan changes on the history page.

@@ -17,8 +17,12 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from patients import extensions
-        from plans.selectors import overdose_set_open, todays_doses_for
+        from plans.selectors import overdose_set_open, planned_doses, todays_doses_for
 
         # patients sits below plans: a discharge checks the overdose set, and the episode page
         # shows today's doses, through these hooks.
-        extensions.register(overdose_set_open=overdose_set_open, todays_doses=todays_doses_for)
+        extensions.register(
+            overdose_set_open=overdose_set_open,
+            todays_doses=todays_doses_for,
+            planned_doses=planned_doses,
+        )

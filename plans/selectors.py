@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from clinical import discharge, regimens, tapers
 from guidelines.models import Edition
+from patients.extensions import PlannedDose
 from patients.models import (
     Episode,
     EpisodeEvent,
@@ -418,6 +419,44 @@ def todays_doses(episode: Episode, today: date) -> TodaysDoses:
     kept, _removed = regimen_lines(episode)
     standing = tuple(line for line in kept if line.kind == "give")
     return TodaysDoses(tuple(sorted(doses, key=lambda d: d.time)), tuple(stops), standing)
+
+
+def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
+    """The doses the accepted plan says are due on ``day`` (the local date), for the scoring
+    app's administration view: each accepted taper's doses of that day by time, then the plan's
+    "give" lines without fixed times. Read from the stored, accepted calendars (never
+    recomputed)."""
+    doses: list[PlannedDose] = []
+    for taper in current_tapers(episode):
+        schedule_key = taper.schedule.pk if taper.schedule is not None else taper.taper_drug
+        for plan_day in taper.plan["days"]:
+            if plan_day["date"] != day.isoformat():
+                continue
+            doses.extend(
+                PlannedDose(
+                    slot=f"taper:{schedule_key}:{dose['time']}",
+                    time=str(dose["time"]),
+                    drug=str(taper.taper_drug_label),
+                    dose=f"{number_text(dose['mg'])} mg",
+                    drugs=(taper.taper_drug,),
+                )
+                for dose in plan_day["doses"]
+            )
+    doses.sort(key=lambda dose: dose.time)
+    kept, _removed = regimen_lines(episode)
+    doses.extend(
+        PlannedDose(
+            slot=f"line:{line.code}",
+            time="",
+            drug=line.drugs or line.text,
+            dose=line.dose,
+            drugs=tuple(str(code) for code in line.source.get("drugs", [])),
+            refs=line.refs,
+        )
+        for line in kept
+        if line.kind == "give"
+    )
+    return tuple(doses)
 
 
 def todays_doses_for(

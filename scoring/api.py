@@ -38,7 +38,7 @@ from clinical.advice import (
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OPIOID_SCALES, OpioidAdviceContext, opioid_advice
 from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringError, score
-from core.exceptions import InputRejected, field_error_entry, validated
+from core.exceptions import BODY, InputRejected, entry, field_error_entry, validated
 from core.openapi import BAD_REQUEST
 from guidelines.citations import citation_dicts
 from patients.models import AccessAction, Episode
@@ -72,6 +72,7 @@ from scoring.serializers import (
     scale_summary,
 )
 from scoring.services import (
+    AlreadyRecorded,
     FieldProblem,
     InvalidInput,
     assessment_correct,
@@ -401,23 +402,29 @@ class EpisodeMedicationsApi(EpisodeScopedApi[MedicationAdministration]):
 
     @extend_schema(
         request=AdministrationCreateSerializer,
-        responses={201: AdministrationSerializer, 400: BAD_REQUEST},
+        responses={201: AdministrationSerializer, 400: BAD_REQUEST, 409: BAD_REQUEST},
     )
     def post(self, request: Request, episode_id: int) -> Response:
         user = _require(request, ADD_ADMINISTRATION)
         episode = self.episode()
         data = validated(AdministrationCreateSerializer(data=request.data))
-        administration = medication_administration_record(
-            episode=episode,
-            drug=data["drug"],
-            drug_other=data.get("drug_other", ""),
-            dose_mg=data["dose_mg"],
-            route=data["route"],
-            given_at=data.get("given_at"),
-            assessment=_linked(user, episode, data.get("assessment")),
-            user=user,
-            now=timezone.now(),
-        )
+        try:
+            administration = medication_administration_record(
+                episode=episode,
+                drug=data["drug"],
+                drug_other=data.get("drug_other", ""),
+                dose_mg=data["dose_mg"],
+                route=data["route"],
+                given_at=data.get("given_at"),
+                assessment=_linked(user, episode, data.get("assessment")),
+                user=user,
+                now=timezone.now(),
+            )
+        except AlreadyRecorded as already:
+            # The same dose sent twice: nothing stored, said in the one error body's shape.
+            problem = entry(BODY, already.message, code="already_recorded")
+            problem["existing"] = already.earlier.pk
+            return Response({"errors": [problem]}, status=status.HTTP_409_CONFLICT)
         _log(request, user, episode, AccessAction.CREATE, "medication administration (API)")
         return Response(
             AdministrationSerializer(administration).data, status=status.HTTP_201_CREATED

@@ -6,6 +6,7 @@ services decide what is valid, and their errors are put back on the named fields
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -124,6 +125,12 @@ class AdministrationForm(ServiceErrorsMixin, forms.Form):
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
     given_at = _local_datetime_field(_("Given at"), required=False)
     assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One-time key per rendered form: the same form sent twice is "already registered".
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+def new_submission_key() -> str:
+    return uuid.uuid4().hex
 
 
 class AdministrationCorrectionForm(AdministrationForm, CorrectionReasonMixin):
@@ -142,3 +149,23 @@ class MonitoringForm(ServiceErrorsMixin, forms.Form):
             if instrument.kind == "withdrawal"
         ],
     )
+
+
+GIVEN_CHOICES = [("yes", _("Given")), ("no", _("Not given"))]
+
+
+class PlannedDoseForm(ServiceErrorsMixin, forms.Form):
+    """The nurse's answer for one planned dose: given, or not given with the reason."""
+
+    field_map = {"reason": "reason_not_given"}
+
+    slot = forms.CharField(max_length=120, widget=forms.HiddenInput)
+    given = forms.ChoiceField(label=_("Given?"), choices=GIVEN_CHOICES, widget=forms.RadioSelect)
+    reason_not_given = forms.CharField(label=_("Reason not given"), required=False, max_length=500)
+
+
+class PlannedDoseCorrectionForm(ServiceErrorsMixin, forms.Form):
+    given = forms.ChoiceField(label=_("Given?"), choices=GIVEN_CHOICES, widget=forms.RadioSelect)
+    reason_not_given = forms.CharField(label=_("Reason not given"), required=False, max_length=500)
+    recorded_at = _local_datetime_field(_("Given or decided at"), required=True)
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea)

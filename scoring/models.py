@@ -238,6 +238,9 @@ class MedicationAdministration(ImmutableRecord):
     )
     # A correction may state that the dose was never given (wrong patient, double entry).
     entered_in_error = models.BooleanField(_("entered in error"), default=False)
+    # The one-time key of the form that stored this dose (issue 14): a form sent twice (double
+    # tap, back and resend) carries the same key and is refused as already registered.
+    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="")
 
     objects = AdministrationQuerySet.as_manager()
 
@@ -264,6 +267,11 @@ class MedicationAdministration(ImmutableRecord):
                 condition=Q(entered_in_error=False) | Q(supersedes__isnull=False),
                 name="administration_error_only_as_correction",
             ),
+            models.UniqueConstraint(
+                fields=["episode", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="administration_form_sent_once",
+            ),
         ]
         indexes = [
             # Uses index: the advice's cumulative dose per drug since a moment, per episode.
@@ -276,6 +284,74 @@ class MedicationAdministration(ImmutableRecord):
     @property
     def drug_label(self) -> str:
         return self.drug_other if self.drug == Drug.OTHER else str(self.get_drug_display())
+
+    @property
+    def is_correction(self) -> bool:
+        return self.supersedes_id is not None
+
+
+class PlannedDoseQuerySet(models.QuerySet["PlannedDoseRecord"]):
+    def current(self) -> PlannedDoseQuerySet:
+        return self.filter(superseded_by__isnull=True)
+
+
+class PlannedDoseRecord(ImmutableRecord):
+    """Whether a dose the accepted plan said was due on a day was given, or why not (issue 14).
+
+    The plan (plans app) says what is due; this row is the nurse's answer for one due dose,
+    matched by ``due_date`` and ``slot`` (the taper and its time, or the plan line). The drug,
+    dose and time are kept as the plan read when it was answered, so a later change of plan
+    does not rewrite what was given. Immutable like every record of care: a correction is a new
+    row that supersedes it and says why.
+    """
+
+    episode = models.ForeignKey(
+        Episode,
+        on_delete=models.PROTECT,
+        related_name="planned_dose_records",
+        verbose_name=_("episode"),
+    )
+    due_date = models.DateField(_("due date"))
+    slot = models.CharField(_("planned dose"), max_length=120)
+    due_time = models.CharField(_("due time"), max_length=5, blank=True)
+    drug = models.CharField(_("drug"), max_length=200)
+    dose = models.CharField(_("dose"), max_length=200, blank=True)
+    given = models.BooleanField(_("given"))
+    reason_not_given = models.TextField(_("reason not given"), blank=True)
+    recorded_at = models.DateTimeField(_("given or decided at"))
+
+    objects = PlannedDoseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "due_time", "id"]
+        verbose_name = _("planned dose record")
+        verbose_name_plural = _("planned dose records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given=True) | ~Q(reason_not_given=""),
+                name="planned_dose_not_given_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True, correction_reason="")
+                | (Q(supersedes__isnull=False) & ~Q(correction_reason="")),
+                name="planned_dose_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_at__lte=F("entered_at")),
+                name="planned_dose_not_in_future",
+            ),
+            # One first answer per due dose; later answers are corrections of it.
+            models.UniqueConstraint(
+                fields=["episode", "due_date", "slot"],
+                condition=Q(supersedes__isnull=True),
+                name="planned_dose_answered_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["episode", "due_date"], name="planned_dose_day_idx")]
+
+    def __str__(self) -> str:
+        state = "given" if self.given else "not given"
+        return f"{self.drug} {self.dose} {self.due_date} {self.due_time} ({state})"
 
     @property
     def is_correction(self) -> bool:

@@ -15,6 +15,8 @@ ADD_ASSESSMENT: Final = "scoring.add_assessment"
 ADD_SCREENING: Final = "scoring.add_screening"
 VIEW_ADMINISTRATION: Final = "scoring.view_medicationadministration"
 ADD_ADMINISTRATION: Final = "scoring.add_medicationadministration"
+VIEW_PLANNED_DOSE: Final = "scoring.view_planneddoserecord"
+ADD_PLANNED_DOSE: Final = "scoring.add_planneddoserecord"
 VIEW_MONITORING_CHOICE: Final = "scoring.view_monitoringchoice"
 ADD_MONITORING_CHOICE: Final = "scoring.add_monitoringchoice"
 
@@ -23,6 +25,8 @@ _WARD: tuple[str, ...] = (
     VIEW_ASSESSMENT,
     ADD_ADMINISTRATION,
     VIEW_ADMINISTRATION,
+    ADD_PLANNED_DOSE,
+    VIEW_PLANNED_DOSE,
     ADD_MONITORING_CHOICE,
     VIEW_MONITORING_CHOICE,
 )

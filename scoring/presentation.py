@@ -111,6 +111,7 @@ class BoardLine:
     interval: str
     interval_local_choice: bool
     scores_url: str
+    medication_url: str
     score_url: str | None
 
 
@@ -151,6 +152,7 @@ def board_lines(rows: Sequence[BoardRow]) -> list[BoardLine]:
                 interval=interval_words(row.interval_hours) if row.interval_hours else "",
                 interval_local_choice=row.interval_local_choice,
                 scores_url=reverse("episode-scores", args=[episode.pk]),
+                medication_url=reverse("ward-medication", args=[episode.pk]),
                 score_url=(
                     reverse("assessment-create", args=[episode.pk, instrument.code])
                     if instrument

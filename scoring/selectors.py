@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -26,15 +26,21 @@ from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
 from clinical.schedule import OSLO, DueStatus, due_status, next_due
 from clinical.scoring import ciwa_interval_hours
+from patients import extensions
+from patients.extensions import PlannedDose
 from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
 from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
     AssessmentKind,
+    Drug,
     MedicationAdministration,
     MonitoringChoice,
+    PlannedDoseRecord,
 )
+
+THIAMINE: Final = Drug.THIAMINE.value
 
 # Sorting on the board: overdue first, then due, then the rest by due time.
 _STATUS_ORDER: Final[dict[str, int]] = {"overdue": 0, "due": 1, "ok": 2}
@@ -335,37 +341,40 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
     )
 
 
-def _given_up_to(assessment: Assessment) -> list[Administration]:
+def _given_up_to(assessment: Assessment, at: datetime | None = None) -> list[Administration]:
     doses = (
         MedicationAdministration.objects.given()
-        .filter(episode=assessment.episode, given_at__lte=assessment.observed_at)
+        .filter(episode=assessment.episode, given_at__lte=at or assessment.observed_at)
         .order_by("given_at")
         .values_list("drug", "dose_mg", "route", "given_at")
     )
     return [Administration(*dose) for dose in doses]
 
 
-def opioid_advice_for(assessment: Assessment) -> OpioidAdvice:
-    """The guideline's opioid-withdrawal advice for a stored COWS or SOWS score (chapter 10)."""
+def opioid_advice_for(assessment: Assessment, *, at: datetime | None = None) -> OpioidAdvice:
+    """The guideline's opioid-withdrawal advice for a stored COWS or SOWS score (chapter 10);
+    with ``at``, as it stands at that moment counting the doses given since the score."""
     facts = advice_facts(assessment.episode, assessment.observed_at)
     return opioid_advice(
         OpioidAdviceContext(
             instrument=assessment.instrument,
             score=assessment.total,
-            now=assessment.observed_at,
+            now=max(at, assessment.observed_at) if at else assessment.observed_at,
             drowsy=assessment.drowsy,
             pregnant=facts.pregnant,
             in_lar=facts.in_lar,
             age_years=facts.age_years,
             head_injury=facts.head_injury,
             benzodiazepine_misuse=facts.benzodiazepine_misuse,
-            administrations=_given_up_to(assessment),
+            administrations=_given_up_to(assessment, at),
         )
     )
 
 
-def ciwa_advice_for(assessment: Assessment) -> Advice:
-    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed.
+def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Advice:
+    """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed; with
+    ``at`` (the result page of the current version: now), as it stands at that moment, counting
+    every dose given since the score (issue 14: the advice follows the doses at once).
 
     History (earlier seizures/DT, liver failure), Wernicke, head injury, pregnancy and earlier
     benzodiazepine use come from the intake; the age from the birth date at the observation;
@@ -384,12 +393,12 @@ def ciwa_advice_for(assessment: Assessment) -> Advice:
     return ciwa_advice(
         AdviceContext(
             score=assessment.total,
-            now=assessment.observed_at,
+            now=max(at, assessment.observed_at) if at else assessment.observed_at,
             prior_withdrawal_seizures=history["seizures"],
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
-            administrations=_given_up_to(assessment),
+            administrations=_given_up_to(assessment, at),
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
             current_delirium=assessment.current_delirium,
@@ -432,3 +441,112 @@ def episode_trends(episode: Episode) -> list[Trend]:
         )
         for code in codes
     ]
+
+
+# --- the medication administration view (issue 14) -----------------------------------------------
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC-comparable start and end of a local (Oslo) day: 23 or 25 hours on a DST night."""
+    # In UTC: subtracting two datetimes of one zone in Python counts wall-clock time.
+    start = datetime.combine(day, time.min, tzinfo=OSLO).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OSLO).astimezone(UTC)
+    return start, end
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A dose due today by the plan, with the nurse's current answer (None: not answered)."""
+
+    planned: PlannedDose
+    record: PlannedDoseRecord | None
+
+
+@dataclass(frozen=True)
+class MedicationDay:
+    day: date
+    rows: list[PlannedRow]
+    given: list[MedicationAdministration]  # symptom-triggered and other doses given that day
+    advice: Advice | None  # the latest CIWA-Ar score's advice at now (cumulative totals)
+    thiamine: str  # "given", "not_given" (in the plan, not registered) or "not_ordered"
+
+
+def _thiamine_status(rows: list[PlannedRow], given: list[MedicationAdministration]) -> str:
+    in_plan = [row for row in rows if THIAMINE in row.planned.drugs]
+    if any(dose.drug == THIAMINE for dose in given) or any(
+        row.record is not None and row.record.given for row in in_plan
+    ):
+        return "given"
+    return "not_given" if in_plan else "not_ordered"
+
+
+def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
+    """What the plan says is due on ``day`` with each answer, the doses given that day, and the
+    cumulative diazepam and olanzapine in the current escalation (at ``now``).
+
+    The number of queries does not grow with the doses or the plan's lines: the plan's doses come
+    from plans (through ``patients.extensions``), the answers and the doses in one query each.
+    """
+    planned = extensions.planned_doses(episode, day)
+    records = {
+        record.slot: record
+        for record in PlannedDoseRecord.objects.current()
+        .filter(episode=episode, due_date=day)
+        .select_related("entered_by")
+    }
+    rows = [PlannedRow(dose, records.get(dose.slot)) for dose in planned]
+    start, end = local_day_bounds(day)
+    given = list(
+        MedicationAdministration.objects.given()
+        .filter(episode=episode, given_at__gte=start, given_at__lt=end)
+        .select_related("entered_by", "assessment")
+        .order_by("given_at", "id")
+    )
+    latest = (
+        Assessment.objects.current()
+        .filter(episode=episode, instrument=CIWA_AR_CODE, observed_at__lte=now)
+        .select_related("episode__patient", "episode__unit")
+        .order_by("-observed_at", "-id")
+        .first()
+    )
+    advice = ciwa_advice_for(latest, at=now) if latest is not None else None
+    return MedicationDay(day, rows, given, advice, _thiamine_status(rows, given))
+
+
+def thiamine_status(episode: Episode, day: date) -> str:
+    """Thiamine on ``day``: "given" (a dose registered, or the planned dose marked given),
+    "not_given" (in the plan, not registered) or "not_ordered" (not in the plan)."""
+    in_plan = [dose for dose in extensions.planned_doses(episode, day) if THIAMINE in dose.drugs]
+    start, end = local_day_bounds(day)
+    if (
+        MedicationAdministration.objects.given()
+        .filter(episode=episode, drug=THIAMINE, given_at__gte=start, given_at__lt=end)
+        .exists()
+    ):
+        return "given"
+    if (
+        in_plan
+        and PlannedDoseRecord.objects.current()
+        .filter(
+            episode=episode,
+            due_date=day,
+            slot__in=[dose.slot for dose in in_plan],
+            given=True,
+        )
+        .exists()
+    ):
+        return "given"
+    return "not_given" if in_plan else "not_ordered"
+
+
+def get_planned_dose_record_for_user(
+    user: AbstractBaseUser | AnonymousUser, record_id: int
+) -> PlannedDoseRecord:
+    try:
+        return (
+            PlannedDoseRecord.objects.filter(episode__unit_id__in=visible_unit_ids(user))
+            .select_related("episode__patient", "episode__unit", "entered_by")
+            .get(pk=record_id)
+        )
+    except PlannedDoseRecord.DoesNotExist:
+        raise Http404 from None

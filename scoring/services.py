@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
 from core.exceptions import InputRejected
-from patients.models import AccessAction, Episode
+from patients import extensions
+from patients.events import record_event
+from patients.extensions import PlannedDose
+from patients.models import AccessAction, Episode, EpisodeEventKind
 from patients.services import access_log_record
 from scoring.models import (
     CIWA_AR_CODE,
@@ -29,6 +33,7 @@ from scoring.models import (
     Drug,
     MedicationAdministration,
     MonitoringChoice,
+    PlannedDoseRecord,
     Route,
 )
 
@@ -51,6 +56,22 @@ class InvalidInput(InputRejected):
     The API answers it with the one 400 body (``core.exceptions``)."""
 
     errors: list[FieldProblem]
+
+
+class AlreadyRecorded(Exception):
+    """The same dose was sent twice (the same form, or the same dose within
+    ``DOUBLE_SUBMIT_WINDOW``): nothing new was stored; ``earlier`` is the row stored the first
+    time. The form says so in words, the API answers 409."""
+
+    def __init__(self, earlier: MedicationAdministration) -> None:
+        super().__init__(f"medication administration {earlier.pk} is already recorded")
+        self.earlier = earlier
+
+    @property
+    def message(self) -> str:
+        # Translators: a time-of-day format (PHP-style, Django's date filter): "H.i" in Norwegian.
+        clock = dateformat.format(timezone.localtime(self.earlier.entered_at), gettext("H:i"))
+        return gettext("Already registered %(time)s.") % {"time": clock}
 
 
 def _problem(field: str, message: str, allowed: list[Any] | None = None) -> FieldProblem:
@@ -218,7 +239,7 @@ def _locked_episode(episode: Episode) -> Episode:
     return Episode.objects.select_for_update().select_related("patient", "unit").get(pk=episode.pk)
 
 
-_Record = TypeVar("_Record", Assessment, MedicationAdministration)
+_Record = TypeVar("_Record", Assessment, MedicationAdministration, PlannedDoseRecord)
 
 
 def _lock_for_correction(
@@ -260,7 +281,11 @@ def _store_correction(
             )
     except IntegrityError:
         raise InvalidInput([_problem("original", already_corrected)]) from None
-    noun = "assessment" if model is Assessment else "medication administration"
+    noun = {
+        Assessment: "assessment",
+        MedicationAdministration: "medication administration",
+        PlannedDoseRecord: "planned dose",
+    }[model]
     what = f"{noun} {original.pk} corrected by {correction.pk}"
     _log(user, original.episode, AccessAction.UPDATE, what)
     return correction
@@ -574,10 +599,25 @@ def medication_administration_record(
     user: User,
     now: datetime,
     drug_other: str = "",
+    submission_key: str = "",
 ) -> MedicationAdministration:
-    """Record a dose given. A double submit within the window returns the first row, so a dose
-    is never counted twice towards the cumulative diazepam."""
+    """Record a dose given; a double submit raises ``AlreadyRecorded`` and stores nothing.
+
+    A double submit is either the same form sent again (``submission_key``: the one-time key the
+    page put in the form, so a double tap or a back-and-resend is caught whatever time it
+    carries; a fresh form is a new dose, as the nurse meant it), or, for callers without a key
+    (the API), the same drug, dose, route, time and linked score within
+    ``DOUBLE_SUBMIT_WINDOW``. A dose is never counted twice towards the
+    cumulative diazepam, and the nurse is told that it was already registered.
+    """
     episode = _locked_episode(episode)
+    submission_key = (submission_key or "").strip()[:64]
+    if submission_key:
+        sent = MedicationAdministration.objects.filter(
+            episode=episode, submission_key=submission_key
+        ).first()
+        if sent is not None:
+            raise AlreadyRecorded(sent)
     dose = _check_dose(
         episode=episode,
         drug=drug,
@@ -588,22 +628,35 @@ def medication_administration_record(
         assessment=assessment,
         now=now,
     )
-    earlier = MedicationAdministration.objects.filter(
-        episode=episode,
-        **dose.row(),
-        assessment=dose.assessment,
-        entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
-        supersedes__isnull=True,
-    ).first()
-    if earlier is not None:
-        return earlier
-    administration = MedicationAdministration.objects.create(
-        episode=episode,
-        **dose.row(),
-        assessment=dose.assessment,
-        entered_by=user,
-        entered_at=now,
+    earlier = (
+        None
+        if submission_key
+        else MedicationAdministration.objects.filter(
+            episode=episode,
+            **dose.row(),
+            assessment=dose.assessment,
+            entered_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+            supersedes__isnull=True,
+        ).first()
     )
+    if earlier is not None:
+        raise AlreadyRecorded(earlier)
+    try:
+        with transaction.atomic():
+            administration = MedicationAdministration.objects.create(
+                episode=episode,
+                **dose.row(),
+                assessment=dose.assessment,
+                entered_by=user,
+                entered_at=now,
+                submission_key=submission_key,
+            )
+    except IntegrityError:  # the same form won the race in another request
+        if not submission_key:
+            raise
+        raise AlreadyRecorded(
+            MedicationAdministration.objects.get(episode=episode, submission_key=submission_key)
+        ) from None
     _log(
         user,
         episode,
@@ -665,6 +718,203 @@ def medication_administration_correct(
         assessment=original.assessment,
         entered_in_error=entered_in_error,
     )
+
+
+# --- planned doses: given or not given (issue 14) ------------------------------------------------
+
+
+def _check_planned(
+    *,
+    episode: Episode,
+    due_date: date,
+    slot: str,
+    given: object,
+    reason: str,
+    recorded_at: datetime,
+    now: datetime,
+) -> tuple[PlannedDose | None, str, list[FieldProblem]]:
+    """The planned dose answered (read from the accepted plan, never from the form), the reason,
+    and every problem, each naming its field."""
+    errors: list[FieldProblem] = []
+    planned = {dose.slot: dose for dose in extensions.planned_doses(episode, due_date)}
+    dose = planned.get(slot)
+    if dose is None:
+        errors.append(
+            _problem(
+                "slot",
+                gettext("The plan has no such dose due on %(date)s.")
+                % {"date": formats.date_format(due_date, "SHORT_DATE_FORMAT")},
+            )
+        )
+    if not isinstance(given, bool):
+        errors.append(_problem("given", gettext("Say whether the dose was given.")))
+    reason = (reason or "").strip()
+    if given is False and not reason:
+        errors.append(_problem("reason", gettext("Give the reason the dose was not given.")))
+    _check_moment(
+        field="recorded_at",
+        moment=recorded_at,
+        episode=episode,
+        now=now,
+        screening=False,
+        errors=errors,
+    )
+    return dose, reason, errors
+
+
+def _planned_values(dose: PlannedDose, given: bool, reason: str, at: datetime) -> dict[str, Any]:
+    return {
+        "slot": dose.slot,
+        "due_time": dose.time,
+        "drug": dose.drug[:200],
+        "dose": dose.dose[:200],
+        "given": given,
+        "reason_not_given": "" if given else reason,
+        "recorded_at": at,
+    }
+
+
+@transaction.atomic
+def planned_dose_record(
+    *,
+    episode: Episode,
+    due_date: date,
+    slot: str,
+    given: bool,
+    reason: str = "",
+    recorded_at: datetime | None = None,
+    user: User,
+    now: datetime,
+) -> PlannedDoseRecord:
+    """Record that a dose the accepted plan said was due on ``due_date`` was given, or was not
+    (with the reason). The drug, dose and time are taken from the plan as it stands. A due dose
+    is answered once: a second answer (a double submit, or another nurse) is refused with when it
+    was answered; changing the answer is a correction (``planned_dose_correct``)."""
+    episode = _locked_episode(episode)
+    at = recorded_at or _default_observed_at(now)
+    dose, reason, errors = _check_planned(
+        episode=episode,
+        due_date=due_date,
+        slot=slot,
+        given=given,
+        reason=reason,
+        recorded_at=at,
+        now=now,
+    )
+    if errors or dose is None:
+        raise InvalidInput(errors)
+    earlier = (
+        PlannedDoseRecord.objects.filter(
+            episode=episode, due_date=due_date, slot=slot, supersedes__isnull=True
+        )
+        .only("entered_at")
+        .first()
+    )
+    if earlier is not None:
+        clock = dateformat.format(timezone.localtime(earlier.entered_at), gettext("H:i"))
+        raise InvalidInput(
+            [
+                _problem(
+                    "slot",
+                    gettext("Already registered %(time)s.") % {"time": clock}
+                    + " "
+                    + gettext("Correct the registration to change it."),
+                )
+            ]
+        )
+    record = PlannedDoseRecord.objects.create(
+        episode=episode,
+        due_date=due_date,
+        **_planned_values(dose, given, reason, at),
+        entered_by=user,
+        entered_at=now,
+    )
+    state = "given" if given else "not given"
+    _log(user, episode, AccessAction.CREATE, f"planned dose {record.pk} ({record.slot}, {state})")
+    record_event(
+        episode,
+        EpisodeEventKind.PLANNED_DOSE_RECORDED,
+        user,
+        at=now,
+        subject=f"planned_dose:{due_date.isoformat()}:{record.slot}",
+        new=_planned_state(record),
+        details={"record": record.pk},
+    )
+    return record
+
+
+def _planned_state(record: PlannedDoseRecord) -> dict[str, Any]:
+    return {
+        "drug": record.drug,
+        "dose": record.dose,
+        "due_time": record.due_time,
+        "given": record.given,
+        "reason_not_given": record.reason_not_given,
+        "recorded_at": record.recorded_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def planned_dose_correct(
+    *,
+    original: PlannedDoseRecord,
+    given: bool,
+    reason_not_given: str = "",
+    recorded_at: datetime,
+    reason: str,
+    user: User,
+    now: datetime,
+) -> PlannedDoseRecord:
+    """Store a corrected answer for a planned dose: given or not (with why not), with the reason
+    for the correction. The original stays, with who entered it and when."""
+    episode = _locked_episode(original.episode)
+    already = gettext("This registration has already been corrected; correct its newest version.")
+    original, reason, errors = _lock_for_correction(original, reason, already)
+    if not isinstance(given, bool):
+        errors.append(_problem("given", gettext("Say whether the dose was given.")))
+    reason_not_given = (reason_not_given or "").strip()
+    if given is False and not reason_not_given:
+        errors.append(
+            _problem("reason_not_given", gettext("Give the reason the dose was not given."))
+        )
+    _check_moment(
+        field="recorded_at",
+        moment=recorded_at,
+        episode=episode,
+        now=now,
+        screening=False,
+        errors=errors,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    correction = _store_correction(
+        original,
+        reason=reason,
+        user=user,
+        now=now,
+        already_corrected=already,
+        episode=episode,
+        due_date=original.due_date,
+        slot=original.slot,
+        due_time=original.due_time,
+        drug=original.drug,
+        dose=original.dose,
+        given=given,
+        reason_not_given="" if given else reason_not_given,
+        recorded_at=recorded_at,
+    )
+    record_event(
+        episode,
+        EpisodeEventKind.PLANNED_DOSE_CORRECTED,
+        user,
+        at=now,
+        subject=f"planned_dose:{original.due_date.isoformat()}:{original.slot}",
+        old=_planned_state(original),
+        new=_planned_state(correction),
+        reason=reason,
+        details={"record": correction.pk, "corrects": original.pk},
+    )
+    return correction
 
 
 # --- monitoring ----------------------------------------------------------------------------------

@@ -25,6 +25,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.screening_create,
         name="screening-create",
     ),
+    path(
+        "episodes/<int:episode_id>/medication/",
+        views.ward_medication,
+        name="ward-medication",
+    ),
+    path(
+        "episodes/<int:episode_id>/medication/record/",
+        views.ward_medication_record,
+        name="ward-medication-record",
+    ),
+    path(
+        "planned-doses/<int:record_id>/correct/",
+        views.planned_dose_correct_view,
+        name="planned-dose-correct",
+    ),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment-detail"),
     path(
         "assessments/<int:assessment_id>/correct/",

@@ -11,13 +11,15 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinical.instruments import INSTRUMENTS, Instrument
@@ -33,6 +35,9 @@ from scoring.forms import (
     AssessmentCorrectionForm,
     AssessmentForm,
     MonitoringForm,
+    PlannedDoseCorrectionForm,
+    PlannedDoseForm,
+    new_submission_key,
 )
 from scoring.models import Assessment
 from scoring.presentation import (
@@ -43,12 +48,15 @@ from scoring.presentation import (
     note_lines,
 )
 from scoring.services import (
+    AlreadyRecorded,
     InvalidInput,
     assessment_correct,
     assessment_record,
     medication_administration_correct,
     medication_administration_record,
     monitoring_choose,
+    planned_dose_correct,
+    planned_dose_record,
 )
 
 VIEW = permissions.VIEW_ASSESSMENT
@@ -270,15 +278,37 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             interval_local_choice=local,
             interval_refs=result.monitoring_interval_refs,
         )
-        initial: dict[str, Any] = {"assessment": assessment.pk, "given_at": _now_local_minute()}
+        initial: dict[str, Any] = {
+            "assessment": assessment.pk,
+            "submission_key": new_submission_key(),
+        }
+        # The latest score's advice stands at now, counting every dose given since the score
+        # (issue 14: after a dose the advice and totals follow at once); a corrected version's
+        # advice stays as it stood when it was observed.
+        newer = (
+            Assessment.objects.current()
+            .filter(
+                episode=episode,
+                instrument=assessment.instrument,
+                observed_at__gt=assessment.observed_at,
+            )
+            .exists()
+        )
+        # An older score (a newer one exists) keeps its advice as it stood.
+        at = timezone.now() if context["corrected_by"] is None and not newer else None
         if assessment.instrument == "ciwa-ar":
-            advice = selectors.ciwa_advice_for(assessment)
-            context.update(advice=advice, advice_lines=advice_lines(advice.lines))
-            initial.update(_proposed_dose(advice.codes))
+            advice = selectors.ciwa_advice_for(assessment, at=at)
+            context.update(advice=advice, advice_lines=advice_lines(advice.lines), advice_at=at)
+            if any(code.startswith("thiamine") for code in advice.codes):
+                # The advice speaks of thiamine: say what the plan and today's record say.
+                context["thiamine"] = selectors.thiamine_status(episode, timezone.localdate())
+            if not assessment.administrations.exists():
+                # Proposed only until a dose answers this score: then the form is empty.
+                initial.update(_proposed_dose(advice.codes))
         elif assessment.instrument in OPIOID_SCALES:
             # Chapter 10 (10.5-1, 12-7): the same bedside support as CIWA-Ar, without doses the
             # guideline does not give.
-            opioid = selectors.opioid_advice_for(assessment)
+            opioid = selectors.opioid_advice_for(assessment, at=at)
             context.update(advice=opioid, advice_lines=advice_lines(opioid.lines))
         context["dose_form"] = AdministrationForm(initial=initial)
     _log_view(request, user, episode, f"assessment {assessment.pk}")
@@ -385,7 +415,9 @@ def episode_scores(request: HttpRequest, episode_id: int) -> HttpResponse:
         "scale_suggested": suggested,
         "scales": [i for i in INSTRUMENTS.values() if i.kind == "withdrawal"],
         "monitoring_form": MonitoringForm(initial={"instrument": scale}),
-        "dose_form": AdministrationForm(initial={"given_at": _now_local_minute()}),
+        "dose_form": AdministrationForm(
+            initial={"given_at": _now_local_minute(), "submission_key": new_submission_key()}
+        ),
         # The dose form links to a recent current score, the newest preselected.
         "link_choices": withdrawal[:LINK_CHOICES],
         "can_screen": user.has_perm(ADD_SCREENING),
@@ -440,21 +472,41 @@ def administration_create(request: HttpRequest, episode_id: int) -> HttpResponse
         if form.is_valid():
             linked = _linked_assessment(user, episode, form.cleaned_data.get("assessment"))
             try:
-                medication_administration_record(
+                given = medication_administration_record(
                     episode=episode,
                     **_dose_values(form),
                     given_at=form.cleaned_data.get("given_at"),
                     assessment=linked,
                     user=user,
                     now=timezone.now(),
+                    submission_key=form.cleaned_data.get("submission_key") or "",
                 )
             except InvalidInput as invalid:
                 form.add_service_errors(invalid.errors)
+            except AlreadyRecorded as already:
+                # Nothing stored; the page the nurse came from says so plainly.
+                messages.warning(request, already.message)
+                return redirect(_safe_next(request, fallback))
             else:
+                messages.success(
+                    request,
+                    gettext("Dose registered: %(drug)s %(dose)s mg, given %(time)s.")
+                    % {
+                        "drug": given.drug_label,
+                        "dose": formats.localize(given.dose_mg.normalize()),
+                        "time": dateformat.format(
+                            timezone.localtime(given.given_at), gettext("H:i")
+                        ),
+                    },
+                )
                 return redirect(_safe_next(request, fallback))
     else:
         form = AdministrationForm(
-            initial={"given_at": _now_local_minute(), "assessment": request.GET.get("assessment")}
+            initial={
+                "given_at": _now_local_minute(),
+                "assessment": request.GET.get("assessment"),
+                "submission_key": new_submission_key(),
+            }
         )
         _log_view(request, user, episode, "dose entry")
     return render(
@@ -515,6 +567,119 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
     return render(
         request,
         "scoring/administration_correct.html",
+        {"episode": episode, "patient": episode.patient, "form": form, "original": original},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the medication administration view (issue 14) -----------------------------------------------
+
+VIEW_MEDICATION = (permissions.VIEW_PLANNED_DOSE, permissions.VIEW_ADMINISTRATION)
+
+
+def _medication_page(
+    request: HttpRequest,
+    user: User,
+    episode: Episode,
+    *,
+    form: PlannedDoseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    day = selectors.medication_day(episode, timezone.localdate(now), now)
+    return render(
+        request,
+        "scoring/medication.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "day": day,
+            "form": form,
+            "failed_slot": form["slot"].value() if form is not None else "",
+            "now": now,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def ward_medication(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """What the accepted plan says is due today, each given or not given, the doses given today,
+    and the cumulative diazepam and olanzapine in the current escalation."""
+    user = _require(request, *VIEW_MEDICATION)
+    episode = get_episode_for_user(user, episode_id)
+    _log_view(request, user, episode, "medication administration")
+    return _medication_page(request, user, episode)
+
+
+@require_POST
+def ward_medication_record(request: HttpRequest, episode_id: int) -> HttpResponseBase:
+    """Mark one of today's planned doses given, or not given with the reason."""
+    user = _require(request, permissions.ADD_PLANNED_DOSE, *VIEW_MEDICATION)
+    episode = get_episode_for_user(user, episode_id)
+    form = PlannedDoseForm(request.POST)
+    if form.is_valid():
+        now = timezone.now()
+        given = form.cleaned_data["given"] == "yes"
+        try:
+            record = planned_dose_record(
+                episode=episode,
+                due_date=timezone.localdate(now),
+                slot=form.cleaned_data["slot"],
+                given=given,
+                reason=form.cleaned_data.get("reason_not_given") or "",
+                user=user,
+                now=now,
+            )
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            text = (
+                gettext("%(drug)s %(dose)s registered as given.")
+                if given
+                else gettext("%(drug)s %(dose)s registered as not given.")
+            )
+            messages.success(request, text % {"drug": record.drug, "dose": record.dose})
+            return redirect("ward-medication", episode_id=episode.pk)
+    return _medication_page(request, user, episode, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def planned_dose_correct_view(request: HttpRequest, record_id: int) -> HttpResponseBase:
+    """Correct a given / not-given registration: a new version with a reason; the original stays."""
+    user = _require(request, permissions.ADD_PLANNED_DOSE, *VIEW_MEDICATION)
+    original = selectors.get_planned_dose_record_for_user(user, record_id)
+    episode = original.episode
+    if request.method == "POST":
+        form = PlannedDoseCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                planned_dose_correct(
+                    original=original,
+                    given=form.cleaned_data["given"] == "yes",
+                    reason_not_given=form.cleaned_data.get("reason_not_given") or "",
+                    recorded_at=form.cleaned_data["recorded_at"],
+                    reason=form.cleaned_data["reason"],
+                    user=user,
+                    now=timezone.now(),
+                )
+            except InvalidInput as invalid:
+                form.add_service_errors(invalid.errors)
+            else:
+                messages.success(request, gettext("The correction is saved."))
+                return redirect("ward-medication", episode_id=episode.pk)
+    else:
+        form = PlannedDoseCorrectionForm(
+            initial={
+                "given": "yes" if original.given else "no",
+                "reason_not_given": original.reason_not_given,
+                "recorded_at": timezone.localtime(original.recorded_at),
+            }
+        )
+        _log_view(request, user, episode, f"planned dose correction {original.pk}")
+    return render(
+        request,
+        "scoring/planned_dose_correct.html",
         {"episode": episode, "patient": episode.patient, "form": form, "original": original},
         status=400 if form.errors else 200,
     )

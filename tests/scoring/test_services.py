@@ -8,6 +8,7 @@ from patients.models import AccessLogEntry, EpisodeStatus
 from scoring.models import Assessment, MedicationAdministration, MonitoringChoice
 from scoring.services import (
     DOUBLE_SUBMIT_WINDOW,
+    AlreadyRecorded,
     InvalidInput,
     assessment_correct,
     assessment_record,
@@ -313,10 +314,42 @@ def test_a_dose_is_recorded_linked_to_its_score(episode, nurse):
     assert dose.entered_by == nurse
 
 
-def test_a_double_submitted_dose_is_counted_once(episode, nurse):
-    give(episode, user=nurse, given_at=NOW)
-    give(episode, user=nurse, given_at=NOW)
+def test_a_double_submitted_dose_is_counted_once_and_said_plainly(episode, nurse):
+    first = give(episode, user=nurse, given_at=NOW)
+    with pytest.raises(AlreadyRecorded) as already:
+        give(episode, user=nurse, given_at=NOW)
+    assert already.value.earlier == first
     assert MedicationAdministration.objects.count() == 1
+    # 12:00 UTC is 13:00 in Oslo in November; Norwegian clock with a full stop.
+    with override("nb"):
+        assert already.value.message == "Allerede registrert kl. 13.00."
+    with override("en"):
+        assert already.value.message == "Already registered 13:00."
+
+
+def _give_with_key(episode, nurse, key, *, now, dose="10"):
+    return medication_administration_record(
+        episode=episode,
+        drug="diazepam",
+        dose_mg=dose,
+        route="oral",
+        given_at=None,
+        assessment=None,
+        user=nurse,
+        now=now,
+        submission_key=key,
+    )
+
+
+def test_the_same_form_sent_again_later_is_refused_whatever_time_it_carries(episode, nurse):
+    _give_with_key(episode, nurse, "form-1", now=NOW)
+    later = NOW + DOUBLE_SUBMIT_WINDOW * 5
+    with pytest.raises(AlreadyRecorded):
+        _give_with_key(episode, nurse, "form-1", now=later)
+    assert MedicationAdministration.objects.count() == 1
+    # A fresh form (a new key) with a new dose later is a new dose.
+    _give_with_key(episode, nurse, "form-2", now=later, dose="5")
+    assert MedicationAdministration.objects.count() == 2
 
 
 def test_a_dose_with_a_bad_drug_route_and_amount_names_each_field(episode, nurse):

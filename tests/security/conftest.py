@@ -23,11 +23,13 @@ from rest_framework.authtoken.models import Token
 from accounts.roles import ADMINISTRATOR, CLINICIAN, NURSE, sync_roles
 from clinical.levels import evaluate_level, parse_level_input
 from patients import services as patient_services
+from patients.extensions import planned_doses
 from patients.models import Episode, EpisodeStatus, Patient, Unit
 from patients.selectors import episode_level_input
 from plans import services as plan_services
 from plans.models import CarePlan
-from scoring.models import Assessment, MedicationAdministration
+from scoring.models import Assessment, MedicationAdministration, PlannedDoseRecord
+from scoring.services import planned_dose_record
 from tests.factories import make_episode, make_patient, make_unit
 from tests.scoring.factories import give, score
 
@@ -78,6 +80,7 @@ class Cast:
     episode: Episode
     assessment: Assessment
     administration: MedicationAdministration
+    planned_dose: PlannedDoseRecord
     care_plan: CarePlan
     plan_version: int
     other_patient: Patient
@@ -195,6 +198,15 @@ def build_cast() -> Cast:
     plan_services.taper_schedule_accept(
         episode=episode, request_data=BENZODIAZEPINE_TAPER, user=clinician, now=now
     )
+    today = timezone.localdate(now)
+    planned_dose = planned_dose_record(
+        episode=episode,
+        due_date=today,
+        slot=planned_doses(episode, today)[0].slot,
+        given=True,
+        user=nurse,
+        now=now,
+    )
     care_plan = _ready_care_plan(episode, clinician, now)
 
     other_patient = make_patient(
@@ -210,6 +222,7 @@ def build_cast() -> Cast:
         episode=episode,
         assessment=assessment,
         administration=administration,
+        planned_dose=planned_dose,
         care_plan=care_plan,
         plan_version=1,
         other_patient=other_patient,

@@ -109,6 +109,10 @@ def _administration(cast: Cast) -> dict[str, Any]:
     return {"administration_id": cast.administration.pk}
 
 
+def _planned_dose(cast: Cast) -> dict[str, Any]:
+    return {"record_id": cast.planned_dose.pk}
+
+
 def _care_plan(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.care_plan.pk}
 
@@ -247,6 +251,13 @@ ROUTES: dict[str, Route] = {
         post=page(**WARD_FORM_POST),
         kwargs=_administration,
         patient_data=True,
+    ),
+    "ward-medication": Route(get=page(**RECORD), kwargs=_ward_episode, patient_data=True),
+    "ward-medication-record": Route(
+        get=page(**everyone(405)), post=page(**WARD_FORM_POST), kwargs=_ward_episode
+    ),
+    "planned-dose-correct": Route(
+        get=page(**RECORD), post=page(**WARD_FORM_POST), kwargs=_planned_dose, patient_data=True
     ),
     # --- the episode's plan: medication, taper, discharge, care plans ---------------------------
     "medication-plan": Route(
