@@ -10,7 +10,7 @@ a discharge must not skip the overdose-set check because an app forgot to regist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ScreeningTotals = Callable[["Episode"], dict[str, int | None]]
 OverdoseSetOpen = Callable[["Episode"], tuple[str, ...]]
 TodaysDoses = Callable[["AbstractBaseUser | AnonymousUser", "Episode", date], Any]
+OpenDischargeItems = Callable[[Sequence[int]], dict[int, int]]
 
 
 @dataclass
@@ -32,6 +33,7 @@ class _Providers:
     screening_totals: ScreeningTotals | None = None
     overdose_set_open: OverdoseSetOpen | None = None
     todays_doses: TodaysDoses | None = None
+    open_discharge_items: OpenDischargeItems | None = None
 
 
 _providers = _Providers()
@@ -42,6 +44,7 @@ def register(
     screening_totals: ScreeningTotals | None = None,
     overdose_set_open: OverdoseSetOpen | None = None,
     todays_doses: TodaysDoses | None = None,
+    open_discharge_items: OpenDischargeItems | None = None,
 ) -> None:
     """Register the providers an app owns (the others are left as they are)."""
     if screening_totals is not None:
@@ -50,6 +53,8 @@ def register(
         _providers.overdose_set_open = overdose_set_open
     if todays_doses is not None:
         _providers.todays_doses = todays_doses
+    if open_discharge_items is not None:
+        _providers.open_discharge_items = open_discharge_items
 
 
 def _missing(name: str) -> ImproperlyConfigured:
@@ -77,3 +82,11 @@ def todays_doses(user: AbstractBaseUser | AnonymousUser, episode: Episode, today
     if _providers.todays_doses is None:
         raise _missing("todays_doses")
     return _providers.todays_doses(user, episode, today)
+
+
+def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, int]:
+    """How many discharge-checklist items are not done, per episode id (plans); one query for
+    all the episodes (the handover lists a whole unit). Episodes without a checklist: absent."""
+    if _providers.open_discharge_items is None:
+        raise _missing("open_discharge_items")
+    return _providers.open_discharge_items(episode_ids)

@@ -160,6 +160,10 @@ class Episode(models.Model):
         verbose_name=_("responsible clinician"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Where the patient lies on the ward, as the ward writes it ("4B", "Rom 12 seng 2"): free
+    # text, shown on the board and the handover. Its own version: a stale save is refused.
+    room_bed = models.CharField(_("room/bed"), max_length=40, blank=True)
+    room_bed_version = models.PositiveIntegerField(_("room/bed version"), default=1)
 
     TERMINAL: ClassVar[frozenset[str]] = frozenset(
         {EpisodeStatus.DISCHARGED, EpisodeStatus.INTERRUPTED}
@@ -183,6 +187,7 @@ class Episode(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["unit", "status"], name="episode_unit_status_idx")]
+        permissions = [("set_episode_room_bed", _("Can set the room/bed of an episode"))]
 
     def __str__(self) -> str:
         return f"{self.patient} ({self.get_status_display()})"
@@ -293,6 +298,7 @@ class EpisodeEventKind(models.TextChoices):
     CARE_PLAN_REQUESTED = "care_plan_requested", _("care plan requested")
     CARE_PLAN_READY = "care_plan_ready", _("care plan ready")
     CARE_PLAN_FAILED = "care_plan_failed", _("care plan failed")
+    ROOM_BED_SET = "room_bed_set", _("room/bed changed")
 
 
 # The kinds written by the plan's services: shown as plan changes on the history page.

@@ -18,9 +18,10 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from patients import extensions
         from plans.admin_audit import connect_signals
-        from plans.selectors import overdose_set_open, todays_doses_for
+        from plans.selectors import open_discharge_items, overdose_set_open, todays_doses_for
 
         connect_signals()
         # patients sits below plans: a discharge checks the overdose set, and the episode page
         # shows today's doses, through these hooks.
         extensions.register(overdose_set_open=overdose_set_open, todays_doses=todays_doses_for)
+        extensions.register(open_discharge_items=open_discharge_items)
