@@ -54,6 +54,7 @@ def episode_room_bed(request: HttpRequest, episode_id: int) -> HttpResponseBase:
     """Where the patient lies: one short text, versioned; the change goes on the episode trail."""
     user = _require(request, SET_ROOM_BED)
     episode = get_episode_for_user(user, episode_id)
+    stale = False
     if request.method == "POST":
         form = RoomBedForm(request.POST)
         if form.is_valid():
@@ -65,6 +66,7 @@ def episode_room_bed(request: HttpRequest, episode_id: int) -> HttpResponseBase:
                     base_version=form.cleaned_data["version"],
                 )
             except StaleEditError as error:
+                stale = True
                 form = RoomBedForm(rebased(request.POST, error.version))
                 form.is_valid()
                 for line in conflict_messages(error, form_labels(form)):
@@ -98,6 +100,8 @@ def episode_room_bed(request: HttpRequest, episode_id: int) -> HttpResponseBase:
         request,
         "scoring/room_bed_form.html",
         {"form": form, "episode": episode, "patient": episode.patient},
+        # A refused save answers 400 (409 when someone saved meanwhile), like the ward's forms.
+        status=409 if stale else 400 if form.is_bound else 200,
     )
 
 
