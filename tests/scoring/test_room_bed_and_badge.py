@@ -96,7 +96,8 @@ def test_a_stale_form_answers_409_naming_the_saved_value(client, ward, nurse, cl
 
     assert response.status_code == 409
     text = response.content.decode()
-    assert "4B" in text and "9C" in text  # what is saved now, and the nurse's input kept
+    assert "4B" in text  # what is saved now
+    assert "9C" in text  # the nurse's input, kept
     episode.refresh_from_db()
     assert episode.room_bed == "4B"
 
