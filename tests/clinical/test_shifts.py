@@ -56,4 +56,4 @@ def test_the_previous_shift_is_the_one_before():
 
 def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        shift_at(dt.datetime(2026, 12, 5, 8, 0))
+        shift_at(dt.datetime(2026, 12, 5, 8, 0))  # noqa: DTZ001 - naive on purpose
