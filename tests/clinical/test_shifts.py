@@ -10,8 +10,8 @@ from clinical.shifts import previous_shift, shift_at
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-def oslo(*args, fold=0):
-    return dt.datetime(*args, tzinfo=OSLO, fold=fold)
+def oslo(year, month, day, hour, minute, fold=0):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO, fold=fold)
 
 
 @pytest.mark.parametrize(
