@@ -208,3 +208,17 @@ def test_no_badge_when_nobody_is_overdue(client, ward, nurse):
     _ward_with_overdue(ward, nurse, overdue=0, on_time=2)
     client.force_login(nurse)
     assert "overdue-badge" not in client.get(reverse("patient-list")).content.decode()
+
+
+def test_the_episode_history_shows_the_room_change(client, ward, nurse, clinician):
+    episode = make_inpatient(unit=ward)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="4B", base_version=1)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="<u>7A</u>", base_version=2)
+    client.force_login(clinician)
+
+    text = client.get(reverse("episode-history", args=[episode.pk])).content.decode()
+
+    assert "Rom/seng endret" in text
+    assert "4B" in text
+    assert "&lt;u&gt;7A&lt;/u&gt;" in text
+    assert "<u>7A</u>" not in text
