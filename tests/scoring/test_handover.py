@@ -155,3 +155,18 @@ def test_one_patient_or_ten_take_the_same_number_of_queries(make_user, client, p
 
     assert for_one == for_ten
     assert len(handover(large, now=timezone.now())) == 10
+
+
+def test_the_handover_in_english(client, ward, nurse, settings):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    score(episode, user=nurse, total=3, observed_at=_before_this_shift(now), now=now)
+    score(episode, user=nurse, total=3, observed_at=now - dt.timedelta(hours=5, minutes=10))
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    text = client.get(reverse("ward-handover")).content.decode()
+
+    assert "Shift handover" in text
+    assert "Overdue 1 h 10 min" in text
+    assert "unchanged from 3" in text
