@@ -24,6 +24,7 @@ class NavItem:
 NAVIGATION = (
     NavItem(_("Start"), "home", (CLINICIAN, NURSE, ADMINISTRATOR)),
     NavItem(_("Ward board"), "ward-board", (NURSE, CLINICIAN)),
+    NavItem(_("Shift handover"), "ward-handover", (NURSE, CLINICIAN)),
     NavItem(_("Patients"), "patient-list", (CLINICIAN, NURSE)),
     NavItem(_("Guideline"), "guideline-home", (CLINICIAN, NURSE, ADMINISTRATOR)),
     NavItem(_("Detox units"), "detox-units", (CLINICIAN, NURSE, ADMINISTRATOR)),
@@ -40,5 +41,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAVIGATION:
         if role.code in item.roles:
             url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": request.path == url})
+            items.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "active": request.path == url,
+                    "url_name": item.url_name,
+                }
+            )
     return {"current_role": role, "nav_items": items}

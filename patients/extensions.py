@@ -10,7 +10,7 @@ a discharge must not skip the overdose-set check because an app forgot to regist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ScreeningTotals = Callable[["Episode"], dict[str, int | None]]
 OverdoseSetOpen = Callable[["Episode"], tuple[str, ...]]
 TodaysDoses = Callable[["AbstractBaseUser | AnonymousUser", "Episode", date], Any]
+OpenDischargeItems = Callable[[Sequence[int]], dict[int, int]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class _Providers:
     overdose_set_open: OverdoseSetOpen | None = None
     todays_doses: TodaysDoses | None = None
     planned_doses: PlannedDoses | None = None
+    open_discharge_items: OpenDischargeItems | None = None
 
 
 _providers = _Providers()
@@ -65,6 +67,7 @@ def register(
     overdose_set_open: OverdoseSetOpen | None = None,
     todays_doses: TodaysDoses | None = None,
     planned_doses: PlannedDoses | None = None,
+    open_discharge_items: OpenDischargeItems | None = None,
 ) -> None:
     """Register the providers an app owns (the others are left as they are)."""
     if screening_totals is not None:
@@ -75,6 +78,8 @@ def register(
         _providers.todays_doses = todays_doses
     if planned_doses is not None:
         _providers.planned_doses = planned_doses
+    if open_discharge_items is not None:
+        _providers.open_discharge_items = open_discharge_items
 
 
 def _missing(name: str) -> ImproperlyConfigured:
@@ -110,3 +115,9 @@ def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
     if _providers.planned_doses is None:
         raise _missing("planned_doses")
     return _providers.planned_doses(episode, day)
+def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, int]:
+    """How many discharge-checklist items are not done, per episode id (plans); one query for
+    all the episodes (the handover lists a whole unit). Episodes without a checklist: absent."""
+    if _providers.open_discharge_items is None:
+        raise _missing("open_discharge_items")
+    return _providers.open_discharge_items(episode_ids)

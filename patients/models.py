@@ -160,6 +160,10 @@ class Episode(models.Model):
         verbose_name=_("responsible clinician"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Where the patient lies on the ward, as the ward writes it ("4B", "Rom 12 seng 2"): free
+    # text, shown on the board and the handover. Its own version: a stale save is refused.
+    room_bed = models.CharField(_("room/bed"), max_length=40, blank=True)
+    room_bed_version = models.PositiveIntegerField(_("room/bed version"), default=1)
 
     TERMINAL: ClassVar[frozenset[str]] = frozenset(
         {EpisodeStatus.DISCHARGED, EpisodeStatus.INTERRUPTED}
@@ -183,6 +187,7 @@ class Episode(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["unit", "status"], name="episode_unit_status_idx")]
+        permissions = [("set_episode_room_bed", _("Can set the room/bed of an episode"))]
 
     def __str__(self) -> str:
         return f"{self.patient} ({self.get_status_display()})"
@@ -296,6 +301,7 @@ class EpisodeEventKind(models.TextChoices):
     # A planned dose marked given or not given on the ward, and its corrections (scoring).
     PLANNED_DOSE_RECORDED = "planned_dose_recorded", _("planned dose registered")
     PLANNED_DOSE_CORRECTED = "planned_dose_corrected", _("planned dose registration corrected")
+    ROOM_BED_SET = "room_bed_set", _("room/bed changed")
 
 
 # The kinds written by the plan's services: shown as plan changes on the history page.

@@ -33,6 +33,8 @@ VIEW_ACCESS_LOG: Final = "patients.view_accesslogentry"
 VIEW_UNIT: Final = "patients.view_unit"
 ADD_UNIT: Final = "patients.add_unit"
 CHANGE_UNIT: Final = "patients.change_unit"
+# Nurses and clinicians of the unit move patients between rooms and beds (issue 14).
+SET_ROOM_BED: Final = "patients.set_episode_room_bed"
 
 _READ: tuple[str, ...] = (
     VIEW_PATIENT,
@@ -45,7 +47,7 @@ _READ: tuple[str, ...] = (
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "nurse": _READ,
+    "nurse": (*_READ, SET_ROOM_BED),
     "clinician": (
         *_READ,
         ADD_PATIENT,
@@ -56,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         ADD_INTAKE,
         CHANGE_INTAKE,
         ADD_LEVEL_DECISION,
+        SET_ROOM_BED,
     ),
     "administrator": (VIEW_ACCESS_LOG, VIEW_UNIT, ADD_UNIT, CHANGE_UNIT),
 }

@@ -134,6 +134,10 @@ def event_rows(
             row.changes = [_change(item) for item in details.get("changes", [])]
         elif event.is_plan_change:
             row.changes = plan_changes(event.old, event.new)
+        elif event.kind == EpisodeEventKind.ROOM_BED_SET:
+            row.changes = [
+                Change(gettext("room/bed"), str(event.old or "–"), str(event.new or "–"))
+            ]
         open_set = details.get("overdose_set_open")
         if isinstance(open_set, dict):
             row.open_set_missing = item_labels(open_set.get("missing", []))

@@ -825,3 +825,72 @@ def access_log_record_many(
         for patient in patients
     ]
     return AccessLogEntry.objects.bulk_create(entries)
+
+
+# --- Room and bed (issue 14) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def episode_room_bed_set(
+    *, episode: Episode, user: User, room_bed: str, base_version: int | None = None
+) -> Episode:
+    """Set where the patient lies on the ward; the episode's trail gets old → new, who and when.
+
+    ``base_version`` is the room/bed version the editor started from: if someone saved since,
+    nothing is written and ``StaleEditError`` names the value now saved (``None``: scripts).
+    An unchanged value writes nothing.
+    """
+    locked = _locked(episode)
+    value = " ".join(room_bed.split())
+
+    def changes() -> list[FieldChange]:
+        started = ""
+        if base_version and base_version > 1:
+            event = (
+                EpisodeEvent.objects.filter(
+                    episode=locked,
+                    kind=EpisodeEventKind.ROOM_BED_SET,
+                    details__version=base_version,
+                )
+                .order_by("-at", "-pk")
+                .first()
+            )
+            started = str(event.new) if event and event.new is not None else ""
+        return diff({"room_bed": started}, {"room_bed": locked.room_bed})
+
+    last = (
+        EpisodeEvent.objects.filter(episode=locked, kind=EpisodeEventKind.ROOM_BED_SET)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    check_version(
+        stored=locked.room_bed_version,
+        base=base_version,
+        changes=changes,
+        saved_by=last.by if last else None,
+        saved_at=last.at if last else None,
+    )
+    max_length = Episode._meta.get_field("room_bed").max_length or 40
+    if len(value) > max_length:
+        raise ValidationError(
+            {
+                "room_bed": gettext("At most %(count)d characters.") % {"count": max_length},
+            }
+        )
+    if value == locked.room_bed:
+        return locked
+    old = locked.room_bed
+    locked.room_bed = value
+    locked.room_bed_version += 1
+    locked.save(update_fields=["room_bed", "room_bed_version"])
+    record_event(
+        locked,
+        EpisodeEventKind.ROOM_BED_SET,
+        user,
+        subject="room_bed",
+        old=old,
+        new=value,
+        details={"version": locked.room_bed_version},
+    )
+    return locked

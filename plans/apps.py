@@ -17,12 +17,19 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from patients import extensions
-        from plans.selectors import overdose_set_open, planned_doses, todays_doses_for
+        from plans.selectors import (
+            open_discharge_items,
+            overdose_set_open,
+            planned_doses,
+            todays_doses_for,
+        )
 
-        # patients sits below plans: a discharge checks the overdose set, and the episode page
-        # shows today's doses, through these hooks.
+        # patients sits below plans: a discharge checks the overdose set, the episode page shows
+        # today's doses, the administration view the planned doses and the handover the open
+        # discharge items, through these hooks.
         extensions.register(
             overdose_set_open=overdose_set_open,
             todays_doses=todays_doses_for,
             planned_doses=planned_doses,
+            open_discharge_items=open_discharge_items,
         )

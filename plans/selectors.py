@@ -562,3 +562,17 @@ def discharge_view(episode: Episode, *, now: datetime) -> DischargeView:
         followup_within_days=within_days,
         open_set=open_set_discharge(episode),
     )
+
+
+def open_discharge_items(episode_ids: Iterable[int]) -> dict[int, int]:
+    """Discharge-checklist items not yet done, per episode (the handover's flag); one query."""
+    from django.db.models import Count, Q
+
+    from plans.models import DischargeChecklist
+
+    rows = (
+        DischargeChecklist.objects.filter(episode_id__in=list(episode_ids))
+        .annotate(open_items=Count("items", filter=Q(items__done=False)))
+        .values_list("episode_id", "open_items")
+    )
+    return {episode_id: count for episode_id, count in rows if count}

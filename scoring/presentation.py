@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -113,21 +113,39 @@ class BoardLine:
     scores_url: str
     medication_url: str
     score_url: str | None
+    room_bed: str = ""
+    room_url: str = ""
+
+
+def overdue_words(late: timedelta) -> str:
+    """How late, "1 h 10 min" (nb "1 t 10 min"), whole minutes, rounded down."""
+    minutes = max(int(late.total_seconds() // 60), 0)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)d min") % {"minutes": minutes}
+
+
+def status_words(status: str, next_due: datetime, now: datetime | None) -> str:
+    """The board's status text; overdue says by how much when ``now`` is known."""
+    if status == "overdue" and now is not None:
+        return gettext("Overdue %(duration)s") % {"duration": overdue_words(now - next_due)}
+    return {
+        "overdue": gettext("Overdue"),
+        "due": gettext("Due now"),
+        "ok": gettext("Not yet due"),
+    }[status]
 
 
 def _local(moment: datetime, pattern: str) -> str:
     return moment.astimezone(OSLO).strftime(pattern)
 
 
-def board_lines(rows: Sequence[BoardRow]) -> list[BoardLine]:
-    """The board's rows in the active language, in Oslo time (``d.m. H:i``)."""
+def board_lines(rows: Sequence[BoardRow], now: datetime | None = None) -> list[BoardLine]:
+    """The board's rows in the active language, in Oslo time (``d.m. H:i``); with ``now``,
+    overdue rows say by how much ("Overdue 1 h 10 min")."""
     from django.urls import reverse
 
-    labels: dict[str, str] = {
-        "overdue": gettext("Overdue"),
-        "due": gettext("Due now"),
-        "ok": gettext("Not yet due"),
-    }
     lines = []
     for row in rows:
         episode = row.episode
@@ -137,7 +155,7 @@ def board_lines(rows: Sequence[BoardRow]) -> list[BoardLine]:
             BoardLine(
                 episode_id=episode.pk,
                 status=row.status,
-                status_label=labels[row.status],
+                status_label=status_words(row.status, row.next_due, now),
                 name=episode.patient.full_name,
                 born=episode.patient.birth_date.strftime("%d.%m.%Y"),
                 undecided=episode.setting == Setting.UNDECIDED,
@@ -158,6 +176,8 @@ def board_lines(rows: Sequence[BoardRow]) -> list[BoardLine]:
                     if instrument
                     else None
                 ),
+                room_bed=episode.room_bed,
+                room_url=reverse("episode-room-bed", args=[episode.pk]),
             )
         )
     return lines

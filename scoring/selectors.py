@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from clinical.advice import (
@@ -550,3 +551,146 @@ def get_planned_dose_record_for_user(
         )
     except PlannedDoseRecord.DoesNotExist:
         raise Http404 from None
+# --- the overdue badge and the shift handover (issue 14) ----------------------------------------
+
+
+def overdue_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> int:
+    """How many of the unit's inpatients are overdue for their score, as the board counts them.
+
+    One query (the episodes with their monitored scale's latest score: instrument, total, time,
+    and the unit's COWS/SOWS interval), none when the user has no unit.
+    """
+    if not visible_unit_ids(user):
+        return 0
+    latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
+        "-chosen_at", "-id"
+    )
+    latest_score = (
+        Assessment.objects.current()
+        .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"))
+        .order_by("-observed_at", "-id")
+    )
+    rows = (
+        episodes_visible_to(user)
+        .filter(status=EpisodeStatus.ACTIVE)
+        .exclude(setting=Setting.OUTPATIENT)
+        .annotate(
+            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            last_total=Subquery(latest_score.values("total")[:1]),
+            last_observed=Subquery(latest_score.values("observed_at")[:1]),
+        )
+        .values_list(
+            "chosen_scale",
+            "last_total",
+            "last_observed",
+            "admitted_at",
+            "unit__opioid_scale_interval_hours",
+        )
+    )
+    count = 0
+    for scale, total, observed, admitted, local_hours in rows:
+        if observed is not None and total is not None:
+            hours = ciwa_interval_hours(total) if scale == CIWA_AR_CODE else local_hours
+            due = next_due(observed, hours)
+        else:
+            due = admitted or now
+        if due_status(due, now) == "overdue":
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    board: BoardRow
+    # The monitored scale's latest current score before the current shift began (the trend).
+    before_shift: tuple[int, str] | None
+    # Current, given doses in the last 24 h, newest first: (drug label, dose mg, given at).
+    doses_24h: list[MedicationAdministration]
+    diazepam_mg: Decimal
+    seizures_or_dt: bool
+    pregnant: bool
+    drowsy: bool
+    current_delirium: bool
+    open_discharge_items: int
+
+
+def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[HandoverRow]:
+    """The board's rows with what the next shift needs to know. A fixed number of queries,
+    whatever the number of patients: the board's (2, or 3 when some patient has no scale), the
+    scores before the shift and the intake's flags (1), the doses (1), the discharge items (1).
+    """
+    from clinical.shifts import shift_at
+    from patients.extensions import open_discharge_items
+
+    board = ward_board(user, now=now)
+    if not board:
+        return []
+    ids = [row.episode.pk for row in board]
+    shift_start = shift_at(now).start
+    before = (
+        Assessment.objects.current()
+        .filter(
+            episode=OuterRef("pk"),
+            instrument=OuterRef("chosen_scale"),
+            observed_at__lt=shift_start,
+        )
+        .order_by("-observed_at", "-id")
+    )
+    latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
+        "-chosen_at", "-id"
+    )
+    facts = {
+        row[0]: row[1:]
+        for row in Episode.objects.filter(pk__in=ids)
+        .annotate(
+            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            before_total=Subquery(before.values("total")[:1]),
+            before_band=Subquery(before.values("band")[:1]),
+        )
+        .values_list(
+            "pk",
+            "before_total",
+            "before_band",
+            "intake__previous_withdrawal_complications",
+            "intake__pregnant",
+            "intake__current_delirium",
+        )
+    }
+    since = now - timedelta(hours=24)
+    doses: dict[int, list[MedicationAdministration]] = {pk: [] for pk in ids}
+    diazepam: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
+    for dose in (
+        MedicationAdministration.objects.given()
+        .filter(episode_id__in=ids)
+        .filter(Q(given_at__gte=since) | Q(drug=Drug.DIAZEPAM))
+        .order_by("-given_at", "-id")
+    ):
+        if dose.given_at >= since:
+            doses[dose.episode_id].append(dose)
+        if dose.drug == Drug.DIAZEPAM:
+            diazepam[dose.episode_id] += dose.dose_mg
+    open_items = open_discharge_items(ids)
+    rows = []
+    for row in board:
+        pk = row.episode.pk
+        before_total, before_band, complications, pregnant, delirium = facts.get(
+            pk, (None, None, None, None, None)
+        )
+        last = row.last
+        rows.append(
+            HandoverRow(
+                board=row,
+                before_shift=(before_total, before_band) if before_total is not None else None,
+                doses_24h=doses[pk],
+                diazepam_mg=diazepam[pk],
+                seizures_or_dt=bool(
+                    complications
+                    and ("seizures" in complications or "delirium_tremens" in complications)
+                ),
+                pregnant=bool(pregnant),
+                drowsy=bool(last and last.drowsy),
+                current_delirium=bool(delirium) or bool(last and last.current_delirium),
+                open_discharge_items=open_items.get(pk, 0),
+            )
+        )
+    return rows

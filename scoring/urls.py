@@ -2,11 +2,13 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from scoring import views
+from scoring import views, ward_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.ward_board, name="ward-board"),
     path("board/rows/", views.ward_board_rows, name="ward-board-rows"),
+    path("handover/", ward_views.ward_handover, name="ward-handover"),
+    path("episodes/<int:episode_id>/room/", ward_views.episode_room_bed, name="episode-room-bed"),
     path("episodes/<int:episode_id>/", views.episode_scores, name="episode-scores"),
     path(
         "episodes/<int:episode_id>/score/<slug:code>/",

@@ -113,8 +113,12 @@ def ward_board(request: HttpRequest) -> HttpResponse:
         what="ward board",
         request=request,
     )
+    # The navigation's overdue badge reuses this count instead of asking again.
+    request.overdue_count = sum(1 for row in rows if row.status == "overdue")  # type: ignore[attr-defined]
     return render(
-        request, "scoring/ward_board.html", {"rows": presentation.board_lines(rows), "now": now}
+        request,
+        "scoring/ward_board.html",
+        {"rows": presentation.board_lines(rows, now), "now": now},
     )
 
 
@@ -131,7 +135,7 @@ def ward_board_rows(request: HttpRequest) -> HttpResponse:
         what="ward board",
         request=request,
     )
-    rows = presentation.board_lines(board)
+    rows = presentation.board_lines(board, now)
     return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
 
 

@@ -222,6 +222,10 @@ ROUTES: dict[str, Route] = {
     # --- the ward: board, scores, doses, screening ----------------------------------------------
     "ward-board": Route(get=page(**UNIT_LIST), patient_data=True),
     "ward-board-rows": Route(get=page(**UNIT_LIST), patient_data=True),
+    "ward-handover": Route(get=page(**UNIT_LIST), patient_data=True),
+    "episode-room-bed": Route(
+        get=page(**RECORD), post=page(**WARD_FORM_POST), kwargs=_ward_episode, patient_data=True
+    ),
     "episode-scores": Route(get=page(**RECORD), kwargs=_ward_episode, patient_data=True),
     "assessment-create": Route(
         get=page(**RECORD),

@@ -1,0 +1,128 @@
+"""The shift handover as the page shows it: one plain line of text per thing, per patient."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+from clinical.schedule import OSLO
+from clinical.shifts import Shift, shift_at
+from scoring.presentation import board_lines
+from scoring.selectors import HandoverRow
+
+
+@dataclass(frozen=True)
+class HandoverLine:
+    episode_id: int
+    name: str
+    national_id: str
+    born: str
+    room_bed: str
+    scale_name: str
+    last_total: int | None
+    last_band: str
+    last_band_label: str
+    last_observed: str
+    trend: str  # "up", "down", "same", "" (no score before this shift)
+    trend_label: str
+    status: str
+    status_label: str
+    next_due: str
+    doses: list[str]
+    diazepam_mg: str
+    flags: list[str]
+    scores_url: str
+
+
+def _mg(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",") if (translation.get_language() or "nb").startswith("nb") else text
+
+
+def _trend(row: HandoverRow) -> tuple[str, str]:
+    last = row.board.last
+    if last is None or row.before_shift is None:
+        return "", gettext("no score before this shift")
+    before_total, _band = row.before_shift
+    if last.total > before_total:
+        kind = "up"
+    elif last.total < before_total:
+        kind = "down"
+    else:
+        kind = "same"
+    words = {
+        "up": gettext("up from %(total)d"),
+        "down": gettext("down from %(total)d"),
+        "same": gettext("unchanged from %(total)d"),
+    }
+    return kind, words[kind] % {"total": before_total}
+
+
+def shift_label(shift: Shift) -> str:
+    names = {
+        "day": gettext("Day shift"),
+        "evening": gettext("Evening shift"),
+        "night": gettext("Night shift"),
+    }
+    return gettext("%(shift)s %(start)s–%(end)s") % {
+        "shift": names[shift.name],
+        "start": shift.start.astimezone(OSLO).strftime("%d.%m. %H:%M"),
+        "end": shift.end.astimezone(OSLO).strftime("%H:%M"),
+    }
+
+
+def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[HandoverLine], str]:
+    boards = board_lines([row.board for row in rows], now)
+    lines = []
+    for row, board in zip(rows, boards, strict=True):
+        patient = row.board.episode.patient
+        trend, trend_label = _trend(row)
+        flags = []
+        if row.seizures_or_dt:
+            flags.append(gettext("Seizures or delirium tremens at earlier withdrawal"))
+        if row.current_delirium:
+            flags.append(gettext("Delirium now"))
+        if row.drowsy:
+            flags.append(gettext("Drowsy or sedated at the last score"))
+        if row.pregnant:
+            flags.append(gettext("Pregnant"))
+        if row.open_discharge_items:
+            flags.append(
+                gettext("Open discharge items: %(count)d") % {"count": row.open_discharge_items}
+            )
+        lines.append(
+            HandoverLine(
+                episode_id=board.episode_id,
+                name=board.name,
+                national_id=patient.national_id,
+                born=board.born,
+                room_bed=board.room_bed,
+                scale_name=board.scale_name or "",
+                last_total=board.last_total,
+                last_band=board.last_band,
+                last_band_label=board.last_band_label,
+                last_observed=board.last_observed,
+                trend=trend,
+                trend_label=trend_label,
+                status=board.status,
+                status_label=board.status_label,
+                next_due=board.next_due,
+                doses=[
+                    "{} {} {} mg".format(
+                        dose.given_at.astimezone(OSLO).strftime("%d.%m. %H:%M"),
+                        dose.drug_other or dose.get_drug_display(),
+                        _mg(dose.dose_mg),
+                    )
+                    for dose in row.doses_24h
+                ],
+                diazepam_mg=_mg(row.diazepam_mg),
+                flags=flags,
+                scores_url=board.scores_url,
+            )
+        )
+    return lines, shift_label(shift_at(now))

@@ -1,0 +1,172 @@
+"""Issue 14, the shift handover: what the next shift needs, per inpatient, in a fixed number of
+queries, in the access log like the board."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clinical.shifts import shift_at
+from patients.models import AccessLogEntry
+from patients.services import episode_room_bed_set
+from plans.models import DischargeItem
+from plans.services import discharge_checklist_update
+from scoring.selectors import handover
+from tests.factories import make_unit
+from tests.scoring.factories import give, make_inpatient, score, set_history
+
+
+def _before_this_shift(now):
+    return shift_at(now).start - dt.timedelta(hours=2)
+
+
+def test_a_row_has_room_trend_doses_diazepam_and_flags(ward, nurse, clinician):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, given_name="Kari", sex="female")
+    set_history(episode, user=clinician, complications=["seizures"], pregnant=True)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="4B", base_version=1)
+    score(episode, user=nurse, total=8, observed_at=_before_this_shift(now), now=now)
+    last = score(
+        episode,
+        user=nurse,
+        total=16,
+        observed_at=now - dt.timedelta(minutes=5),
+        now=now,
+        drowsy=True,
+    )
+    give(episode, user=nurse, dose_mg="10", given_at=now - dt.timedelta(hours=30))  # not in 24 h
+    give(episode, user=nurse, dose_mg="20", given_at=now - dt.timedelta(hours=2))
+    give(episode, user=nurse, drug="thiamine", dose_mg="300", given_at=now - dt.timedelta(hours=1))
+    discharge_checklist_update(episode=episode, user=clinician, done={}, now=now)
+    open_items = DischargeItem.objects.filter(checklist__episode=episode, done=False).count()
+
+    (row,) = handover(nurse, now=now)
+
+    assert row.board.episode.room_bed == "4B"
+    assert row.board.last == last
+    assert row.before_shift is not None
+    assert row.before_shift[0] == 8
+    assert [d.drug for d in row.doses_24h] == ["thiamine", "diazepam"]
+    assert row.diazepam_mg == Decimal(30)
+    assert row.seizures_or_dt
+    assert row.pregnant
+    assert row.drowsy
+    assert not row.current_delirium
+    assert row.open_discharge_items == open_items
+
+
+def test_the_page_shows_the_trend_flags_and_identity_escaped(client, ward, nurse, clinician):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, given_name="<b>Ola</b>")
+    set_history(episode, user=clinician, complications=["delirium_tremens"])
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="<i>7</i>", base_version=1)
+    score(episode, user=nurse, total=20, observed_at=_before_this_shift(now), now=now)
+    score(episode, user=nurse, total=12, observed_at=now - dt.timedelta(minutes=5), now=now)
+    client.force_login(nurse)
+
+    response = client.get(reverse("ward-handover"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "&lt;b&gt;Ola&lt;/b&gt;" in text
+    assert "<b>Ola</b>" not in text
+    assert "&lt;i&gt;7&lt;/i&gt;" in text
+    assert episode.patient.national_id in text
+    assert "ned fra 20" in text
+    assert "Kramper eller delirium tremens ved tidligere abstinens" in text
+    assert 'href="/ward/handover/"' in text  # in the navigation
+
+
+def test_the_overdue_row_says_by_how_much(client, ward, nurse):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    score(episode, user=nurse, total=3, observed_at=now - dt.timedelta(hours=6, minutes=30))
+    client.force_login(nurse)
+
+    text = client.get(reverse("ward-handover")).content.decode()
+
+    assert "Forsinket 2 t 30 min" in text
+
+
+def test_the_handover_is_in_the_access_log_like_the_board(client, ward, nurse):
+    episodes = [make_inpatient(unit=ward) for _ in range(3)]
+    client.force_login(nurse)
+
+    client.get(reverse("ward-handover"))
+
+    for episode in episodes:
+        entries = AccessLogEntry.objects.filter(patient=episode.patient, user=nurse)
+        assert [(e.action, e.what) for e in entries] == [("view", "shift handover")]
+
+
+def test_administrators_may_not_and_other_units_see_only_their_own(
+    client, ward, administrator, make_user
+):
+    make_inpatient(unit=ward, given_name="Hidden")
+    client.force_login(administrator)
+    assert client.get(reverse("ward-handover")).status_code == 403
+    stranger = make_user("clinician", username="sigrid")
+    make_unit(staff=[stranger])
+    client.force_login(stranger)
+    response = client.get(reverse("ward-handover"))
+    assert response.status_code == 200
+    assert "Hidden" not in response.content.decode()
+
+
+def _fill(unit, nurse, clinician, count):
+    now = timezone.now()
+    for n in range(count):
+        episode = make_inpatient(unit=unit)
+        set_history(episode, user=clinician, complications=["seizures"])
+        score(episode, user=nurse, total=n % 20, observed_at=_before_this_shift(now), now=now)
+        score(episode, user=nurse, total=5, observed_at=now - dt.timedelta(minutes=n), now=now)
+        give(episode, user=nurse, given_at=now - dt.timedelta(hours=1))
+        discharge_checklist_update(episode=episode, user=clinician, done={}, now=now)
+
+
+def _queries(run):
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["selector", "page"])
+def test_one_patient_or_ten_take_the_same_number_of_queries(make_user, client, path):
+    def ward_of(size):
+        nurse, clinician = make_user("nurse"), make_user("clinician")
+        _fill(make_unit(staff=[nurse, clinician]), nurse, clinician, size)
+        return nurse
+
+    small, large = ward_of(1), ward_of(10)
+
+    def run_for(user):
+        if path == "selector":
+            return lambda: handover(user, now=timezone.now())
+        client.force_login(user)
+        client.get(reverse("ward-handover"))  # warm up: session, permission caches
+        return lambda: client.get(reverse("ward-handover"))
+
+    for_one = _queries(run_for(small))
+    for_ten = _queries(run_for(large))
+
+    assert for_one == for_ten
+    assert len(handover(large, now=timezone.now())) == 10
+
+
+def test_the_handover_in_english(client, ward, nurse, settings):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    score(episode, user=nurse, total=3, observed_at=_before_this_shift(now), now=now)
+    score(episode, user=nurse, total=3, observed_at=now - dt.timedelta(hours=5, minutes=10))
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    text = client.get(reverse("ward-handover")).content.decode()
+
+    assert "Shift handover" in text
+    assert "Overdue 1 h 10 min" in text
+    assert "unchanged from 3" in text

@@ -1,0 +1,224 @@
+"""Issue 14, the board: room/bed on the episode, the overdue duration, the badge in the nav."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.access import user_role
+from patients.concurrency import StaleEditError
+from patients.models import AccessLogEntry, EpisodeEvent, EpisodeEventKind
+from patients.services import episode_room_bed_set
+from scoring.presentation import overdue_words, status_words
+from scoring.selectors import overdue_count, ward_board
+from tests.factories import make_unit
+from tests.scoring.factories import make_inpatient, score
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+# --- the service ----------------------------------------------------------------------------------
+
+
+def test_setting_the_room_writes_old_new_who_and_when_on_the_trail(ward, nurse, clinician):
+    episode = make_inpatient(unit=ward)
+
+    episode_room_bed_set(episode=episode, user=nurse, room_bed=" 4B ", base_version=1)
+    episode = episode_room_bed_set(episode=episode, user=clinician, room_bed="12-2", base_version=2)
+
+    assert (episode.room_bed, episode.room_bed_version) == ("12-2", 3)
+    events = EpisodeEvent.objects.filter(episode=episode, kind=EpisodeEventKind.ROOM_BED_SET)
+    assert [(e.old, e.new, e.by) for e in events.order_by("at", "pk")] == [
+        ("", "4B", nurse),
+        ("4B", "12-2", clinician),
+    ]
+    assert all(e.at is not None for e in events)
+
+
+def test_a_stale_save_is_refused_with_what_changed_and_writes_nothing(ward, nurse, clinician):
+    episode = make_inpatient(unit=ward)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="4B", base_version=1)
+
+    with pytest.raises(StaleEditError) as raised:
+        episode_room_bed_set(episode=episode, user=clinician, room_bed="7A", base_version=1)
+
+    error = raised.value
+    assert [(c.field, c.started, c.saved) for c in error.changes] == [("room_bed", "", "4B")]
+    assert error.saved_by == nurse
+    episode.refresh_from_db()
+    assert (episode.room_bed, episode.room_bed_version) == ("4B", 2)
+    assert EpisodeEvent.objects.filter(kind=EpisodeEventKind.ROOM_BED_SET).count() == 1
+
+
+def test_an_unchanged_room_writes_no_event_and_a_too_long_one_is_refused(ward, nurse):
+    episode = make_inpatient(unit=ward)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="", base_version=1)
+    assert not EpisodeEvent.objects.filter(kind=EpisodeEventKind.ROOM_BED_SET).exists()
+
+    with pytest.raises(ValidationError):
+        episode_room_bed_set(episode=episode, user=nurse, room_bed="x" * 41, base_version=1)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["nurse", "clinician"])
+def test_nurses_and_clinicians_set_the_room_and_the_board_shows_it_escaped(
+    client, ward, who, request
+):
+    user = request.getfixturevalue(who)
+    episode = make_inpatient(unit=ward)
+    client.force_login(user)
+    url = reverse("episode-room-bed", args=[episode.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"room_bed": HOSTILE, "version": "1"})
+
+    assert response.status_code == 302
+    board = client.get(reverse("ward-board")).content.decode()
+    assert HOSTILE not in board
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in board
+    actions = AccessLogEntry.objects.filter(patient=episode.patient, what="room/bed")
+    assert {e.action for e in actions} == {"view", "update"}
+
+
+def test_a_stale_form_answers_409_naming_the_saved_value(client, ward, nurse, clinician):
+    episode = make_inpatient(unit=ward)
+    episode_room_bed_set(episode=episode, user=clinician, room_bed="4B", base_version=1)
+    client.force_login(nurse)
+
+    response = client.post(
+        reverse("episode-room-bed", args=[episode.pk]), {"room_bed": "9C", "version": "1"}
+    )
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "4B" in text  # what is saved now
+    assert "9C" in text  # the nurse's input, kept
+    episode.refresh_from_db()
+    assert episode.room_bed == "4B"
+
+
+def test_administrators_and_other_units_may_not_set_the_room(
+    client, ward, administrator, make_user
+):
+    episode = make_inpatient(unit=ward)
+    url = reverse("episode-room-bed", args=[episode.pk])
+    client.force_login(administrator)
+    assert client.post(url, {"room_bed": "1", "version": "1"}).status_code == 403
+    stranger = make_user("nurse", username="kari")
+    make_unit(staff=[stranger])
+    client.force_login(stranger)
+    assert client.post(url, {"room_bed": "1", "version": "1"}).status_code == 404
+    episode.refresh_from_db()
+    assert episode.room_bed == ""
+
+
+# --- how late -------------------------------------------------------------------------------------
+
+
+def test_overdue_says_by_how_much_in_norwegian_and_english():
+    due = dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)
+    now = due + dt.timedelta(hours=1, minutes=10, seconds=59)
+    with translation.override("nb"):
+        assert status_words("overdue", due, now) == "Forsinket 1 t 10 min"
+        assert overdue_words(dt.timedelta(minutes=25)) == "25 min"
+    with translation.override("en"):
+        assert status_words("overdue", due, now) == "Overdue 1 h 10 min"
+        assert status_words("due", due, now) == "Due now"
+
+
+def test_the_board_page_shows_the_overdue_duration(client, ward, nurse):
+    episode = make_inpatient(unit=ward)
+    score(
+        episode,
+        user=nurse,
+        total=5,
+        observed_at=timezone.now() - dt.timedelta(hours=5, minutes=10, seconds=30),
+    )
+    client.force_login(nurse)
+
+    text = client.get(reverse("ward-board")).content.decode()
+
+    assert "Forsinket 1 t 10 min" in text
+
+
+# --- the badge ------------------------------------------------------------------------------------
+
+
+def _ward_with_overdue(unit, nurse, overdue, on_time):
+    now = timezone.now()
+    for _ in range(overdue):
+        score(
+            make_inpatient(unit=unit), user=nurse, total=3, observed_at=now - dt.timedelta(hours=6)
+        )
+    for _ in range(on_time):
+        score(
+            make_inpatient(unit=unit), user=nurse, total=3, observed_at=now - dt.timedelta(hours=1)
+        )
+
+
+def test_the_badge_counts_as_the_board_does_in_one_query(ward, nurse, django_assert_num_queries):
+    _ward_with_overdue(ward, nurse, overdue=3, on_time=2)
+    # Never scored, admitted long ago: overdue on the board, so counted.
+    make_inpatient(unit=ward)
+    now = timezone.now()
+    user_role(nurse)
+
+    with django_assert_num_queries(1):
+        count = overdue_count(nurse, now=now)
+
+    assert count == 4 == sum(row.status == "overdue" for row in ward_board(nurse, now=now))
+
+
+def test_the_badge_is_on_every_page_of_a_ward_user(client, ward, nurse):
+    _ward_with_overdue(ward, nurse, overdue=2, on_time=1)
+    client.force_login(nurse)
+
+    for url in (reverse("patient-list"), reverse("guideline-home"), reverse("ward-board")):
+        text = client.get(url).content.decode()
+        assert 'data-testid="overdue-badge" data-count="2"' in text, url
+
+
+def test_the_board_reuses_its_own_count_for_the_badge(client, ward, nurse):
+    _ward_with_overdue(ward, nurse, overdue=1, on_time=0)
+    client.force_login(nurse)
+
+    with mock.patch("scoring.selectors.overdue_count", side_effect=AssertionError("asked twice")):
+        board = client.get(reverse("ward-board"))
+        handover = client.get(reverse("ward-handover"))
+
+    assert 'data-count="1"' in board.content.decode()
+    assert 'data-count="1"' in handover.content.decode()
+
+
+def test_administrators_and_anonymous_pages_ask_nothing_for_a_badge(client, administrator):
+    with mock.patch("scoring.selectors.overdue_count", side_effect=AssertionError("asked")):
+        assert client.get(reverse("login")).status_code == 200
+        client.force_login(administrator)
+        response = client.get(reverse("guideline-home"))
+    assert response.status_code == 200
+    assert "overdue-badge" not in response.content.decode()
+
+
+def test_no_badge_when_nobody_is_overdue(client, ward, nurse):
+    _ward_with_overdue(ward, nurse, overdue=0, on_time=2)
+    client.force_login(nurse)
+    assert "overdue-badge" not in client.get(reverse("patient-list")).content.decode()
+
+
+def test_the_episode_history_shows_the_room_change(client, ward, nurse, clinician):
+    episode = make_inpatient(unit=ward)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="4B", base_version=1)
+    episode_room_bed_set(episode=episode, user=nurse, room_bed="<u>7A</u>", base_version=2)
+    client.force_login(clinician)
+
+    text = client.get(reverse("episode-history", args=[episode.pk])).content.decode()
+
+    assert "Rom/seng endret" in text
+    assert "4B" in text
+    assert "&lt;u&gt;7A&lt;/u&gt;" in text
+    assert "<u>7A</u>" not in text
