@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
 from core.exceptions import InputRejected
+from core.formatting import local_datetime
 from patients.models import AccessAction, Episode
 from patients.services import access_log_record
 from scoring.models import (
@@ -73,9 +74,7 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
 
 
 def _local(moment: datetime) -> str:
-    from clinical.schedule import format_oslo
-
-    return format_oslo(moment)
+    return local_datetime(moment)
 
 
 # --- time window ---------------------------------------------------------------------------------
