@@ -20,7 +20,7 @@ def get(client, url, language):
     ("language", "words"),
     [
         ("nb", ["høringsutkastet av 11.11.2014 (IS-2211)", "ikke en endelig publisert"]),
-        ("en", ["consultation draft (høringsutkast) of 11.11.2014 (IS-2211)", "not a final"]),
+        ("en", ["consultation draft (høringsutkast) of 2014-11-11 (IS-2211)", "not a final"]),
     ],
 )
 def test_the_guideline_page_and_footer_say_it_is_the_consultation_draft(
@@ -42,7 +42,7 @@ def test_the_guideline_page_and_footer_say_it_is_the_consultation_draft(
     ("language", "sentence"),
     [
         ("nb", "Retningslinjeteksten er høringsutkastet av 11.11.2014 (IS-2211)"),
-        ("en", "The guideline text is the consultation draft (høringsutkast) of 11.11.2014"),
+        ("en", "The guideline text is the consultation draft (høringsutkast) of 2014-11-11"),
     ],
 )
 def test_the_care_plan_says_it_is_the_consultation_draft(clinician, guideline, language, sentence):
