@@ -16,7 +16,7 @@ from typing import Any, Final, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
@@ -61,12 +61,26 @@ def _problem(field: str, message: str, allowed: list[Any] | None = None) -> Fiel
     return problem
 
 
+def _item_label(key: object) -> object:
+    """An item key as the form shows it ("Pupillestørrelse" for ``pupil_size``), else the key."""
+    english = get_language() == "en"
+    for instrument in INSTRUMENTS.values():
+        for item in instrument.items:
+            if item.key == key:
+                return item.label_en if english else item.label_nb
+    return key
+
+
 def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
-    """The pure module's errors, with the message in the user's language."""
+    """The pure module's errors, in the user's language, naming items by their labels.
+
+    ``field`` keeps the key (the API's contract); the message names the item as the form does.
+    """
     return [
         _problem(
             e.field,
-            gettext(e.message) % dict(e.params),
+            gettext(e.message)
+            % {k: _item_label(v) if k == "item" else v for k, v in e.params.items()},
             None if e.allowed is None else list(e.allowed),
         )
         for e in error.field_errors
