@@ -63,8 +63,8 @@ class RecommendationEditForm(forms.Form):
         choices=[("", _("No grade")), *Grade.choices],
     )
     reason = forms.CharField(
-        label=_("Reason for the change (optional)"),
-        required=False,
+        label=_("Reason for the change"),
+        required=True,
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown in the history, with your name and the time."),
@@ -84,7 +84,7 @@ class RecommendationEditForm(forms.Form):
 class RestoreForm(forms.Form):
     history_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=MAX_REASON_LENGTH
+        label=_("Reason for the change"), required=True, max_length=MAX_REASON_LENGTH
     )
 
 

@@ -75,6 +75,14 @@ def _save_version(
     return recommendation
 
 
+def _require_reason(reason: str) -> None:
+    """Every edit and restore of a recommendation says why: the history keeps the reason."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give a reason for the change: it is kept in the history.")}
+        )
+
+
 @transaction.atomic
 def recommendation_update(
     *,
@@ -94,6 +102,7 @@ def recommendation_update(
     is refused too, so the history holds only real changes.
     """
     _check_may_change(user)
+    _require_reason(reason)
     locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if base_version is not None and locked.version != base_version:
         raise StaleEditError(
@@ -122,6 +131,7 @@ def recommendation_restore(
 ) -> Recommendation:
     """Make an earlier version's text, items and grade current again, as a new version."""
     _check_may_change(user)
+    _require_reason(reason)
     locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     try:
         old = locked.history.get(history_id=history_id)
@@ -142,6 +152,6 @@ def recommendation_restore(
         items=old.items,
         grade=old.grade,
         user=user,
-        reason=reason.strip() or default_reason,
+        reason=f"{default_reason} {reason.strip()}",
         now=now,
     )

@@ -115,6 +115,8 @@ def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
     if _providers.planned_doses is None:
         raise _missing("planned_doses")
     return _providers.planned_doses(episode, day)
+
+
 def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, int]:
     """How many discharge-checklist items are not done, per episode id (plans); one query for
     all the episodes (the handover lists a whole unit). Episodes without a checklist: absent."""

@@ -551,6 +551,16 @@ def _intake_write(
     for name, value in fields.items():
         setattr(intake, name, value)
     intake.updated_by = user
+    if intake.pregnant is True and episode.patient.sex == "male":
+        # One place for the web form and the API: the sex comes from the identity number.
+        raise ValidationError(
+            {
+                "pregnant": gettext(
+                    "The patient is registered as male (from the national identity number): "
+                    "pregnancy cannot be recorded unless the sex is corrected."
+                )
+            }
+        )
     rows = _substance_rows(substances)
     intake.full_clean(exclude=["episode"] if intake.pk else None)
     save_with_history(intake, user=user, reason=reason)

@@ -29,10 +29,11 @@ from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.db.models import BooleanField
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from clinical.schedule import OSLO
+from core.formatting import local_date, local_datetime
 from guidelines.citations import Citation, citation_dicts
 from patients.level_presentation import level_label, present_proposal, referral_label
 from patients.models import Episode, Intake, SubstanceUse, WithdrawalComplication
@@ -93,7 +94,7 @@ def ref_sort_key(ref: str) -> tuple[tuple[int, int | str], ...]:
 def moment_text(moment: datetime | None) -> str:
     if moment is None:
         return "–"
-    return str(formats.date_format(timezone.localtime(moment, OSLO), "d.m.Y H:i"))
+    return local_datetime(moment)
 
 
 def yes_no(value: bool | None) -> str:
@@ -135,7 +136,7 @@ def header_context(
     return {
         "patient_name": patient.full_name,
         "national_id": patient.national_id,
-        "birth_date": formats.date_format(patient.birth_date, "d.m.Y"),
+        "birth_date": local_date(patient.birth_date),
         "age": age_on(patient.birth_date, today),
         "unit": episode.unit.name,
         "status": str(episode.get_status_display()),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinical import discharge, tapers
+from core.messages import drug_name
 from patients.concurrency import version_field
 from plans.taper_dates import start_date_error
 
@@ -169,7 +170,9 @@ class TaperForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.intake_use = intake_use
-        drugs = [("", "–")] + [(drug, drug) for drug in tapers.default_equipotency().ranges]
+        drugs = [("", "–")] + [
+            (drug, drug_name(drug)) for drug in tapers.default_equipotency().ranges
+        ]
         for index in range(CURRENT_USE_ROWS):
             self.fields[f"drug_{index}"] = forms.ChoiceField(
                 label=_("Drug the patient uses"), choices=drugs, required=False

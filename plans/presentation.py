@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clinical import discharge, regimens, tapers
+from core.formatting import local_date
 from core.messages import render_message
 from patients.presentation import item_labels
 from plans.models import DischargeChecklist, DischargeItem, PlanLine, TaperSchedule
@@ -274,7 +275,7 @@ def _dose_words(dose: Mapping[str, Any]) -> str:
 
 
 def _day_text(on: date) -> str:
-    return str(formats.date_format(on, "l j. F Y"))
+    return local_date(on)
 
 
 def patient_instructions(plan: Mapping[str, Any]) -> tuple[str, ...]:

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape
 from typing import Final
 
+from core.formatting import local_datetime
+
 WIDTH: Final = 720
 HEIGHT: Final = 300
 MARGIN_LEFT: Final = 44
@@ -170,7 +172,7 @@ def _scores(frame: _Frame, points: Sequence[ScorePoint], tz: tzinfo) -> list[str
         parts.append(
             f'<circle class="score-point" data-total="{point.total}" cx="{_fmt(x)}" '
             f'cy="{_fmt(y)}" r="4" fill="{SCORE}"><title>'
-            f"{point.at.astimezone(tz):%d.%m.%Y %H:%M}: {point.total}</title></circle>"
+            f"{local_datetime(point.at, tz=tz)}: {point.total}</title></circle>"
         )
     return parts
 
@@ -185,7 +187,7 @@ def _doses(frame: _Frame, doses: Sequence[DoseMark], tz: tzinfo) -> list[str]:
         path = f"M{_fmt(x)},{top} L{_fmt(x - 6)},{foot} L{_fmt(x + 6)},{foot} Z"
         parts.append(
             f'<path class="dose-marker" d="{path}" fill="{DOSE}">'
-            f"<title>{escape(dose.label)}, {dose.at.astimezone(tz):%d.%m.%Y %H:%M}</title></path>"
+            f"<title>{escape(dose.label)}, {local_datetime(dose.at, tz=tz)}</title></path>"
         )
     return parts
 

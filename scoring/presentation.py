@@ -21,6 +21,7 @@ from clinical.advice import AdviceLine
 from clinical.instruments import Band, Instrument
 from clinical.schedule import OSLO, DueStatus
 from clinical.scoring import Note
+from core.formatting import local_date, local_datetime
 from patients.models import Setting
 from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
 
@@ -157,7 +158,7 @@ def board_lines(rows: Sequence[BoardRow], now: datetime | None = None) -> list[B
                 status=row.status,
                 status_label=status_words(row.status, row.next_due, now),
                 name=episode.patient.full_name,
-                born=episode.patient.birth_date.strftime("%d.%m.%Y"),
+                born=local_date(episode.patient.birth_date),
                 undecided=episode.setting == Setting.UNDECIDED,
                 scale_code=instrument.code if instrument else None,
                 scale_name=instrument.name if instrument else None,
@@ -165,8 +166,8 @@ def board_lines(rows: Sequence[BoardRow], now: datetime | None = None) -> list[B
                 last_total=last.total if last else None,
                 last_band=last.band if last else "",
                 last_band_label=last.band_label if last else "",
-                last_observed=_local(last.observed_at, "%d.%m. %H:%M") if last else "",
-                next_due=_local(row.next_due, "%d.%m. %H:%M"),
+                last_observed=local_datetime(last.observed_at) if last else "",
+                next_due=local_datetime(row.next_due),
                 interval=interval_words(row.interval_hours) if row.interval_hours else "",
                 interval_local_choice=row.interval_local_choice,
                 scores_url=reverse("episode-scores", args=[episode.pk]),

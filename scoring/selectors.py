@@ -551,6 +551,8 @@ def get_planned_dose_record_for_user(
         )
     except PlannedDoseRecord.DoesNotExist:
         raise Http404 from None
+
+
 # --- the overdue badge and the shift handover (issue 14) ----------------------------------------
 
 

@@ -16,12 +16,13 @@ from typing import Any, Final, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, formats, timezone
-from django.utils.translation import gettext
+from django.utils import formats
+from django.utils.translation import get_language, gettext
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
 from core.exceptions import InputRejected
+from core.formatting import local_datetime, local_time
 from patients import extensions
 from patients.events import record_event
 from patients.extensions import PlannedDose
@@ -69,8 +70,7 @@ class AlreadyRecorded(Exception):
 
     @property
     def message(self) -> str:
-        # Translators: a time-of-day format (PHP-style, Django's date filter): "H.i" in Norwegian.
-        clock = dateformat.format(timezone.localtime(self.earlier.entered_at), gettext("H:i"))
+        clock = local_time(self.earlier.entered_at)
         return gettext("Already registered %(time)s.") % {"time": clock}
 
 
@@ -81,12 +81,26 @@ def _problem(field: str, message: str, allowed: list[Any] | None = None) -> Fiel
     return problem
 
 
+def _item_label(key: object) -> object:
+    """An item key as the form shows it ("Pupillestørrelse" for ``pupil_size``), else the key."""
+    english = get_language() == "en"
+    for instrument in INSTRUMENTS.values():
+        for item in instrument.items:
+            if item.key == key:
+                return item.label_en if english else item.label_nb
+    return key
+
+
 def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
-    """The pure module's errors, with the message in the user's language."""
+    """The pure module's errors, in the user's language, naming items by their labels.
+
+    ``field`` keeps the key (the API's contract); the message names the item as the form does.
+    """
     return [
         _problem(
             e.field,
-            gettext(e.message) % dict(e.params),
+            gettext(e.message)
+            % {k: _item_label(v) if k == "item" else v for k, v in e.params.items()},
             None if e.allowed is None else list(e.allowed),
         )
         for e in error.field_errors
@@ -94,9 +108,7 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
 
 
 def _local(moment: datetime) -> str:
-    from clinical.schedule import format_oslo
-
-    return format_oslo(moment)
+    return local_datetime(moment)
 
 
 # --- time window ---------------------------------------------------------------------------------
@@ -811,7 +823,7 @@ def planned_dose_record(
         .first()
     )
     if earlier is not None:
-        clock = dateformat.format(timezone.localtime(earlier.entered_at), gettext("H:i"))
+        clock = local_time(earlier.entered_at)
         raise InvalidInput(
             [
                 _problem(

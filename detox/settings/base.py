@@ -194,6 +194,8 @@ LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
+# One date and one date-and-time format per language (detox/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["detox.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +28,7 @@ def edit_form(**changes):
         "text": valproate.text,
         "items": "",
         "grade": valproate.grade,
-        "reason": "",
+        "reason": "Presisering",
         "version": valproate.version,
     }
     data.update(changes)
@@ -81,7 +82,13 @@ def test_an_edit_that_changes_nothing_is_refused(guideline, administrator):
 
 def test_an_edit_from_an_outdated_version_is_refused(guideline, administrator):
     recommendation_update(
-        recommendation=rec(REF), text="Første", items=[], grade="A", user=administrator, now=NOW
+        recommendation=rec(REF),
+        text="Første",
+        items=[],
+        grade="A",
+        user=administrator,
+        reason="Test",
+        now=NOW,
     )
     with pytest.raises(StaleEditError):
         recommendation_update(
@@ -90,6 +97,7 @@ def test_an_edit_from_an_outdated_version_is_refused(guideline, administrator):
             items=[],
             grade="A",
             user=administrator,
+            reason="Test",
             now=NOW,
             base_version=1,
         )
@@ -99,11 +107,21 @@ def test_an_edit_from_an_outdated_version_is_refused(guideline, administrator):
 def test_restore_brings_back_an_earlier_version_as_a_new_one(guideline, administrator):
     first = rec(REF).history.get()
     recommendation_update(
-        recommendation=rec(REF), text="Feil tekst", items=[], grade="C", user=administrator, now=NOW
+        recommendation=rec(REF),
+        text="Feil tekst",
+        items=[],
+        grade="C",
+        user=administrator,
+        reason="Test",
+        now=NOW,
     )
     with translation.override("en"):
         restored = recommendation_restore(
-            recommendation=rec(REF), history_id=first.history_id, user=administrator, now=NOW
+            recommendation=rec(REF),
+            history_id=first.history_id,
+            user=administrator,
+            reason="Feil tekst lagret",
+            now=NOW,
         )
     assert restored.text.startswith(ORIGINAL)
     assert (restored.grade, restored.version) == ("A", 3)
@@ -111,7 +129,7 @@ def test_restore_brings_back_an_earlier_version_as_a_new_one(guideline, administ
     assert restored.history.count() == 3
     day = timezone.localdate(first.history_date).isoformat()
     assert restored.history.first().history_change_reason == (
-        f"Restored the version of {day} (version 1)."
+        f"Restored the version of {day} (version 1). Feil tekst lagret"
     )
 
 
@@ -162,7 +180,7 @@ def test_administrator_edits_sees_the_diff_in_the_history_and_restores(
     valproate = rec(REF)
     assert valproate.text.startswith(ORIGINAL)
     assert (valproate.grade, valproate.items, valproate.version) == ("A", [], 3)
-    assert valproate.history.first().history_change_reason == "Tilbake"
+    assert valproate.history.first().history_change_reason.endswith(" Tilbake")
 
 
 def test_the_detail_page_shows_who_changed_it_last(client, administrator, guideline):
@@ -248,3 +266,73 @@ def test_the_history_page_costs_the_same_queries_however_many_versions(
         html = client.get(HISTORY).content.decode()
     assert html.count('data-testid="history-entry"') == 5
     assert len(five_versions) == len(one_version)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "Oppgi en grunn for endringen"),
+        ("en", "Give a reason for the change: it is kept in the history."),
+    ],
+)
+def test_an_edit_or_restore_without_a_reason_is_refused(
+    client, guideline, administrator, language, message
+):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    first = rec(REF).history.get()
+    response = client.post(EDIT, edit_form(text="Ny tekst", reason="  "))
+    assert response.status_code == 400
+    assert rec(REF).version == first.version
+    with pytest.raises(ValidationError) as refused, translation.override(language):
+        recommendation_update(
+            recommendation=rec(REF),
+            text="Ny tekst",
+            items=[],
+            grade="A",
+            user=administrator,
+            reason="",
+            now=NOW,
+        )
+    assert message in str(refused.value)
+    recommendation_update(
+        recommendation=rec(REF),
+        text="Ny",
+        items=[],
+        grade="A",
+        user=administrator,
+        reason="R",
+        now=NOW,
+    )
+    with pytest.raises(ValidationError):
+        recommendation_restore(
+            recommendation=rec(REF),
+            history_id=first.history_id,
+            user=administrator,
+            reason="",
+            now=NOW,
+        )
+    response = client.post(HISTORY, {"history_id": first.history_id, "reason": ""})
+    assert response.status_code == 400
+    assert rec(REF).text == "Ny"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nb",
+            ["Der 8.4.3-2 er sitert", "rådene etter en skåring", "PDF-er som er laget tidligere"],
+        ),
+        ("en", ["Where 8.4.3-2 is cited", "the advice after a score", "PDFs generated earlier"]),
+    ],
+)
+def test_the_edit_page_says_where_the_recommendation_is_cited(
+    client, guideline, administrator, language, words
+):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(EDIT).content.decode()
+    reach = html.split('data-testid="edit-reach">')[1].split("</p>")[0]
+    for word in words:
+        assert word in reach

@@ -132,6 +132,7 @@ def test_an_edit_that_already_matches_the_revision_is_no_conflict(
         items=[],
         grade="A",
         user=administrator,
+        reason="Rettelse",
         now=LATER,
     )
     report = guideline_load(data=revised({"8.4.3-2": {"text": "Rettet tekst"}}), now=LATER)
@@ -148,6 +149,7 @@ def test_an_edit_survives_a_revision_of_other_recommendations(guideline, revised
         items=[],
         grade="A",
         user=administrator,
+        reason="Lokal endring",
         now=LATER,
     )
     report = guideline_load(data=revised({"8.4.3-2": {"grade": "B"}}), now=LATER)

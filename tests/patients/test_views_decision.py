@@ -45,6 +45,8 @@ def test_an_inpatient_proposal_lists_detox_units_from_the_directory(
 def test_a_pregnant_patient_gets_units_that_take_pregnant_patients(
     client, clinician, planned_episode
 ):
+    planned_episode.patient.sex = "female"  # the register's sex; pregnancy needs a woman
+    planned_episode.patient.save(update_fields=["sex"])
     services.intake_save(
         episode=planned_episode,
         user=clinician,

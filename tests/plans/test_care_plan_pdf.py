@@ -107,7 +107,7 @@ def test_every_section_is_in_the_pdf(fixed_pdf, tmp_path, heading):
 def test_the_header_has_the_patient_the_time_and_the_guideline_edition(fixed_pdf, tmp_path):
     text = pdf_text(fixed_pdf, tmp_path)
     assert "Kari Nordmann" in text
-    assert "Versjon 1, laget 24.11.2026 13:00" in text  # 12:00 UTC is 13:00 in Oslo
+    assert "Versjon 1, laget 24.11.2026 kl. 13.00" in text  # 12:00 UTC is 13:00 in Oslo
     assert "IS-2211 (11.11.2014, Utgave til ekstern høring)" in text
     assert "Side 1 av" in text
 
@@ -179,7 +179,7 @@ def test_the_score_trend_chart_and_table_are_in_the_pdf(db, clinician, nurse, tm
     assert "<svg" in context["trends"][0]["svg"]
     text = pdf_text(care_plan_document(episode, now=FIXED_NOW), tmp_path)
     assert "CIWA-Ar" in text
-    assert "24.11.2026 10:00 14" in text
+    assert "24.11.2026 kl. 10.00 14" in text
     assert "hver 4. time" in text  # the monitoring plan, 8.4.6-2
 
 

@@ -80,7 +80,7 @@ def test_o_4627_4633_a_late_appointment_is_a_warning_counted_from_the_planned_di
         view = selectors.discharge_view(opioid_episode, now=FIXED_NOW)
     late = next(w for w in view.warnings if w["code"] == "appointment_too_late")
     assert late["resolution"]
-    assert "more than 3 days after the planned discharge (11/26/2026 1 p.m.)" in late["text"]
+    assert "more than 3 days after the planned discharge (2026-11-26 13:00)" in late["text"]
     assert "16 times higher" in late["text"]
 
 
@@ -115,7 +115,7 @@ def test_o_4627_4633_the_recorded_discharge_replaces_the_planned_one(opioid_epis
     with translation.override("en"):
         view = selectors.discharge_view(opioid_episode, now=FIXED_NOW)
     late = next(w for w in view.warnings if w["code"] == "appointment_too_late")
-    assert "after the discharge (11/23/2026 11 a.m.)" in late["text"]
+    assert "after the discharge (2026-11-23 11:00)" in late["text"]
 
 
 def test_o_4627_4633_the_checklist_page_shows_the_window_and_the_warning_in_norwegian(
@@ -157,7 +157,7 @@ def test_o_4627_4633_the_late_appointment_is_in_the_care_plan(opioid_episode, cl
         html = text(care_plan_html(care_plan_context(opioid_episode, now=FIXED_NOW)))
     assert "mer enn 3 dager etter planlagt utskrivning" in html
     assert "senest 3 dager etter utskrivningsdagen" in html
-    assert "Planlagt utskrivning: 26.11.2026 13:00" in html
+    assert "Planlagt utskrivning: 26.11.2026 kl. 13.00" in html
 
 
 # --- Discharge with the set open (13.1-9, 10.3-2) ---------------------------------------------

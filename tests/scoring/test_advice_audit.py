@@ -714,7 +714,9 @@ def test_ward_and_api_give_the_same_lines_for_the_same_facts_g_4223_4233(
     0.6 ‰: the ward's stored records and the API's request give the same codes and texts."""
     t0 = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=8)
     birth = (t0 - dt.timedelta(days=int(40.5 * 365.25))).date()
-    episode = make_inpatient(unit=ward, birth_date=birth, admitted_at=t0 - dt.timedelta(days=1))
+    episode = make_inpatient(
+        unit=ward, birth_date=birth, sex="female", admitted_at=t0 - dt.timedelta(days=1)
+    )
     set_history(
         episode,
         user=clinician,

@@ -3,11 +3,21 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.utils import translation
+
 from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def norwegian():
+    """The chart's times are in the page's language; these tests read the Norwegian one."""
+    with translation.override("nb"):
+        yield
 
 
 def draw(**overrides: Any) -> str:
@@ -63,7 +73,7 @@ def test_each_score_is_a_point_on_one_line():
     root = parse(draw())
     points = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "score-point"]
     assert [p.get("data-total") for p in points] == ["18", "14", "8"]
-    assert points[0].find(f"{SVG}title").text == "24.11.2026 09:00: 18"  # Oslo time
+    assert points[0].find(f"{SVG}title").text == "24.11.2026 kl. 09.00: 18"  # Oslo time
     (line,) = [p for p in root.iter(f"{SVG}polyline") if p.get("class") == "score-line"]
     assert len(line.get("points").split()) == 3
 
@@ -71,7 +81,7 @@ def test_each_score_is_a_point_on_one_line():
 def test_doses_are_marked_with_their_label_and_time():
     root = parse(draw())
     (marker,) = [p for p in root.iter(f"{SVG}path") if p.get("class") == "dose-marker"]
-    assert marker.find(f"{SVG}title").text == "Diazepam 10 mg, 24.11.2026 09:05"
+    assert marker.find(f"{SVG}title").text == "Diazepam 10 mg, 24.11.2026 kl. 09.05"
 
 
 def test_text_is_escaped():

@@ -178,7 +178,7 @@ def test_the_result_shows_band_hourly_next_due_and_diazepam_advice_citing_8_4_6(
 
     assert "Moderat" in page
     assert "hver time" in page
-    next_due = timezone.localtime(observed + dt.timedelta(hours=1)).strftime("%d.%m.%Y %H:%M")
+    next_due = timezone.localtime(observed + dt.timedelta(hours=1)).strftime("%d.%m.%Y kl. %H.%M")
     assert f'data-testid="next-due"><strong>{next_due}</strong>' in page
     advice = page[page.index('data-testid="advice-diazepam_hourly"') :]
     advice = advice[: advice.index("</li>")]
@@ -312,7 +312,7 @@ def test_the_episode_page_has_the_same_data_as_a_table(as_nurse, episode, nurse)
 
     table = page[page.index('data-testid="trend-table-ciwa-ar"') :]
     table = table[: table.index("</table>")]
-    assert timezone.localtime(observed).strftime("%d.%m.%Y %H:%M") in table
+    assert timezone.localtime(observed).strftime("%d.%m.%Y kl. %H.%M") in table
     assert ">14</a>" in table
     assert "Moderat" in table
 

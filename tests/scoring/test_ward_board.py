@@ -174,8 +174,8 @@ def test_due_times_are_right_across_the_dst_nights(make_user, client, observed, 
 @pytest.mark.parametrize(
     ("observed", "due_text"),
     [
-        (oslo(2026, 3, 29, 1, 30), "29.03. 03:30"),  # 01:30 CET + 1 h = 03:30 CEST
-        (oslo(2026, 10, 25, 2, 30, fold=0), "25.10. 02:30"),  # 02:30 CEST + 1 h = 02:30 CET
+        (oslo(2026, 3, 29, 1, 30), "29.03.2026 kl. 03.30"),  # 01:30 CET + 1 h = 03:30 CEST
+        (oslo(2026, 10, 25, 2, 30, fold=0), "25.10.2026 kl. 02.30"),  # 02:30 CEST + 1 h = 02:30 CET
     ],
 )
 def test_the_board_page_shows_the_due_time_in_oslo_time_across_dst(
