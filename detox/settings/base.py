@@ -316,6 +316,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own default config gives "django" a console handler of its own (shown under DEBUG);
+    # with the root handler above every line would print twice under runserver. One path: the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # The unit-local interval for COWS/SOWS, where the guideline gives none (CLINICAL.md).
