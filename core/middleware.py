@@ -28,4 +28,10 @@ class HealthzAnyHostMiddleware:
             return self.get_response(request)
         match = resolve(HEALTHZ_PATH)
         response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+        # The later middleware is skipped, so the headers that matter for a JSON body are set here.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"
+        )
         return response

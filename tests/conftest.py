@@ -101,6 +101,7 @@ def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
     if db["ENGINE"].endswith("sqlite3"):
         pytest.skip("the worker process cannot share an in-memory SQLite test database")
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    redis_keys = RedisKeysSince(redis_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "detox.settings.test",
@@ -171,6 +172,7 @@ def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        redis_keys.delete_new()
 
 
 # --- Browser --------------------------------------------------------------------------------------
@@ -224,6 +226,25 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 # --- Redis: a test run leaves no keys -----------------------------------------------------------
+
+
+class RedisKeysSince:
+    """The keys of REDIS_URL's database now; ``delete_new()`` deletes those that appeared since.
+
+    A real worker leaves its queue's bindings (``_kombu.binding.<queue>``) and task results
+    (``celery-task-meta-<id>``) behind; the worker fixtures delete them when the worker has stopped.
+    """
+
+    def __init__(self, redis_url: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url)
+        self.before = set(self.client.scan_iter(count=1000))
+
+    def delete_new(self) -> None:
+        new = set(self.client.scan_iter(count=1000)) - self.before
+        if new:
+            self.client.delete(*new)
 
 
 def _test_redis() -> Any | None:

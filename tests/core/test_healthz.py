@@ -49,3 +49,12 @@ def test_healthz_with_an_unknown_host_still_reports_a_down_database(client, db, 
     with mock.patch("core.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz", HTTP_HOST="localhost")
     assert response.status_code == 503
+
+
+def test_healthz_keeps_the_headers_that_matter_for_its_json(client, db, settings):
+    settings.ALLOWED_HOSTS = ["avrusning.sykehus.example"]
+    response = client.get("/healthz", HTTP_HOST="localhost")
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
