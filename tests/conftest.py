@@ -101,6 +101,7 @@ def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
     if db["ENGINE"].endswith("sqlite3"):
         pytest.skip("the worker process cannot share an in-memory SQLite test database")
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    redis_keys = RedisKeysSince(redis_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "detox.settings.test",
@@ -171,6 +172,7 @@ def celery_worker(transactional_db: Any) -> Iterator[dict[str, Any]]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        redis_keys.delete_new()
 
 
 # --- Browser --------------------------------------------------------------------------------------
@@ -221,3 +223,77 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     broker = "redis" if os.environ.get("REDIS_URL") else "none: Celery eager"
     browser = CHROMIUM if Path(CHROMIUM).exists() else "none: browser tests will be skipped"
     return [f"avrusning: database={db} broker={broker} browser={browser}"]
+
+
+# --- Redis: a test run leaves no keys -----------------------------------------------------------
+
+
+class RedisKeysSince:
+    """The keys of REDIS_URL's database now; ``delete_new()`` deletes those that appeared since.
+
+    A real worker leaves its queue's bindings (``_kombu.binding.<queue>``) and task results
+    (``celery-task-meta-<id>``) behind; the worker fixtures delete them when the worker has stopped.
+    """
+
+    def __init__(self, redis_url: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url)
+        self.before = set(self.client.scan_iter(count=1000))
+
+    def delete_new(self) -> None:
+        new = set(self.client.scan_iter(count=1000)) - self.before
+        if new:
+            self.client.delete(*new)
+
+
+def _test_redis() -> Any | None:
+    """The test run's Redis (REDIS_URL), or None without one."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _run_keys(client: Any) -> list[bytes]:
+    """The keys this run's cache wrote (detox/settings/test.py: TEST_REDIS_KEY_PREFIX)."""
+    return list(client.scan_iter(match=f"{settings.TEST_REDIS_KEY_PREFIX}:*", count=1000))
+
+
+@pytest.fixture(autouse=True)
+def _cache_keys_removed_after_each_test() -> Iterator[None]:
+    """With REDIS_URL the cache is Redis and outlives a test: what one test cached is deleted
+    before the next, as the in-process cache of the embedded default would be per process."""
+    yield
+    client = _test_redis()
+    if client is not None:
+        keys = _run_keys(client)
+        if keys:
+            client.delete(*keys)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    client = _test_redis()
+    if client is not None:
+        session.config.stash[_REDIS_KEYS_BEFORE] = set(client.scan_iter(count=1000))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it left keys in Redis: its own cache keys, or any key that was not there
+    when it started (task results, queues)."""
+    client = _test_redis()
+    if client is None or _REDIS_KEYS_BEFORE not in session.config.stash:
+        return
+    before = session.config.stash[_REDIS_KEYS_BEFORE]
+    left = sorted(set(_run_keys(client)) | (set(client.scan_iter(count=1000)) - before))
+    if left:
+        shown = ", ".join(key.decode(errors="replace") for key in left[:20])
+        session.config.get_terminal_writer().line(
+            f"avrusning: the tests left {len(left)} key(s) in Redis: {shown}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_REDIS_KEYS_BEFORE = pytest.StashKey[set[bytes]]()

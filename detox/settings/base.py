@@ -3,6 +3,7 @@
 | variable      | meaning                                                                       |
 |---------------|-------------------------------------------------------------------------------|
 | DATABASE_URL  | database; default a SQLite file in the project                                |
+| POSTGRES_HOST | with _PORT, _DB, _USER, _PASSWORD: instead of DATABASE_URL (any password) |
 | REDIS_URL     | Celery broker, result backend and cache; unset: tasks run eagerly in-process  |
 | SECRET_KEY    | required when DEBUG is off                                                    |
 | ALLOWED_HOSTS | comma-separated host names                                                    |
@@ -24,7 +25,7 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from detox.settings.env import env, env_bool, env_list, env_positive_int
+from detox.settings.env import database_url, env, env_bool, env_list, env_positive_int
 
 # Lets annotations such as ``admin.ModelAdmin[Recommendation]`` work at runtime, not only in mypy.
 django_stubs_ext.monkeypatch()
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers whatever the Host header (core/middleware.py); nothing else does.
+    "core.middleware.HealthzAnyHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
@@ -106,7 +109,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    # DATABASE_URL, or POSTGRES_HOST/PORT/DB/USER/PASSWORD (any password; detox/settings/env.py).
+    "default": env.db_url_config(database_url(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
@@ -315,6 +319,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own default config gives "django" a console handler of its own (shown under DEBUG);
+    # with the root handler above every line would print twice under runserver. One path: the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # The unit-local interval for COWS/SOWS, where the guideline gives none (CLINICAL.md).

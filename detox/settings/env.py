@@ -6,6 +6,8 @@ such as ``DEBUG=ture`` stops the process instead of silently meaning ``False``.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +53,30 @@ def require_secret_key(*, debug: bool, secret_key: str) -> None:
     """Refuse to start a non-debug process without a real secret key."""
     if not debug and not secret_key:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+
+def database_url(default: str) -> str:
+    """``DATABASE_URL``, or one built from ``POSTGRES_HOST``/``PORT``/``DB``/``USER``/``PASSWORD``.
+
+    Built from parts, the user name and password are percent-encoded, so a generated password with
+    ``@ : / # ? %`` in it works (pasted raw into ``DATABASE_URL`` it would break the URL). Setting
+    ``DATABASE_URL`` and ``POSTGRES_HOST`` together is refused: one would be silently ignored.
+    """
+    url = env.str("DATABASE_URL", default="")
+    host = env.str("POSTGRES_HOST", default="")
+    if url and host:
+        raise ImproperlyConfigured("Set DATABASE_URL or POSTGRES_HOST (and parts), not both.")
+    if not host:
+        return url or default
+    port = env.str("POSTGRES_PORT", default="5432").strip()
+    if not (port.isascii() and port.isdigit()):
+        raise ImproperlyConfigured(f"POSTGRES_PORT={port!r} is not a port number")
+    name = env.str("POSTGRES_DB", default="")
+    user = env.str("POSTGRES_USER", default="")
+    if not name or not user:
+        raise ImproperlyConfigured("POSTGRES_HOST needs POSTGRES_DB and POSTGRES_USER too.")
+    password = env.str("POSTGRES_PASSWORD", default="")
+    credentials = quote(user, safe="")
+    if password:
+        credentials += ":" + quote(password, safe="")
+    return f"postgres://{credentials}@{host}:{port}/{quote(name, safe='')}"

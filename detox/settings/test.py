@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 from detox.settings.base import *  # noqa: F403
-from detox.settings.base import BASE_DIR
+from detox.settings.base import BASE_DIR, CACHES, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-with-enough-length-to-satisfy-checks"  # noqa: S105
@@ -20,3 +23,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# With REDIS_URL, every cache key of this test run carries the run's own prefix (shared with the
+# worker processes the tests start, through the environment), so runs never read each other's
+# entries; tests/conftest.py deletes them after each test and fails the run if any are left.
+TEST_RUN_ID = os.environ.setdefault("AVRUSNING_TEST_RUN_ID", secrets.token_hex(6))
+TEST_REDIS_KEY_PREFIX = f"avrusning-test-{TEST_RUN_ID}"
+if REDIS_URL:
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": TEST_REDIS_KEY_PREFIX}}

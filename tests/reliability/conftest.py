@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 
 from detox.celery import app
-from tests.conftest import _required
+from tests.conftest import RedisKeysSince, _required
 from tests.factories import make_unit
 from tests.plans.test_plan_cast import accept_alprazolam_taper, benzodiazepine_outpatient
 from tests.reliability.support import UNREACHABLE_BROKER, Workers, celery_pointed_at
@@ -68,6 +68,7 @@ def workers(transactional_db: Any, settings: Any, tmp_path: Path) -> Iterator[Wo
     if db["ENGINE"].endswith("sqlite3"):
         pytest.skip("the worker process cannot share an in-memory SQLite test database")
     queue = f"reliability-{os.getpid()}-{time.monotonic_ns()}"
+    redis_keys = RedisKeysSince(redis_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.reliability.worker_settings",
@@ -91,3 +92,4 @@ def workers(transactional_db: Any, settings: Any, tmp_path: Path) -> Iterator[Wo
         app.conf.task_default_queue = saved_queue
         for worker in pool.started:
             worker.stop()
+        redis_keys.delete_new()
