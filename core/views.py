@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,9 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import has_role, user_role
 from accounts.roles import ADMINISTRATOR
-from detox.celery import app as celery_app
-
-logger = logging.getLogger(__name__)
+from core import health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,34 +31,29 @@ def start_administrator(request: HttpRequest) -> HttpResponse:
     return _start_page(request, ADMINISTRATOR, "core/start_administrator.html")
 
 
-def _database_status() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("health check: database unreachable")
-        return "unreachable"
-    return "ok"
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers (the broker's cached state is reported); else 503.
 
-
-def _broker_status() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "eager"
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # kombu raises many transport-specific errors; any of them means "down"
-        logger.warning("health check: broker unreachable", exc_info=True)
-        return "unreachable"
-    return "ok"
+    One database round trip; the broker's state is at most ``health.BROKER_CHECK_SECONDS`` old
+    (core/health.py). The deeper check is /readyz.
+    """
+    database = health.database_status()
+    body = {"database": database, "broker": health.broker_probe.status()}
+    return JsonResponse(body, status=200 if database == health.OK else 503)
 
 
 @login_not_required
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers (the broker's state is reported, not required); else 503."""
-    database = _database_status()
-    body = {"database": database, "broker": _broker_status()}
-    return JsonResponse(body, status=200 if database == "ok" else 503)
+def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the broker (unless tasks run eagerly) and the cache all answer now."""
+    body = {
+        "database": health.database_status(),
+        "broker": health.broker_probe.refresh(),
+        "cache": health.check_cache(),
+    }
+    ready = all(state in (health.OK, health.EAGER) for state in body.values())
+    return JsonResponse(body, status=200 if ready else 503)

@@ -221,3 +221,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     broker = "redis" if os.environ.get("REDIS_URL") else "none: Celery eager"
     browser = CHROMIUM if Path(CHROMIUM).exists() else "none: browser tests will be skipped"
     return [f"avrusning: database={db} broker={broker} browser={browser}"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_broker_probe() -> Iterator[None]:
+    """/healthz remembers the broker's state per process; each test starts with none remembered."""
+    from core.health import broker_probe
+
+    broker_probe.reset()
+    yield
+    broker_probe.wait()
+    broker_probe.reset()
