@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from psycopg_pool import ConnectionPool
-
 from detox.settings.base import *  # noqa: F403
 from detox.settings.base import DATABASES, DEBUG, SECRET_KEY
 from detox.settings.env import env, env_bool, require_secret_key
@@ -28,13 +26,14 @@ SECURE_HSTS_PRELOAD = True
 # its own pool; min_size keeps one connection warm, max_size bounds a worker's connections (a sync
 # worker uses one at a time; a gthread worker one per thread, gunicorn.conf.py). The pool checks a
 # connection before lending it, so one closed by PostgreSQL or a failover is replaced, not handed
-# out. CONN_MAX_AGE must be 0 with a pool (Django refuses both). DB_POOL=0 turns it off.
+# out (with CONN_HEALTH_CHECKS Django passes psycopg-pool's check_connection). CONN_MAX_AGE must
+# be 0 with a pool (Django refuses both). DB_POOL=0 turns it off.
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL", default=True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
         "max_idle": 300.0,
-        "check": ConnectionPool.check_connection,
     }

@@ -106,7 +106,8 @@ def test_production_settings_pool_postgresql_connections_by_default():
     code = (
         "import json; from django.conf import settings; "
         "db = settings.DATABASES['default']; "
-        "print(json.dumps({'age': db['CONN_MAX_AGE'], 'pool': sorted(db['OPTIONS']['pool'])}))"
+        "print(json.dumps({'age': db['CONN_MAX_AGE'], 'checks': db['CONN_HEALTH_CHECKS'], "
+        "'pool': sorted(db['OPTIONS']['pool'])}))"
     )
     result = _run(
         "-c",
@@ -117,7 +118,7 @@ def test_production_settings_pool_postgresql_connections_by_default():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '{"age": 0, "pool": ["check", "max_idle", "max_size", "min_size", "timeout"]}'
+        '{"age": 0, "checks": true, "pool": ["max_idle", "max_size", "min_size", "timeout"]}'
     )
 
 
