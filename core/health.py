@@ -4,8 +4,8 @@
 about one database round trip and nothing else: the broker's state comes from a cached probe
 (:class:`BrokerProbe`) that opens a broker connection at most once per ``BROKER_CHECK_SECONDS``
 per process, in a background thread, so no request ever waits for a broker connect (done on every
-request before: about 30 ms of a 33 ms p50, docs/benchmarks.md). ``/readyz`` does the deeper check synchronously:
-database, broker, and the cache, each freshly.
+request before: about 30 ms of a 33 ms p50, docs/benchmarks.md). ``/readyz`` does the deeper
+check synchronously: database, broker, and the cache, each freshly.
 """
 
 from __future__ import annotations
