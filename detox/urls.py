@@ -18,6 +18,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("start/administrator/", account_views.start_administrator, name="start-administrator"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", account_views.PasswordChange.as_view(), name="password-change"),

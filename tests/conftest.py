@@ -297,3 +297,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _REDIS_KEYS_BEFORE = pytest.StashKey[set[bytes]]()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_broker_probe() -> Iterator[None]:
+    """/healthz remembers the broker's state per process; each test starts with none remembered."""
+    from core.health import broker_probe
+
+    broker_probe.reset()
+    yield
+    broker_probe.wait()
+    broker_probe.reset()

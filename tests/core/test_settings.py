@@ -206,3 +206,35 @@ def test_postgres_parts_must_be_complete(monkeypatch):
     monkeypatch.setenv("POSTGRES_PORT", "54x")
     with pytest.raises(ImproperlyConfigured, match="POSTGRES_PORT"):
         database_url(default="sqlite:///x.db")
+
+
+def test_production_settings_pool_postgresql_connections_by_default():
+    code = (
+        "import json; from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps({'age': db['CONN_MAX_AGE'], 'checks': db['CONN_HEALTH_CHECKS'], "
+        "'pool': sorted(db['OPTIONS']['pool'])}))"
+    )
+    result = _run(
+        "-c",
+        f"import django; django.setup(); {code}",
+        DJANGO_SETTINGS_MODULE="detox.settings.production",
+        SECRET_KEY="a-long-random-production-secret-key-" + "x7Qp9zR2" * 6,
+        DATABASE_URL="postgres://app@db.example:5432/avrusning",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '{"age": 0, "checks": true, "pool": ["max_idle", "max_size", "min_size", "timeout"]}'
+    )
+
+
+def test_the_shipped_gunicorn_configuration_loads_and_serves_the_project():
+    code = (
+        "from gunicorn.app.wsgiapp import WSGIApplication; "
+        "app = WSGIApplication(); app.load_config_from_file('gunicorn.conf.py'); "
+        "c = app.cfg; print(c.worker_class_str, c.workers >= 2, c.threads, "
+        "app.cfg.settings['wsgi_app'].get())"
+    )
+    result = _run("-c", f"import sys; sys.argv = ['gunicorn']; {code}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["gthread", "True", "2", "detox.wsgi:application"]

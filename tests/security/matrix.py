@@ -136,6 +136,7 @@ ROUTES: dict[str, Route] = {
     "home": Route(get=page(**everyone(302))),
     "start-administrator": Route(get=page(**roles(403, 403, 200, 403, 403))),
     "healthz": Route(get={ANONYMOUS: 200, **everyone(200)}),
+    "readyz": Route(get={ANONYMOUS: 200, **everyone(200)}),
     "login": Route(
         get={ANONYMOUS: 200, **everyone(302)},
         # An empty form is shown again with its errors; a logged-in user is sent on.
