@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "patients",
     "scoring",
     "plans",
+    "interop",
 ]
 
 MIDDLEWARE = [
