@@ -21,6 +21,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -71,8 +72,21 @@ def base_url(request: Request) -> str:
     return request.build_absolute_uri("/fhir/R4/")
 
 
+class FhirJSONRenderer(JSONRenderer):
+    media_type = FHIR_JSON
+    format = "fhir+json"
+
+
 class FhirView(APIView):
-    """DRF's authentication, FHIR's errors."""
+    """DRF's authentication, FHIR's errors; answers whatever JSON the client accepts."""
+
+    renderer_classes = (FhirJSONRenderer, JSONRenderer)
+
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[Any, str]:
+        # The answer is always application/fhir+json (the views build it themselves).
+        return (FhirJSONRenderer(), FHIR_JSON)
 
     def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]
         if isinstance(exc, FhirError):
