@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from clinical.instruments import INSTRUMENTS
 from interop import resources
 from patients.models import AccessAction, Episode, Patient
+from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
 from patients.selectors import (
     episodes_visible_to,
     get_episode_for_user,
@@ -81,10 +82,10 @@ class FhirView(APIView):
     """DRF's authentication, FHIR's errors; answers whatever JSON the client accepts."""
 
     renderer_classes = (FhirJSONRenderer, JSONRenderer)
+    # FHIR documents itself (metadata, docs/interoperability.md), not in the OpenAPI schema.
+    schema = None
 
-    def perform_content_negotiation(
-        self, request: Request, force: bool = False
-    ) -> tuple[Any, str]:
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
         # The answer is always application/fhir+json (the views build it themselves).
         return (FhirJSONRenderer(), FHIR_JSON)
 
@@ -438,7 +439,7 @@ class ObservationSearch(FhirView):
 
 class PatientRead(FhirView):
     def get(self, request: Request, pk: int) -> HttpResponse:
-        user = self.user()
+        user = self.user(VIEW_PATIENT)
         record = get_patient_for_user(user, pk)
         _log(request, user, record, f"Patient/{pk} (FHIR)")
         return fhir_response(resources.patient(record))
@@ -446,7 +447,7 @@ class PatientRead(FhirView):
 
 class PatientSearch(FhirView):
     def get(self, request: Request) -> HttpResponse:
-        user = self.user()
+        user = self.user(VIEW_PATIENT)
         params = _search_params(request, "Patient")
         rows = patients_visible_to(user).order_by("pk")
         if "identifier" in params:
@@ -466,7 +467,7 @@ class PatientSearch(FhirView):
 
 class EncounterRead(FhirView):
     def get(self, request: Request, pk: int) -> HttpResponse:
-        user = self.user()
+        user = self.user(VIEW_EPISODE)
         record = get_episode_for_user(user, pk)
         _log(request, user, record.patient, f"Encounter/{pk} (FHIR)")
         return fhir_response(resources.encounter(record))
@@ -474,7 +475,7 @@ class EncounterRead(FhirView):
 
 class EncounterSearch(FhirView):
     def get(self, request: Request) -> HttpResponse:
-        user = self.user()
+        user = self.user(VIEW_EPISODE)
         params = _search_params(request, "Encounter")
         rows: QuerySet[Episode] = (
             episodes_visible_to(user).select_related("patient", "unit").order_by("pk")

@@ -1,4 +1,4 @@
-"""FHIR R4: every answer validates with fhir.resources; the QuestionnaireResponse path is the ward's."""
+"""FHIR R4: every answer validates with fhir.resources; a QuestionnaireResponse is the ward form."""
 
 import datetime as dt
 import json
@@ -69,10 +69,19 @@ def test_metadata_is_a_valid_capability_statement_naming_what_is_supported(clien
     assert response["Content-Type"] == FHIR
     body = validated(response)
     kinds = {r["type"] for r in body["rest"][0]["resource"]}
-    assert kinds == {"Questionnaire", "QuestionnaireResponse", "Observation", "Patient", "Encounter"}
+    assert kinds == {
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Observation",
+        "Patient",
+        "Encounter",
+    }
 
 
-@pytest.mark.parametrize("code", ["ciwa-ar", "cows", "sows", "audit", "dudit", "fast", "cage", "tweak"])
+SCALES = ["ciwa-ar", "cows", "sows", "audit", "dudit", "fast", "cage", "tweak"]
+
+
+@pytest.mark.parametrize("code", SCALES)
 def test_each_instrument_is_a_questionnaire_built_from_its_definition(client, nurse, code):
     client.force_login(nurse)
     body = validated(client.get(reverse("fhir-questionnaire", args=[code])))
@@ -102,7 +111,8 @@ def test_the_same_ciwa_answers_by_form_and_by_fhir_store_the_same(client, nurse,
     items = items_for("ciwa-ar", 12)
     moment = now_minute() - dt.timedelta(minutes=5)
     form = {key: str(v) for key, v in items.items()} | {"observed_at": local_input(moment)}
-    assert client.post(reverse("assessment-create", args=[by_form.pk, "ciwa-ar"]), form).status_code == 302
+    form_url = reverse("assessment-create", args=[by_form.pk, "ciwa-ar"])
+    assert client.post(form_url, form).status_code == 302
     response = post_qr(client, qr_body(by_fhir, "ciwa-ar", items, moment))
     assert response.status_code == 201
     validated(response)
@@ -124,7 +134,8 @@ def test_the_same_ciwa_answers_by_form_and_by_fhir_store_the_same(client, nurse,
         )
         for e in (by_form, by_fhir)
     ]
-    assert logged[0] == logged[1] and logged[0]
+    assert logged[0]
+    assert logged[0] == logged[1]
 
 
 def test_a_bad_answer_is_422_naming_the_item_and_nothing_is_stored(client, nurse, episode):
@@ -186,7 +197,8 @@ def test_searches_page_with_next_links(client, nurse, episode):
     for n in range(3):
         score(episode, user=nurse, total=5 + n, observed_at=start + dt.timedelta(minutes=10 * n))
     first = validated(client.get(reverse("fhir-observation-search"), {"_count": "2"}))
-    assert first["total"] == 3 and len(first["entry"]) == 2
+    assert first["total"] == 3
+    assert len(first["entry"]) == 2
     next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
     second = validated(client.get(next_url))
     assert len(second["entry"]) == 1

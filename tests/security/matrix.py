@@ -322,6 +322,25 @@ ROUTES: dict[str, Route] = {
         patient_data=True,
     ),
     "api-episode-detail": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
+    # --- FHIR R4 (interop) ------------------------------------------------------------------
+    "fhir-metadata": Route(get={ANONYMOUS: 200, **everyone(200)}),
+    "fhir-questionnaire-search": Route(get=api(**everyone(200))),
+    "fhir-questionnaire": Route(get=api(**everyone(200)), kwargs=lambda cast: {"code": "ciwa-ar"}),
+    # An empty body names no encounter, so unit B's staff get the 400 too.
+    "fhir-questionnaireresponse-create": Route(
+        get=api(**everyone(405)), post=api(**roles(400, 400, 403, 400, 400))
+    ),
+    "fhir-questionnaireresponse": Route(
+        get=api(**RECORD), kwargs=lambda cast: {"pk": cast.assessment.pk}, patient_data=True
+    ),
+    "fhir-observation-search": Route(get=api(**UNIT_LIST)),
+    "fhir-observation": Route(
+        get=api(**RECORD), kwargs=lambda cast: {"pk": cast.assessment.pk}, patient_data=True
+    ),
+    "fhir-patient-search": Route(get=api(**UNIT_LIST)),
+    "fhir-patient": Route(get=api(**RECORD), kwargs=_patient, patient_data=True),
+    "fhir-encounter-search": Route(get=api(**UNIT_LIST)),
+    "fhir-encounter": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
     "api-episode-assessments": Route(
         get=api(**RECORD), post=api(**WARD_FORM_POST), kwargs=_ward_episode, patient_data=True
     ),
