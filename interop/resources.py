@@ -15,6 +15,9 @@ from typing import Any, Final
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.encounter import Encounter
+from fhir.resources.R4B.medicationadministration import (
+    MedicationAdministration as FhirAdministration,
+)
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient as FhirPatient
@@ -24,7 +27,7 @@ from fhir.resources.R4B.resource import Resource
 
 from clinical.instruments import INSTRUMENTS, Instrument, Item
 from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
-from scoring.models import Assessment
+from scoring.models import Assessment, MedicationAdministration
 
 FHIR_VERSION: Final = "4.0.1"
 TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
@@ -232,6 +235,31 @@ def encounter(record: Episode) -> Encounter:
     return Encounter.model_validate(data)
 
 
+def medication_administration(record: MedicationAdministration, drug: str) -> FhirAdministration:
+    """A given dose; a dose marked entered in error keeps its record with that status."""
+    data: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "id": str(record.pk),
+        "status": "entered-in-error" if record.entered_in_error else "completed",
+        "medicationCodeableConcept": {"text": drug},
+        "subject": _ref("Patient", record.episode.patient_id),
+        "context": _ref("Encounter", record.episode_id),
+        "effectiveDateTime": record.given_at.isoformat(),
+        "dosage": {
+            "route": {"text": record.route},
+            "dose": {
+                "value": float(record.dose_mg),
+                "unit": "mg",
+                "system": "http://unitsofmeasure.org",
+                "code": "mg",
+            },
+        },
+    }
+    if record.assessment_id:
+        data["supportingInformation"] = [_ref("Observation", record.assessment_id)]
+    return FhirAdministration.model_validate(data)
+
+
 def operation_outcome(
     issues: list[tuple[str, str, str | None]], *, severity: str = "error"
 ) -> OperationOutcome:
@@ -286,6 +314,10 @@ SUPPORTED: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
     ),
     "Patient": (("read", "search-type"), {"identifier": "token"}),
     "Encounter": (("read", "search-type"), {"subject": "reference", "patient": "reference"}),
+    "MedicationAdministration": (
+        ("read", "search-type"),
+        {"subject": "reference", "patient": "reference", "context": "reference"},
+    ),
 }
 PAGING_PARAMS: Final = ("_count", "_page")
 

@@ -24,4 +24,14 @@ urlpatterns = [
     path("Patient/<int:pk>", views.PatientRead.as_view(), name="fhir-patient"),
     path("Encounter", views.EncounterSearch.as_view(), name="fhir-encounter-search"),
     path("Encounter/<int:pk>", views.EncounterRead.as_view(), name="fhir-encounter"),
+    path(
+        "MedicationAdministration",
+        views.MedicationAdministrationSearch.as_view(),
+        name="fhir-medicationadministration-search",
+    ),
+    path(
+        "MedicationAdministration/<int:pk>",
+        views.MedicationAdministrationRead.as_view(),
+        name="fhir-medicationadministration",
+    ),
 ]

@@ -37,8 +37,13 @@ from patients.selectors import (
 )
 from patients.services import access_log_record, access_log_record_many
 from scoring import selectors as scoring_selectors
-from scoring.models import Assessment
-from scoring.permissions import ADD_ASSESSMENT, ADD_SCREENING, VIEW_ASSESSMENT
+from scoring.models import Assessment, MedicationAdministration
+from scoring.permissions import (
+    ADD_ASSESSMENT,
+    ADD_SCREENING,
+    VIEW_ADMINISTRATION,
+    VIEW_ASSESSMENT,
+)
 from scoring.presentation import band_label
 from scoring.services import InvalidInput, assessment_record
 
@@ -488,6 +493,50 @@ class EncounterSearch(FhirView):
         return fhir_response(
             resources.searchset(
                 [resources.encounter(e) for e in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )
+
+
+# --- MedicationAdministration ---------------------------------------------------------------
+
+
+def _drug_text(record: MedicationAdministration) -> str:
+    return record.drug_other or str(record.get_drug_display())
+
+
+class MedicationAdministrationRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_ADMINISTRATION)
+        record = scoring_selectors.get_administration_for_user(user, pk)
+        _log(request, user, record.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
+        return fhir_response(resources.medication_administration(record, _drug_text(record)))
+
+
+class MedicationAdministrationSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_ADMINISTRATION)
+        params = _search_params(request, "MedicationAdministration")
+        rows = (
+            MedicationAdministration.objects.filter(episode__in=episodes_visible_to(user))
+            .select_related("episode__patient")
+            .order_by("-given_at", "-id")
+        )
+        for name in ("subject", "patient"):
+            if name in params:
+                rows = rows.filter(episode__patient_id=_reference_id(params[name], "Patient", name))
+        if "context" in params:
+            rows = rows.filter(episode_id=_reference_id(params["context"], "Encounter", "context"))
+        chunk, total, self_url, next_url = _page(request, "MedicationAdministration", params, rows)
+        _log_many(
+            request, user, [a.episode.patient for a in chunk], "MedicationAdministration search"
+        )
+        return fhir_response(
+            resources.searchset(
+                [resources.medication_administration(a, _drug_text(a)) for a in chunk],
                 total=total,
                 self_url=self_url,
                 next_url=next_url,

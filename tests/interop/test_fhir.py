@@ -14,7 +14,7 @@ from clinical.instruments import INSTRUMENTS
 from patients.models import AccessLogEntry
 from scoring.models import Assessment
 from scoring.selectors import ciwa_advice_for
-from tests.scoring.factories import items_for, make_inpatient, score
+from tests.scoring.factories import give, items_for, make_inpatient, score
 
 FHIR = "application/fhir+json"
 
@@ -75,6 +75,7 @@ def test_metadata_is_a_valid_capability_statement_naming_what_is_supported(clien
         "Observation",
         "Patient",
         "Encounter",
+        "MedicationAdministration",
     }
 
 
@@ -219,3 +220,18 @@ def test_a_fhir_client_reads_and_searches_the_running_server(live_server, nurse,
     get_fhir_model_class("Patient").model_validate(patient.serialize())
     encounters = fhir.resources("Encounter").search(patient=str(episode.patient_id)).fetch_all()
     assert [e.id for e in encounters] == [str(episode.pk)]
+
+
+def test_a_given_dose_is_a_medication_administration(client, nurse, episode):
+    client.force_login(nurse)
+    dose = give(episode, user=nurse, given_at=now_minute() - dt.timedelta(minutes=3))
+    body = validated(client.get(reverse("fhir-medicationadministration", args=[dose.pk])))
+    assert body["dosage"]["dose"]["value"] == float(dose.dose_mg)
+    assert body["context"] == {"reference": f"Encounter/{episode.pk}"}
+    found = validated(
+        client.get(
+            reverse("fhir-medicationadministration-search"),
+            {"patient": f"Patient/{episode.patient_id}"},
+        )
+    )
+    assert [e["resource"]["id"] for e in found["entry"]] == [str(dose.pk)]

@@ -341,6 +341,12 @@ ROUTES: dict[str, Route] = {
     "fhir-patient": Route(get=api(**RECORD), kwargs=_patient, patient_data=True),
     "fhir-encounter-search": Route(get=api(**UNIT_LIST)),
     "fhir-encounter": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
+    "fhir-medicationadministration-search": Route(get=api(**UNIT_LIST)),
+    "fhir-medicationadministration": Route(
+        get=api(**RECORD),
+        kwargs=lambda cast: {"pk": cast.administration.pk},
+        patient_data=True,
+    ),
     "api-episode-assessments": Route(
         get=api(**RECORD), post=api(**WARD_FORM_POST), kwargs=_ward_episode, patient_data=True
     ),
