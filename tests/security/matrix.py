@@ -342,6 +342,13 @@ ROUTES: dict[str, Route] = {
     "fhir-encounter-search": Route(get=api(**UNIT_LIST)),
     "fhir-encounter": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
     "fhir-medicationadministration-search": Route(get=api(**UNIT_LIST)),
+    # CDS Hooks: the EHR's signed JWT, never a session or an API token.
+    "cds-discovery": Route(get={ANONYMOUS: 200, **everyone(200)}),
+    "cds-service": Route(
+        get={ANONYMOUS: 405, **everyone(405)},
+        post={ANONYMOUS: 401, **everyone(401)},
+        kwargs=lambda cast: {"service_id": "avrusning-patient-view"},
+    ),
     "fhir-medicationadministration": Route(
         get=api(**RECORD),
         kwargs=lambda cast: {"pk": cast.administration.pk},
