@@ -97,3 +97,48 @@ def test_no_token_a_wrong_audience_an_unknown_issuer_or_a_replay_is_401(client, 
 def test_a_patient_outside_the_issuers_units_is_403(client, issuers, other_ward):
     elsewhere = make_inpatient(unit=other_ward)
     assert call(client, elsewhere.patient_id, token()).status_code == 403
+
+
+@pytest.fixture
+def jwks_issuer(settings, ward):
+    """An issuer whose ES256 public key is served as a JWKS on a local port."""
+    import http.server
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = json.loads(ECAlgorithm.to_jwk(private.public_key()))
+    jwks = json.dumps({"keys": [public | {"kid": "k1", "use": "sig", "alg": "ES256"}]}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(jwks)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/jwks.json"
+    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
+    yield private
+    server.shutdown()
+
+
+def test_an_es256_token_is_checked_against_the_issuers_jwks(client, jwks_issuer, ward):
+    episode = make_inpatient(unit=ward)
+    claims = {
+        "iss": ISSUER,
+        "aud": service_url(),
+        "exp": int(time.time()) + 300,
+        "jti": str(uuid.uuid4()),
+    }
+    signed = jwt.encode(claims, jwks_issuer, algorithm="ES256", headers={"kid": "k1"})
+    assert call(client, episode.patient_id, signed).status_code == 200
+    # HS256 with a guessed "secret" is refused for an issuer that publishes keys.
+    assert call(client, episode.patient_id, token()).status_code == 401
