@@ -18,6 +18,7 @@ from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.medicationadministration import (
     MedicationAdministration as FhirAdministration,
 )
+from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient as FhirPatient
@@ -27,6 +28,7 @@ from fhir.resources.R4B.resource import Resource
 
 from clinical.instruments import INSTRUMENTS, Instrument, Item
 from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
+from plans.models import PlanLine
 from scoring.models import Assessment, MedicationAdministration
 
 FHIR_VERSION: Final = "4.0.1"
@@ -260,6 +262,27 @@ def medication_administration(record: MedicationAdministration, drug: str) -> Fh
     return FhirAdministration.model_validate(data)
 
 
+def medication_request(line: PlanLine, drug: str, instruction: str) -> MedicationRequest:
+    """An accepted (or adjusted) line of the medication plan, as decided, with its references."""
+    episode = line.plan.episode
+    data: dict[str, Any] = {
+        "resourceType": "MedicationRequest",
+        "id": str(line.pk),
+        "status": "active",
+        "intent": "plan",
+        "medicationCodeableConcept": {"text": drug},
+        "subject": _ref("Patient", episode.patient_id),
+        "encounter": _ref("Encounter", episode.pk),
+        "authoredOn": line.decided_at.isoformat(),
+        "reasonCode": [{"text": f"Guideline {ref}"} for ref in line.refs],
+    }
+    if instruction:
+        data["dosageInstruction"] = [{"text": instruction}]
+    if line.reason:
+        data["note"] = [{"text": line.reason}]
+    return MedicationRequest.model_validate(data)
+
+
 def operation_outcome(
     issues: list[tuple[str, str, str | None]], *, severity: str = "error"
 ) -> OperationOutcome:
@@ -314,6 +337,10 @@ SUPPORTED: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
     ),
     "Patient": (("read", "search-type"), {"identifier": "token"}),
     "Encounter": (("read", "search-type"), {"subject": "reference", "patient": "reference"}),
+    "MedicationRequest": (
+        ("read", "search-type"),
+        {"subject": "reference", "patient": "reference", "encounter": "reference"},
+    ),
     "MedicationAdministration": (
         ("read", "search-type"),
         {"subject": "reference", "patient": "reference", "context": "reference"},

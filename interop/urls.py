@@ -34,4 +34,14 @@ urlpatterns = [
         views.MedicationAdministrationRead.as_view(),
         name="fhir-medicationadministration",
     ),
+    path(
+        "MedicationRequest",
+        views.MedicationRequestSearch.as_view(),
+        name="fhir-medicationrequest-search",
+    ),
+    path(
+        "MedicationRequest/<int:pk>",
+        views.MedicationRequestRead.as_view(),
+        name="fhir-medicationrequest",
+    ),
 ]

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from clinical.instruments import INSTRUMENTS
+from core.messages import render_message
 from interop import resources
 from patients.models import AccessAction, Episode, Patient
 from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
@@ -36,6 +37,8 @@ from patients.selectors import (
     patients_visible_to,
 )
 from patients.services import access_log_record, access_log_record_many
+from plans.models import PlanLine, PlanLineStatus
+from plans.permissions import VIEW_PLAN_LINE
 from scoring import selectors as scoring_selectors
 from scoring.models import Assessment, MedicationAdministration
 from scoring.permissions import (
@@ -537,6 +540,72 @@ class MedicationAdministrationSearch(FhirView):
         return fhir_response(
             resources.searchset(
                 [resources.medication_administration(a, _drug_text(a)) for a in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )
+
+
+# --- MedicationRequest (the plan's accepted lines) ------------------------------------------
+
+
+def _plan_lines(user: User) -> QuerySet[PlanLine]:
+    return (
+        PlanLine.objects.filter(
+            plan__episode__in=episodes_visible_to(user),
+            status__in=[PlanLineStatus.ACCEPTED, PlanLineStatus.ADJUSTED],
+        )
+        .select_related("plan__episode__patient")
+        .order_by("pk")
+    )
+
+
+def _request(line: PlanLine) -> Resource:
+    source = line.source or {}
+    drugs = source.get("drugs") or ([source["drug"]] if source.get("drug") else [])
+    drug = ", ".join(str(d) for d in drugs) or str(source.get("code", line.code))
+    message = source.get("message")
+    params = source.get("params") or {}
+    try:
+        instruction = render_message(str(message), params) if message else ""
+    except (KeyError, TypeError, ValueError):
+        instruction = str(message)
+    return resources.medication_request(line, drug, instruction)
+
+
+class MedicationRequestRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_PLAN_LINE)
+        line = _plan_lines(user).filter(pk=pk).first()
+        if line is None:
+            raise Http404
+        _log(request, user, line.plan.episode.patient, f"MedicationRequest/{pk} (FHIR)")
+        return fhir_response(_request(line))
+
+
+class MedicationRequestSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_PLAN_LINE)
+        params = _search_params(request, "MedicationRequest")
+        rows = _plan_lines(user)
+        for name in ("subject", "patient"):
+            if name in params:
+                rows = rows.filter(
+                    plan__episode__patient_id=_reference_id(params[name], "Patient", name)
+                )
+        if "encounter" in params:
+            rows = rows.filter(
+                plan__episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
+            )
+        chunk, total, self_url, next_url = _page(request, "MedicationRequest", params, rows)
+        _log_many(
+            request, user, [line.plan.episode.patient for line in chunk], "MedicationRequest search"
+        )
+        return fhir_response(
+            resources.searchset(
+                [_request(line) for line in chunk],
                 total=total,
                 self_url=self_url,
                 next_url=next_url,

@@ -76,6 +76,7 @@ def test_metadata_is_a_valid_capability_statement_naming_what_is_supported(clien
         "Patient",
         "Encounter",
         "MedicationAdministration",
+        "MedicationRequest",
     }
 
 
@@ -235,3 +236,30 @@ def test_a_given_dose_is_a_medication_administration(client, nurse, episode):
         )
     )
     assert [e["resource"]["id"] for e in found["entry"]] == [str(dose.pk)]
+
+
+def test_an_accepted_plan_line_is_a_medication_request_with_its_references(client, clinician):
+    from plans import selectors as plan_selectors
+    from plans import services as plan_services
+    from tests.factories import make_unit
+    from tests.plans.test_plan_cast import FIXED_NOW, benzodiazepine_outpatient
+
+    unit = make_unit(name="Avrusning Vest", staff=[clinician])
+    episode = benzodiazepine_outpatient(unit=unit, clinician=clinician)
+    code = "benzodiazepine.benzodiazepine_taper_add_on"
+    proposal = plan_selectors.proposal_by_code(episode, code)
+    assert proposal is not None
+    line = plan_services.medication_plan_line_accept(
+        episode=episode,
+        proposal=proposal,
+        user=clinician,
+        now=FIXED_NOW,
+    )
+    client.force_login(clinician)
+    body = validated(client.get(reverse("fhir-medicationrequest", args=[line.pk])))
+    assert body["encounter"] == {"reference": f"Encounter/{episode.pk}"}
+    assert body["reasonCode"] == [{"text": "Guideline 9.4-2"}]
+    found = validated(
+        client.get(reverse("fhir-medicationrequest-search"), {"encounter": str(episode.pk)})
+    )
+    assert [e["resource"]["id"] for e in found["entry"]] == [str(line.pk)]

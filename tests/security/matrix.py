@@ -113,6 +113,14 @@ def _care_plan(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.care_plan.pk}
 
 
+def _plan_line(cast: Cast) -> dict[str, Any]:
+    from plans.models import PlanLine
+
+    line = PlanLine.objects.filter(plan__episode=cast.episode).order_by("pk").first()
+    assert line is not None, "the cast's accepted taper is a plan line"
+    return {"pk": line.pk}
+
+
 def _no_kwargs(cast: Cast) -> dict[str, Any]:
     return {}
 
@@ -342,6 +350,8 @@ ROUTES: dict[str, Route] = {
     "fhir-encounter-search": Route(get=api(**UNIT_LIST)),
     "fhir-encounter": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
     "fhir-medicationadministration-search": Route(get=api(**UNIT_LIST)),
+    "fhir-medicationrequest-search": Route(get=api(**UNIT_LIST)),
+    "fhir-medicationrequest": Route(get=api(**RECORD), kwargs=_plan_line, patient_data=True),
     # CDS Hooks: the EHR's signed JWT, never a session or an API token.
     "cds-discovery": Route(get={ANONYMOUS: 200, **everyone(200)}),
     "cds-service": Route(
