@@ -178,7 +178,11 @@ def _reference_id(value: str, kind: str, param: str) -> int:
     """``Patient/12`` or ``12`` (or a full URL ending so) → 12."""
     tail = value.rstrip("/").split("/")
     if len(tail) >= 2 and tail[-2] != kind:
-        raise FhirError(400, "invalid", gettext("%(param)s must refer to %(kind)s.") % locals())
+        raise FhirError(
+            400,
+            "invalid",
+            gettext("%(param)s must refer to %(kind)s.") % {"param": param, "kind": kind},
+        )
     try:
         return int(tail[-1])
     except ValueError:
