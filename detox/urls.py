@@ -30,6 +30,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("fhir/R4/", include("interop.urls")),
+    path("", include("interop.cds_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

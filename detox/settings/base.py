@@ -12,6 +12,7 @@
 | LOGIN_FAILURE_LIMIT  | failed logins per username and IP address before a lockout (5)         |
 | LOGIN_LOCKOUT_MINUTES | how long a lockout lasts (15)                                         |
 | API_TOKEN_DAYS | an API token stops working this many days after it was made (90)          |
+| CDS_HOOKS_ISSUERS | JSON: CDS Hooks issuer -> {"jwks_url"} or {"secret"}, with "units" ({})  |
 
 Security measures and why: ``docs/security.md``.
 """
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "patients",
     "scoring",
     "plans",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +216,10 @@ STORAGES = {
 
 # API tokens (machine clients) stop working this many days after they were made (docs/security.md).
 API_TOKEN_DAYS = env_positive_int("API_TOKEN_DAYS", default=90)
+
+# CDS Hooks callers (docs/interoperability.md): issuer -> {"jwks_url": ...} (RS256/ES256) or
+# {"secret": ...} (HS256, for a trial), each with "units": the unit codes it may ask about.
+CDS_HOOKS_ISSUERS: dict[str, dict[str, object]] = env.json("CDS_HOOKS_ISSUERS", default={})
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with a WWW-Authenticate header.

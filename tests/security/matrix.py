@@ -117,6 +117,14 @@ def _care_plan(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.care_plan.pk}
 
 
+def _plan_line(cast: Cast) -> dict[str, Any]:
+    from plans.models import PlanLine
+
+    line = PlanLine.objects.filter(plan__episode=cast.episode).order_by("pk").first()
+    assert line is not None, "the cast's accepted taper is a plan line"
+    return {"pk": line.pk}
+
+
 def _no_kwargs(cast: Cast) -> dict[str, Any]:
     return {}
 
@@ -338,6 +346,40 @@ ROUTES: dict[str, Route] = {
         patient_data=True,
     ),
     "api-episode-detail": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
+    # --- FHIR R4 (interop) ------------------------------------------------------------------
+    "fhir-metadata": Route(get={ANONYMOUS: 200, **everyone(200)}),
+    "fhir-questionnaire-search": Route(get=api(**everyone(200))),
+    "fhir-questionnaire": Route(get=api(**everyone(200)), kwargs=lambda cast: {"code": "ciwa-ar"}),
+    # An empty body names no encounter, so unit B's staff get the 400 too.
+    "fhir-questionnaireresponse-create": Route(
+        get=api(**everyone(405)), post=api(**roles(400, 400, 403, 400, 400))
+    ),
+    "fhir-questionnaireresponse": Route(
+        get=api(**RECORD), kwargs=lambda cast: {"pk": cast.assessment.pk}, patient_data=True
+    ),
+    "fhir-observation-search": Route(get=api(**UNIT_LIST)),
+    "fhir-observation": Route(
+        get=api(**RECORD), kwargs=lambda cast: {"pk": cast.assessment.pk}, patient_data=True
+    ),
+    "fhir-patient-search": Route(get=api(**UNIT_LIST)),
+    "fhir-patient": Route(get=api(**RECORD), kwargs=_patient, patient_data=True),
+    "fhir-encounter-search": Route(get=api(**UNIT_LIST)),
+    "fhir-encounter": Route(get=api(**RECORD), kwargs=_episode, patient_data=True),
+    "fhir-medicationadministration-search": Route(get=api(**UNIT_LIST)),
+    "fhir-medicationrequest-search": Route(get=api(**UNIT_LIST)),
+    "fhir-medicationrequest": Route(get=api(**RECORD), kwargs=_plan_line, patient_data=True),
+    # CDS Hooks: the EHR's signed JWT, never a session or an API token.
+    "cds-discovery": Route(get={ANONYMOUS: 200, **everyone(200)}),
+    "cds-service": Route(
+        get={ANONYMOUS: 405, **everyone(405)},
+        post={ANONYMOUS: 401, **everyone(401)},
+        kwargs=lambda cast: {"service_id": "avrusning-patient-view"},
+    ),
+    "fhir-medicationadministration": Route(
+        get=api(**RECORD),
+        kwargs=lambda cast: {"pk": cast.administration.pk},
+        patient_data=True,
+    ),
     "api-episode-assessments": Route(
         get=api(**RECORD), post=api(**WARD_FORM_POST), kwargs=_ward_episode, patient_data=True
     ),

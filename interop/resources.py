@@ -1,0 +1,386 @@
+"""FHIR R4 resources built from the records and the instrument definitions.
+
+Every resource is built as a ``fhir.resources`` R4B model (``model_validate``), so nothing leaves
+the server that the library would not accept. The canonical base is the server's own
+``/fhir/R4/`` address (``base``), passed in by the view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.encounter import Encounter
+from fhir.resources.R4B.medicationadministration import (
+    MedicationAdministration as FhirAdministration,
+)
+from fhir.resources.R4B.medicationrequest import MedicationRequest
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.patient import Patient as FhirPatient
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.resource import Resource
+
+from clinical.instruments import INSTRUMENTS, Instrument, Item
+from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
+from plans.models import PlanLine
+from scoring.models import Assessment, MedicationAdministration
+
+FHIR_VERSION: Final = "4.0.1"
+TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
+ORDINAL_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+# The Norwegian national identifiers (Direktoratet for e-helse's OIDs, as the no-basis profile).
+IDENTIFIER_SYSTEMS: Final[dict[str, str]] = {
+    NationalIdKind.FNR: "urn:oid:2.16.578.1.12.4.1.4.1",
+    NationalIdKind.DNR: "urn:oid:2.16.578.1.12.4.1.4.2",
+    NationalIdKind.HNR: "urn:oid:2.16.578.1.12.4.1.4.3",
+}
+NO_BASIS_PATIENT: Final = "http://hl7.no/fhir/StructureDefinition/no-basis-Patient"
+CATEGORY_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+ENCOUNTER_CLASS_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+def _translated(nb: str, en: str) -> dict[str, Any]:
+    """The ``_text`` element carrying the English translation of a bokmål string."""
+    return {
+        "extension": [
+            {
+                "url": TRANSLATION,
+                "extension": [
+                    {"url": "lang", "valueCode": "en"},
+                    {"url": "content", "valueString": en},
+                ],
+            }
+        ]
+    }
+
+
+def questionnaire_version(instrument: Instrument) -> str:
+    """A version that changes whenever the instrument's definition changes."""
+    return hashlib.sha256(repr(instrument).encode()).hexdigest()[:12]
+
+
+def questionnaire_url(base: str, instrument: Instrument) -> str:
+    return f"{base}Questionnaire/{instrument.code}"
+
+
+def instrument_system(base: str) -> str:
+    """The code system of this server's instruments (Observation.code)."""
+    return f"{base}CodeSystem/instrument"
+
+
+def band_system(base: str, instrument: Instrument) -> str:
+    return f"{base}CodeSystem/{instrument.code}-band"
+
+
+def _item(item: Item) -> dict[str, Any]:
+    options = []
+    for option in item.options:
+        coding: dict[str, Any] = {"code": str(option.value)}
+        if option.anchor_nb:
+            coding["display"] = option.anchor_nb
+        options.append(
+            {
+                "extension": [{"url": ORDINAL_VALUE, "valueDecimal": option.value}],
+                "valueCoding": coding,
+            }
+        )
+    return {
+        "linkId": item.key,
+        "prefix": str(item.number),
+        "text": item.label_nb,
+        "_text": _translated(item.label_nb, item.label_en),
+        "type": "choice",
+        "required": True,
+        "answerOption": options,
+    }
+
+
+def questionnaire(base: str, instrument: Instrument) -> Questionnaire:
+    return Questionnaire.model_validate(
+        {
+            "resourceType": "Questionnaire",
+            "id": instrument.code,
+            "url": questionnaire_url(base, instrument),
+            "version": questionnaire_version(instrument),
+            "name": instrument.name.replace("-", "").replace(" ", ""),
+            "title": instrument.full_name,
+            "status": "active",
+            "subjectType": ["Patient"],
+            "language": "nb",
+            "code": [{"system": instrument_system(base), "code": instrument.code}],
+            "item": [_item(item) for item in instrument.items],
+        }
+    )
+
+
+def _ref(kind: str, pk: int) -> dict[str, str]:
+    return {"reference": f"{kind}/{pk}"}
+
+
+def questionnaire_response(base: str, assessment: Assessment) -> QuestionnaireResponse:
+    instrument = INSTRUMENTS[assessment.instrument]
+    return QuestionnaireResponse.model_validate(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(assessment.pk),
+            "questionnaire": questionnaire_url(base, instrument),
+            "status": "amended" if assessment.supersedes_id else "completed",
+            "subject": _ref("Patient", assessment.episode.patient_id),
+            "encounter": _ref("Encounter", assessment.episode_id),
+            "authored": assessment.observed_at.isoformat(),
+            "item": [
+                {
+                    "linkId": key,
+                    "answer": [{"valueCoding": {"code": str(value)}}],
+                }
+                for key, value in assessment.items.items()
+            ],
+        }
+    )
+
+
+def observation(base: str, assessment: Assessment, band_label: str) -> Observation:
+    instrument = INSTRUMENTS[assessment.instrument]
+    status = "final"
+    if assessment.supersedes_id:
+        status = "corrected"
+    if getattr(assessment, "superseded_by", None) is not None:
+        status = "amended"
+    return Observation.model_validate(
+        {
+            "resourceType": "Observation",
+            "id": str(assessment.pk),
+            "status": status,
+            "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": "survey"}]}],
+            "code": {
+                "coding": [
+                    {
+                        "system": instrument_system(base),
+                        "code": instrument.code,
+                        "display": instrument.name,
+                    }
+                ],
+                "text": f"{instrument.name} total",
+            },
+            "subject": _ref("Patient", assessment.episode.patient_id),
+            "encounter": _ref("Encounter", assessment.episode_id),
+            "effectiveDateTime": assessment.observed_at.isoformat(),
+            "issued": assessment.entered_at.isoformat(),
+            "valueInteger": assessment.total,
+            "interpretation": [
+                {
+                    "coding": [
+                        {
+                            "system": band_system(base, instrument),
+                            "code": assessment.band,
+                            "display": band_label,
+                        }
+                    ],
+                    "text": band_label,
+                }
+            ],
+            "derivedFrom": [_ref("QuestionnaireResponse", assessment.pk)],
+        }
+    )
+
+
+def patient(record: Patient) -> FhirPatient:
+    return FhirPatient.model_validate(
+        {
+            "resourceType": "Patient",
+            "id": str(record.pk),
+            "meta": {"profile": [NO_BASIS_PATIENT]},
+            "identifier": [
+                {
+                    "system": IDENTIFIER_SYSTEMS[record.national_id_kind],
+                    "value": record.national_id,
+                }
+            ],
+            "name": [{"family": record.family_name, "given": [record.given_name]}],
+            "gender": record.sex,
+            "birthDate": record.birth_date.isoformat(),
+        }
+    )
+
+
+_ENCOUNTER_STATUS: Final[dict[str, str]] = {
+    EpisodeStatus.PLANNED: "planned",
+    EpisodeStatus.ACTIVE: "in-progress",
+    EpisodeStatus.DISCHARGED: "finished",
+    EpisodeStatus.INTERRUPTED: "cancelled",
+}
+
+
+def encounter(record: Episode) -> Encounter:
+    klass = "IMP" if record.setting == "inpatient" else "AMB"
+    data: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "id": str(record.pk),
+        "status": _ENCOUNTER_STATUS.get(record.status, "unknown"),
+        "class": {"system": ENCOUNTER_CLASS_SYSTEM, "code": klass},
+        "subject": _ref("Patient", record.patient_id),
+        "serviceProvider": {"display": record.unit.name},
+    }
+    period = {}
+    if record.admitted_at:
+        period["start"] = record.admitted_at.isoformat()
+    if record.discharged_at:
+        period["end"] = record.discharged_at.isoformat()
+    if period:
+        data["period"] = period
+    return Encounter.model_validate(data)
+
+
+def medication_administration(record: MedicationAdministration, drug: str) -> FhirAdministration:
+    """A given dose; a dose marked entered in error keeps its record with that status."""
+    data: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "id": str(record.pk),
+        "status": "entered-in-error" if record.entered_in_error else "completed",
+        "medicationCodeableConcept": {"text": drug},
+        "subject": _ref("Patient", record.episode.patient_id),
+        "context": _ref("Encounter", record.episode_id),
+        "effectiveDateTime": record.given_at.isoformat(),
+        "dosage": {
+            "route": {"text": record.route},
+            "dose": {
+                "value": float(record.dose_mg),
+                "unit": "mg",
+                "system": "http://unitsofmeasure.org",
+                "code": "mg",
+            },
+        },
+    }
+    if record.assessment_id:
+        data["supportingInformation"] = [_ref("Observation", record.assessment_id)]
+    return FhirAdministration.model_validate(data)
+
+
+def medication_request(line: PlanLine, drug: str, instruction: str) -> MedicationRequest:
+    """An accepted (or adjusted) line of the medication plan, as decided, with its references."""
+    episode = line.plan.episode
+    data: dict[str, Any] = {
+        "resourceType": "MedicationRequest",
+        "id": str(line.pk),
+        "status": "active",
+        "intent": "plan",
+        "medicationCodeableConcept": {"text": drug},
+        "subject": _ref("Patient", episode.patient_id),
+        "encounter": _ref("Encounter", episode.pk),
+        "authoredOn": line.decided_at.isoformat(),
+        "reasonCode": [{"text": f"Guideline {ref}"} for ref in line.refs],
+    }
+    if instruction:
+        data["dosageInstruction"] = [{"text": instruction}]
+    if line.reason:
+        data["note"] = [{"text": line.reason}]
+    return MedicationRequest.model_validate(data)
+
+
+def operation_outcome(
+    issues: list[tuple[str, str, str | None]], *, severity: str = "error"
+) -> OperationOutcome:
+    """``issues``: (code, diagnostics, expression or None)."""
+    return OperationOutcome.model_validate(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": severity,
+                    "code": code,
+                    "diagnostics": text,
+                    **({"expression": [expression]} if expression else {}),
+                }
+                for code, text, expression in issues
+            ],
+        }
+    )
+
+
+def searchset(
+    resources: Sequence[Resource], *, total: int, self_url: str, next_url: str | None, base: str
+) -> Bundle:
+    links = [{"relation": "self", "url": self_url}]
+    if next_url:
+        links.append({"relation": "next", "url": next_url})
+    return Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": total,
+            "link": links,
+            "entry": [
+                {
+                    "fullUrl": f"{base}{resource.get_resource_type()}/{resource.id}",
+                    "resource": resource.model_dump(by_alias=True, exclude_none=True),
+                    "search": {"mode": "match"},
+                }
+                for resource in resources
+            ],
+        }
+    )
+
+
+# What the server supports, per resource type: (interactions, search parameters with types).
+SUPPORTED: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
+    "Questionnaire": (("read", "search-type"), {"url": "uri"}),
+    "QuestionnaireResponse": (("read", "create"), {}),
+    "Observation": (
+        ("read", "search-type"),
+        {"subject": "reference", "encounter": "reference", "code": "token", "date": "date"},
+    ),
+    "Patient": (("read", "search-type"), {"identifier": "token"}),
+    "Encounter": (("read", "search-type"), {"subject": "reference", "patient": "reference"}),
+    "MedicationRequest": (
+        ("read", "search-type"),
+        {"subject": "reference", "patient": "reference", "encounter": "reference"},
+    ),
+    "MedicationAdministration": (
+        ("read", "search-type"),
+        {"subject": "reference", "patient": "reference", "context": "reference"},
+    ),
+}
+PAGING_PARAMS: Final = ("_count", "_page")
+
+
+def capability_statement(base: str, now: datetime) -> CapabilityStatement:
+    resources = []
+    for kind, (interactions, params) in SUPPORTED.items():
+        entry: dict[str, Any] = {
+            "type": kind,
+            "interaction": [{"code": code} for code in interactions],
+        }
+        if kind == "Patient":
+            entry["supportedProfile"] = [NO_BASIS_PATIENT]
+        if params:
+            entry["searchParam"] = [{"name": n, "type": t} for n, t in params.items()]
+        resources.append(entry)
+    return CapabilityStatement.model_validate(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": now.isoformat(),
+            "kind": "instance",
+            "fhirVersion": FHIR_VERSION,
+            "format": ["application/fhir+json"],
+            "implementation": {"description": "Avrusning", "url": base},
+            "rest": [
+                {
+                    "mode": "server",
+                    "security": {
+                        "description": (
+                            "API token (Authorization: Token ...) or a signed-in session, "
+                            "as the REST API; unit-scoped like the pages."
+                        )
+                    },
+                    "resource": resources,
+                }
+            ],
+        }
+    )

@@ -1,0 +1,618 @@
+"""FHIR R4 endpoints: thin adapters over the selectors, the scoring service and ``resources``.
+
+Authenticated like the REST API (token or session, DRF); unit-scoped through the same selectors
+as the pages (another unit's record is a 404); each read of a patient's record is access-logged.
+Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.resource import Resource
+from pydantic import ValidationError
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from clinical.instruments import INSTRUMENTS
+from core.messages import render_message
+from interop import resources
+from patients.models import AccessAction, Episode, Patient
+from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
+from patients.selectors import (
+    episodes_visible_to,
+    get_episode_for_user,
+    get_patient_for_user,
+    patients_visible_to,
+)
+from patients.services import access_log_record, access_log_record_many
+from plans.models import PlanLine, PlanLineStatus
+from plans.permissions import VIEW_PLAN_LINE
+from scoring import selectors as scoring_selectors
+from scoring.models import Assessment, MedicationAdministration
+from scoring.permissions import (
+    ADD_ASSESSMENT,
+    ADD_SCREENING,
+    VIEW_ADMINISTRATION,
+    VIEW_ASSESSMENT,
+)
+from scoring.presentation import band_label
+from scoring.services import InvalidInput, assessment_record
+
+FHIR_JSON = "application/fhir+json"
+DEFAULT_COUNT = 20
+MAX_COUNT = 100
+
+
+class FhirError(Exception):
+    def __init__(self, status: int, code: str, text: str, expression: str | None = None) -> None:
+        super().__init__(text)
+        self.status = status
+        self.issues: list[tuple[str, str, str | None]] = [(code, text, expression)]
+
+
+def fhir_response(resource: Resource, status: int = 200, **headers: str) -> HttpResponse:
+    response = HttpResponse(
+        resource.model_dump_json(by_alias=True, exclude_none=True),
+        status=status,
+        content_type=FHIR_JSON,
+    )
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _outcome(status: int, issues: list[tuple[str, str, str | None]]) -> HttpResponse:
+    return fhir_response(resources.operation_outcome(issues), status=status)
+
+
+def base_url(request: Request) -> str:
+    return request.build_absolute_uri("/fhir/R4/")
+
+
+class FhirJSONRenderer(JSONRenderer):
+    media_type = FHIR_JSON
+    format = "fhir+json"
+
+
+class FhirView(APIView):
+    """DRF's authentication, FHIR's errors; answers whatever JSON the client accepts."""
+
+    renderer_classes = (FhirJSONRenderer, JSONRenderer)
+    # FHIR documents itself (metadata, docs/interoperability.md), not in the OpenAPI schema.
+    schema = None
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
+        # The answer is always application/fhir+json (the views build it themselves).
+        return (FhirJSONRenderer(), FHIR_JSON)
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]
+        if isinstance(exc, FhirError):
+            return _outcome(exc.status, exc.issues)
+        if isinstance(exc, Http404 | exceptions.NotFound):
+            return _outcome(404, [("not-found", gettext("Not found."), None)])
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            response = _outcome(401, [("login", str(exc.detail), None)])
+            response["WWW-Authenticate"] = "Token"
+            return response
+        if isinstance(exc, exceptions.PermissionDenied):
+            return _outcome(403, [("forbidden", str(exc.detail), None)])
+        if isinstance(exc, exceptions.APIException):
+            return _outcome(exc.status_code, [("processing", str(exc.detail), None)])
+        raise exc
+
+    def user(self, *perms: str) -> User:
+        user = self.request.user
+        if not isinstance(user, User) or not all(user.has_perm(p) for p in perms):
+            raise exceptions.PermissionDenied
+        return user
+
+
+class Metadata(FhirView):
+    permission_classes = (AllowAny,)
+
+    def get(self, request: Request) -> HttpResponse:
+        return fhir_response(resources.capability_statement(base_url(request), timezone.now()))
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def _search_params(request: Request, kind: str) -> dict[str, str]:
+    """The query's search parameters; anything not supported is a 400."""
+    allowed = set(resources.SUPPORTED[kind][1]) | set(resources.PAGING_PARAMS)
+    params: dict[str, str] = {}
+    for name in request.query_params:
+        if name not in allowed:
+            raise FhirError(
+                400,
+                "not-supported",
+                gettext("Unknown search parameter %(name)s for %(kind)s.")
+                % {"name": name, "kind": kind},
+            )
+        params[name] = request.query_params[name]
+    return params
+
+
+def _int_param(params: dict[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise FhirError(
+            400, "invalid", gettext("%(name)s must be a whole number.") % {"name": name}
+        ) from None
+    if value < 1:
+        raise FhirError(400, "invalid", gettext("%(name)s must be at least 1.") % {"name": name})
+    return value
+
+
+def _page(
+    request: Request, kind: str, params: dict[str, str], rows: QuerySet[Any]
+) -> tuple[list[Any], int, str, str | None]:
+    count = min(_int_param(params, "_count", DEFAULT_COUNT), MAX_COUNT)
+    page = _int_param(params, "_page", 1)
+    total = rows.count()
+    chunk = list(rows[(page - 1) * count : page * count])
+    url = f"{base_url(request)}{kind}"
+    kept = {k: v for k, v in params.items() if k != "_page"}
+    self_url = f"{url}?{urlencode({**kept, '_page': page})}"
+    next_url = f"{url}?{urlencode({**kept, '_page': page + 1})}" if page * count < total else None
+    return chunk, total, self_url, next_url
+
+
+def _reference_id(value: str, kind: str, param: str) -> int:
+    """``Patient/12`` or ``12`` (or a full URL ending so) → 12."""
+    tail = value.rstrip("/").split("/")
+    if len(tail) >= 2 and tail[-2] != kind:
+        raise FhirError(
+            400,
+            "invalid",
+            gettext("%(param)s must refer to %(kind)s.") % {"param": param, "kind": kind},
+        )
+    try:
+        return int(tail[-1])
+    except ValueError:
+        raise FhirError(
+            400, "invalid", gettext("%(param)s is not a reference.") % {"param": param}
+        ) from None
+
+
+def _bundle(
+    request: Request, kind: str, params: dict[str, str], rows: QuerySet[Any], build: Any
+) -> HttpResponse:
+    chunk, total, self_url, next_url = _page(request, kind, params, rows)
+    built = [build(row) for row in chunk]
+    return fhir_response(
+        resources.searchset(
+            built, total=total, self_url=self_url, next_url=next_url, base=base_url(request)
+        )
+    )
+
+
+# --- Questionnaire ----------------------------------------------------------------------------
+
+
+class QuestionnaireRead(FhirView):
+    def get(self, request: Request, code: str) -> HttpResponse:
+        instrument = INSTRUMENTS.get(code)
+        if instrument is None:
+            raise Http404
+        return fhir_response(resources.questionnaire(base_url(request), instrument))
+
+
+class QuestionnaireSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        params = _search_params(request, "Questionnaire")
+        base = base_url(request)
+        found = [resources.questionnaire(base, i) for i in INSTRUMENTS.values()]
+        if "url" in params:
+            wanted = params["url"].split("|")[0]
+            found = [q for q in found if q.url == wanted]
+        count = min(_int_param(params, "_count", MAX_COUNT), MAX_COUNT)
+        return fhir_response(
+            resources.searchset(
+                found[:count],
+                total=len(found),
+                self_url=request.build_absolute_uri(),
+                next_url=None,
+                base=base,
+            )
+        )
+
+
+# --- QuestionnaireResponse -> the ward's scoring service ------------------------------------
+
+
+def _problem_expression(field: str) -> str:
+    if field.startswith("items."):
+        return f"QuestionnaireResponse.item.where(linkId='{field.removeprefix('items.')}')"
+    return f"QuestionnaireResponse.{field}"
+
+
+def _answer_value(item: Any) -> object:
+    answers = item.answer or []
+    if len(answers) != 1:
+        raise FhirError(
+            422,
+            "required",
+            gettext("Item %(key)s needs exactly one answer.") % {"key": item.linkId},
+            _problem_expression(f"items.{item.linkId}"),
+        )
+    answer = answers[0]
+    if answer.valueCoding is not None and answer.valueCoding.code is not None:
+        code = answer.valueCoding.code
+        return int(code) if code.lstrip("-").isdigit() else code
+    if answer.valueInteger is not None:
+        return answer.valueInteger
+    raise FhirError(
+        422,
+        "value",
+        gettext("Item %(key)s: answer with valueCoding or valueInteger.") % {"key": item.linkId},
+        _problem_expression(f"items.{item.linkId}"),
+    )
+
+
+class QuestionnaireResponseCreate(FhirView):
+    def post(self, request: Request) -> HttpResponse:
+        self.user(ADD_ASSESSMENT)
+        try:
+            body = json.loads(request.body)
+            qr = QuestionnaireResponse.model_validate(body)
+        except (ValueError, ValidationError) as error:
+            raise FhirError(400, "structure", str(error)[:500]) from None
+        if qr.status != "completed":
+            raise FhirError(
+                422, "business-rule", gettext("Only a completed response is scored."), "status"
+            )
+        code = (qr.questionnaire or "").split("|")[0].rstrip("/").rsplit("/", 1)[-1]
+        instrument = INSTRUMENTS.get(code)
+        if instrument is None:
+            raise FhirError(
+                422,
+                "not-found",
+                gettext("Unknown questionnaire %(url)s.") % {"url": qr.questionnaire},
+                "QuestionnaireResponse.questionnaire",
+            )
+        user = self.user(
+            ADD_ASSESSMENT, *([ADD_SCREENING] if instrument.kind == "screening" else [])
+        )
+        if qr.encounter is None or not qr.encounter.reference:
+            raise FhirError(
+                422,
+                "required",
+                gettext("encounter is required."),
+                "QuestionnaireResponse.encounter",
+            )
+        episode = get_episode_for_user(
+            user, _reference_id(qr.encounter.reference, "Encounter", "encounter")
+        )
+        if (
+            qr.subject is None
+            or not qr.subject.reference
+            or (_reference_id(qr.subject.reference, "Patient", "subject") != episode.patient_id)
+        ):
+            raise FhirError(
+                422,
+                "invalid",
+                gettext("subject must be the encounter's patient."),
+                "QuestionnaireResponse.subject",
+            )
+        items = {item.linkId: _answer_value(item) for item in qr.item or []}
+        try:
+            assessment = assessment_record(
+                episode=episode,
+                instrument=instrument.code,
+                items=items,
+                observed_at=qr.authored,
+                breath_alcohol=None,
+                user=user,
+                now=timezone.now(),
+            )
+        except InvalidInput as error:
+            issues = [
+                ("invalid", str(p.get("message", "")), _problem_expression(str(p.get("field", ""))))
+                for p in error.errors
+            ]
+            return _outcome(422, issues)
+        built = resources.questionnaire_response(base_url(request), assessment)
+        location = f"{base_url(request)}QuestionnaireResponse/{assessment.pk}"
+        return fhir_response(built, status=201, Location=location)
+
+
+def _assessment(user: User, pk: int) -> Assessment:
+    assessment = scoring_selectors.get_assessment_for_user(user, pk)
+    return assessment
+
+
+class QuestionnaireResponseRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_ASSESSMENT)
+        assessment = _assessment(user, pk)
+        _log(request, user, assessment.episode.patient, f"QuestionnaireResponse/{pk} (FHIR)")
+        return fhir_response(resources.questionnaire_response(base_url(request), assessment))
+
+
+# --- Observation ----------------------------------------------------------------------------
+
+
+def _log(request: Request, user: User, patient: Patient, what: str) -> None:
+    access_log_record(
+        user=user, patient=patient, action=AccessAction.VIEW, what=what, request=request._request
+    )
+
+
+def _log_many(request: Request, user: User, patients: list[Patient], what: str) -> None:
+    unique = list({p.pk: p for p in patients}.values())
+    access_log_record_many(
+        user=user, patients=unique, action=AccessAction.VIEW, what=what, request=request._request
+    )
+
+
+def _band_text(assessment: Assessment) -> str:
+    instrument = INSTRUMENTS[assessment.instrument]
+    for band in instrument.bands:
+        if band.code == assessment.band:
+            return band_label(band)
+    return assessment.band
+
+
+def _observation(base: str, assessment: Assessment) -> Resource:
+    return resources.observation(base, assessment, _band_text(assessment))
+
+
+class ObservationRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_ASSESSMENT)
+        assessment = _assessment(user, pk)
+        _log(request, user, assessment.episode.patient, f"Observation/{pk} (FHIR)")
+        return fhir_response(_observation(base_url(request), assessment))
+
+
+def _date_filter(rows: QuerySet[Assessment], value: str) -> QuerySet[Assessment]:
+    from datetime import date, datetime, time, timedelta
+
+    prefixes = ("eq", "ge", "le", "gt", "lt")
+    prefix = value[:2] if value[:2] in prefixes else "eq"
+    raw = value[2:] if value[:2] in prefixes else value
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            start = timezone.make_aware(datetime.combine(day, time.min))
+            end = start + timedelta(days=1)
+        else:
+            start = datetime.fromisoformat(raw)
+            if timezone.is_naive(start):
+                start = timezone.make_aware(start)
+            end = start + timedelta(seconds=1)
+    except ValueError:
+        raise FhirError(400, "invalid", gettext("date is not a FHIR date.")) from None
+    if prefix == "eq":
+        return rows.filter(observed_at__gte=start, observed_at__lt=end)
+    if prefix == "ge":
+        return rows.filter(observed_at__gte=start)
+    if prefix == "gt":
+        return rows.filter(observed_at__gte=end)
+    if prefix == "le":
+        return rows.filter(observed_at__lt=end)
+    return rows.filter(observed_at__lt=start)
+
+
+class ObservationSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_ASSESSMENT)
+        params = _search_params(request, "Observation")
+        rows = scoring_selectors.assessments_visible_to(user).select_related(
+            "episode__patient", "superseded_by"
+        )
+        if "subject" in params:
+            rows = rows.filter(
+                episode__patient_id=_reference_id(params["subject"], "Patient", "subject")
+            )
+        if "encounter" in params:
+            rows = rows.filter(
+                episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
+            )
+        if "code" in params:
+            codes = [c.split("|")[-1] for c in params["code"].split(",")]
+            rows = rows.filter(instrument__in=codes)
+        for value in request.query_params.getlist("date"):
+            rows = _date_filter(rows, value)
+        rows = rows.order_by("-observed_at", "-id")
+        base = base_url(request)
+        chunk, total, self_url, next_url = _page(request, "Observation", params, rows)
+        _log_many(request, user, [a.episode.patient for a in chunk], "Observation search (FHIR)")
+        return fhir_response(
+            resources.searchset(
+                [_observation(base, a) for a in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base,
+            )
+        )
+
+
+# --- Patient and Encounter ------------------------------------------------------------------
+
+
+class PatientRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_PATIENT)
+        record = get_patient_for_user(user, pk)
+        _log(request, user, record, f"Patient/{pk} (FHIR)")
+        return fhir_response(resources.patient(record))
+
+
+class PatientSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_PATIENT)
+        params = _search_params(request, "Patient")
+        rows = patients_visible_to(user).order_by("pk")
+        if "identifier" in params:
+            rows = rows.filter(national_id=params["identifier"].split("|")[-1])
+        chunk, total, self_url, next_url = _page(request, "Patient", params, rows)
+        _log_many(request, user, chunk, "Patient search (FHIR)")
+        return fhir_response(
+            resources.searchset(
+                [resources.patient(p) for p in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )
+
+
+class EncounterRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_EPISODE)
+        record = get_episode_for_user(user, pk)
+        _log(request, user, record.patient, f"Encounter/{pk} (FHIR)")
+        return fhir_response(resources.encounter(record))
+
+
+class EncounterSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_EPISODE)
+        params = _search_params(request, "Encounter")
+        rows: QuerySet[Episode] = (
+            episodes_visible_to(user).select_related("patient", "unit").order_by("pk")
+        )
+        for name in ("subject", "patient"):
+            if name in params:
+                rows = rows.filter(patient_id=_reference_id(params[name], "Patient", name))
+        chunk, total, self_url, next_url = _page(request, "Encounter", params, rows)
+        _log_many(request, user, [e.patient for e in chunk], "Encounter search (FHIR)")
+        return fhir_response(
+            resources.searchset(
+                [resources.encounter(e) for e in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )
+
+
+# --- MedicationAdministration ---------------------------------------------------------------
+
+
+def _drug_text(record: MedicationAdministration) -> str:
+    return record.drug_other or str(record.get_drug_display())
+
+
+class MedicationAdministrationRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_ADMINISTRATION)
+        record = scoring_selectors.get_administration_for_user(user, pk)
+        _log(request, user, record.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
+        return fhir_response(resources.medication_administration(record, _drug_text(record)))
+
+
+class MedicationAdministrationSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_ADMINISTRATION)
+        params = _search_params(request, "MedicationAdministration")
+        rows = (
+            MedicationAdministration.objects.filter(episode__in=episodes_visible_to(user))
+            .select_related("episode__patient")
+            .order_by("-given_at", "-id")
+        )
+        for name in ("subject", "patient"):
+            if name in params:
+                rows = rows.filter(episode__patient_id=_reference_id(params[name], "Patient", name))
+        if "context" in params:
+            rows = rows.filter(episode_id=_reference_id(params["context"], "Encounter", "context"))
+        chunk, total, self_url, next_url = _page(request, "MedicationAdministration", params, rows)
+        _log_many(
+            request, user, [a.episode.patient for a in chunk], "MedicationAdministration search"
+        )
+        return fhir_response(
+            resources.searchset(
+                [resources.medication_administration(a, _drug_text(a)) for a in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )
+
+
+# --- MedicationRequest (the plan's accepted lines) ------------------------------------------
+
+
+def _plan_lines(user: User) -> QuerySet[PlanLine]:
+    return (
+        PlanLine.objects.filter(
+            plan__episode__in=episodes_visible_to(user),
+            status__in=[PlanLineStatus.ACCEPTED, PlanLineStatus.ADJUSTED],
+        )
+        .select_related("plan__episode__patient")
+        .order_by("pk")
+    )
+
+
+def _request(line: PlanLine) -> Resource:
+    source = line.source or {}
+    drugs = source.get("drugs") or ([source["drug"]] if source.get("drug") else [])
+    drug = ", ".join(str(d) for d in drugs) or str(source.get("code", line.code))
+    message = source.get("message")
+    params = source.get("params") or {}
+    try:
+        instruction = render_message(str(message), params) if message else ""
+    except (KeyError, TypeError, ValueError):
+        instruction = str(message)
+    return resources.medication_request(line, drug, instruction)
+
+
+class MedicationRequestRead(FhirView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        user = self.user(VIEW_PLAN_LINE)
+        line = _plan_lines(user).filter(pk=pk).first()
+        if line is None:
+            raise Http404
+        _log(request, user, line.plan.episode.patient, f"MedicationRequest/{pk} (FHIR)")
+        return fhir_response(_request(line))
+
+
+class MedicationRequestSearch(FhirView):
+    def get(self, request: Request) -> HttpResponse:
+        user = self.user(VIEW_PLAN_LINE)
+        params = _search_params(request, "MedicationRequest")
+        rows = _plan_lines(user)
+        for name in ("subject", "patient"):
+            if name in params:
+                rows = rows.filter(
+                    plan__episode__patient_id=_reference_id(params[name], "Patient", name)
+                )
+        if "encounter" in params:
+            rows = rows.filter(
+                plan__episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
+            )
+        chunk, total, self_url, next_url = _page(request, "MedicationRequest", params, rows)
+        _log_many(
+            request, user, [line.plan.episode.patient for line in chunk], "MedicationRequest search"
+        )
+        return fhir_response(
+            resources.searchset(
+                [_request(line) for line in chunk],
+                total=total,
+                self_url=self_url,
+                next_url=next_url,
+                base=base_url(request),
+            )
+        )

@@ -1,0 +1,19 @@
+"""A ward with a nurse and a clinician, as for the scoring tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import make_unit
+
+
+@pytest.fixture
+def ward(nurse: Any, clinician: Any) -> Any:
+    return make_unit(name="Avrusning Nord", staff=[nurse, clinician])
+
+
+@pytest.fixture
+def other_ward(make_user: Any) -> Any:
+    return make_unit(name="Avrusning Sør", staff=[make_user("nurse", username="per")])

@@ -1,0 +1,144 @@
+"""CDS Hooks: discovery, the JWT, unit scoping, cards from the result page's engines."""
+
+import datetime as dt
+import json
+import time
+import uuid
+
+import jwt
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import AccessLogEntry
+from tests.scoring.factories import make_inpatient, score
+
+SECRET = "a-trial-secret-of-enough-length-for-hs256"
+ISSUER = "https://ehr.example"
+
+
+@pytest.fixture
+def issuers(settings, ward):
+    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"secret": SECRET, "units": [ward.code]}}
+
+
+def service_url():
+    return "http://testserver" + reverse("cds-service", args=["avrusning-patient-view"])
+
+
+def token(**claims):
+    body = {
+        "iss": ISSUER,
+        "aud": service_url(),
+        "exp": int(time.time()) + 300,
+        "jti": str(uuid.uuid4()),
+    } | claims
+    return jwt.encode(body, SECRET, algorithm="HS256")
+
+
+def call(client, patient_id, bearer):
+    body = {
+        "hook": "patient-view",
+        "hookInstance": str(uuid.uuid4()),
+        "context": {"userId": "Practitioner/1", "patientId": str(patient_id)},
+    }
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {bearer}"} if bearer else {}
+    return client.post(
+        reverse("cds-service", args=["avrusning-patient-view"]),
+        json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_discovery_lists_patient_view_with_a_prefetch_template(client):
+    services = client.get(reverse("cds-discovery")).json()["services"]
+    assert services[0]["hook"] == "patient-view"
+    assert services[0]["prefetch"]["patient"] == "Patient/{{context.patientId}}"
+
+
+def test_cards_carry_the_advice_with_refs_and_a_link_and_the_call_is_logged(
+    client, issuers, ward, nurse
+):
+    episode = make_inpatient(unit=ward)
+    moment = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=6)
+    assessment = score(episode, user=nurse, total=18, observed_at=moment)
+    response = call(client, episode.patient_id, token())
+    assert response.status_code == 200
+    cards = response.json()["cards"]
+    assert cards
+    assert any(card["indicator"] == "critical" for card in cards)
+    assert all(
+        card["source"]["url"].endswith(f"/ward/assessments/{assessment.pk}/") for card in cards
+    )
+    assert any("8.4." in card["detail"] for card in cards)
+    assert AccessLogEntry.objects.filter(
+        patient=episode.patient, what__startswith="CDS Hooks patient-view"
+    ).exists()
+
+
+def test_no_token_a_wrong_audience_an_unknown_issuer_or_a_replay_is_401(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    assert call(client, episode.patient_id, None).status_code == 401
+    assert call(client, episode.patient_id, token(aud="https://other/")).status_code == 401
+    assert call(client, episode.patient_id, token(iss="https://evil")).status_code == 401
+    assert call(client, episode.patient_id, token(exp=int(time.time()) - 10)).status_code == 401
+    forged = jwt.encode(
+        {"iss": ISSUER, "aud": service_url(), "exp": int(time.time()) + 60, "jti": "x"},
+        "another-secret-of-enough-length-for-hs256",
+        algorithm="HS256",
+    )
+    assert call(client, episode.patient_id, forged).status_code == 401
+    once = token()
+    assert call(client, episode.patient_id, once).status_code == 200
+    assert call(client, episode.patient_id, once).status_code == 401
+
+
+def test_a_patient_outside_the_issuers_units_is_403(client, issuers, other_ward):
+    elsewhere = make_inpatient(unit=other_ward)
+    assert call(client, elsewhere.patient_id, token()).status_code == 403
+
+
+@pytest.fixture
+def jwks_issuer(settings, ward):
+    """An issuer whose ES256 public key is served as a JWKS on a local port."""
+    import http.server
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = json.loads(ECAlgorithm.to_jwk(private.public_key()))
+    jwks = json.dumps({"keys": [public | {"kid": "k1", "use": "sig", "alg": "ES256"}]}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(jwks)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/jwks.json"
+    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
+    yield private
+    server.shutdown()
+
+
+def test_an_es256_token_is_checked_against_the_issuers_jwks(client, jwks_issuer, ward):
+    episode = make_inpatient(unit=ward)
+    claims = {
+        "iss": ISSUER,
+        "aud": service_url(),
+        "exp": int(time.time()) + 300,
+        "jti": str(uuid.uuid4()),
+    }
+    signed = jwt.encode(claims, jwks_issuer, algorithm="ES256", headers={"kid": "k1"})
+    assert call(client, episode.patient_id, signed).status_code == 200
+    # HS256 with a guessed "secret" is refused for an issuer that publishes keys.
+    assert call(client, episode.patient_id, token()).status_code == 401
