@@ -20,6 +20,7 @@ from patients.models import (
     Intake,
     PregnancyTest,
     Referral,
+    Sex,
     SubstanceKind,
     SubstanceUse,
     Unit,
@@ -147,6 +148,13 @@ class PatientCorrectionForm(NoColonMixin, forms.Form):
         max_length=20,
         help_text=_("Date of birth and sex are read from it again."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    sex = forms.TypedChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        required=False,
+        empty_value=None,
+        help_text=_("Read from the identity number; change it only if the register is wrong."),
     )
     given_name = forms.CharField(
         label=_("Given name"), max_length=100, validators=[validate_person_name]
@@ -457,7 +465,8 @@ class IntakeForm(NoColonMixin, _IntakeModelForm):
 
     def intake_fields(self) -> dict[str, Any]:
         """The cleaned values by model field name, for ``intake_save``/``intake_amend``."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        # A field left off the form (pregnancy for a man) keeps the stored value.
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["previous_withdrawal_complications"] = self.cleaned_data["complications"]
         return data
 

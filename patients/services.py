@@ -224,25 +224,38 @@ def patient_update(
     national_id: str | None = None,
     given_name: str | None = None,
     family_name: str | None = None,
+    sex: str | None = None,
     today: date | None = None,
     base_version: int | None = None,
 ) -> Patient:
     """Correct a patient's details; the history keeps the original with who, when and why.
+
+    The sex is read from the identity number; ``sex`` different from the stored one overrides it
+    (the register can be wrong), also over a corrected number.
 
     ``base_version`` is the version the editor started from: if someone saved since, nothing is
     written and ``StaleEditError`` says what changed (``None`` skips the check: scripts).
     """
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     _check_patient_version(patient, base_version)
+    before_sex = patient.sex
     if not reason.strip():
         raise ValidationError({"reason": gettext("Give a reason for the correction.")})
+    new_number = False
     if national_id is not None:
-        number, kind, birth_date, sex = _national_id(
+        number, kind, birth_date, number_sex = _national_id(
             national_id, today=today or timezone.localdate()
         )
         _require_unique_national_id(number, exclude_pk=patient.pk)
+        new_number = number != patient.national_id
         patient.national_id, patient.national_id_kind = number, kind
-        patient.birth_date, patient.sex = birth_date, sex
+        patient.birth_date = birth_date
+        if new_number:
+            patient.sex = number_sex
+    # An explicit sex wins (the register can be wrong), unless it is just the old sex sent back
+    # beside a corrected number, which brings its own.
+    if sex is not None and not (new_number and sex == before_sex):
+        patient.sex = sex
     if given_name is not None:
         patient.given_name = given_name.strip()
     if family_name is not None:
@@ -551,6 +564,9 @@ def _intake_write(
     for name, value in fields.items():
         setattr(intake, name, value)
     intake.updated_by = user
+    if intake.pregnant is None and episode.patient.sex == "male":
+        # Not asked on the form for a man: recorded as not pregnant, not as unknown.
+        intake.pregnant = False
     if intake.pregnant is True and episode.patient.sex == "male":
         # One place for the web form and the API: the sex comes from the identity number.
         raise ValidationError(

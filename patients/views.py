@@ -291,6 +291,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "national_id": patient.national_id,
             "given_name": patient.given_name,
             "family_name": patient.family_name,
+            "sex": patient.sex,
             "version": patient.version,
         },
     )
@@ -498,6 +499,11 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial["pregnant"] = False
     initial["version"] = intake.version if intake is not None else 0
     form = IntakeForm(data, instance=intake or Intake(episode=episode), initial=initial)
+    if episode.patient.sex == "male":
+        # Pregnancy is not asked of a man (sex from the identity number; correctable on the
+        # patient's page if the register is wrong); the service records "not pregnant".
+        for name in ("pregnant", "last_menstruation"):
+            form.fields.pop(name, None)
     formset = SubstanceFormSet(
         data,
         prefix="substances",
@@ -520,7 +526,10 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _log(request, episode.patient, AccessAction.VIEW, "intake")
     age = age_on(episode.patient.birth_date, timezone.localdate())
     sections = [
-        {"section": section, "fields": [form[name] for name in section.fields]}
+        {
+            "section": section,
+            "fields": [form[name] for name in section.fields if name in form.fields],
+        }
         for section in INTAKE_SECTIONS
     ]
     return render(

@@ -124,16 +124,26 @@ def interval_for(assessment: Assessment, local_interval_hours: int) -> tuple[int
     return local_interval_hours, True
 
 
-def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]:
+def _chosen_scale() -> Subquery:
+    """The episode's monitored scale (its latest monitoring choice), for ``.annotate``."""
     latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
         "-chosen_at", "-id"
     )
-    # Uses index: assessment_episode_instr_idx, one backward seek per episode.
-    latest_score = (
+    return Subquery(latest_choice.values("instrument")[:1])
+
+
+def _scores_on_chosen_scale(**filters: Any) -> QuerySet[Assessment]:
+    """The episode's current scores on its ``chosen_scale`` annotation, newest first."""
+    return (
         Assessment.objects.current()
-        .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"))
+        .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"), **filters)
         .order_by("-observed_at", "-id")
     )
+
+
+def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]:
+    # Uses index: assessment_episode_instr_idx, one backward seek per episode.
+    latest_score = _scores_on_chosen_scale()
     return (
         episodes_visible_to(user)
         .filter(status=EpisodeStatus.ACTIVE)
@@ -142,7 +152,7 @@ def _board_queryset(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Episode]
         .exclude(setting=Setting.OUTPATIENT)
         .select_related("patient", "unit")
         .annotate(
-            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            chosen_scale=_chosen_scale(),
             last_assessment_id=Subquery(latest_score.values("pk")[:1]),
         )
     )
@@ -564,20 +574,13 @@ def overdue_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> i
     """
     if not visible_unit_ids(user):
         return 0
-    latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
-        "-chosen_at", "-id"
-    )
-    latest_score = (
-        Assessment.objects.current()
-        .filter(episode=OuterRef("pk"), instrument=OuterRef("chosen_scale"))
-        .order_by("-observed_at", "-id")
-    )
+    latest_score = _scores_on_chosen_scale()
     rows = (
         episodes_visible_to(user)
         .filter(status=EpisodeStatus.ACTIVE)
         .exclude(setting=Setting.OUTPATIENT)
         .annotate(
-            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            chosen_scale=_chosen_scale(),
             last_total=Subquery(latest_score.values("total")[:1]),
             last_observed=Subquery(latest_score.values("observed_at")[:1]),
         )
@@ -629,23 +632,12 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
         return []
     ids = [row.episode.pk for row in board]
     shift_start = shift_at(now).start
-    before = (
-        Assessment.objects.current()
-        .filter(
-            episode=OuterRef("pk"),
-            instrument=OuterRef("chosen_scale"),
-            observed_at__lt=shift_start,
-        )
-        .order_by("-observed_at", "-id")
-    )
-    latest_choice = MonitoringChoice.objects.filter(episode=OuterRef("pk")).order_by(
-        "-chosen_at", "-id"
-    )
+    before = _scores_on_chosen_scale(observed_at__lt=shift_start)
     facts = {
         row[0]: row[1:]
         for row in Episode.objects.filter(pk__in=ids)
         .annotate(
-            chosen_scale=Subquery(latest_choice.values("instrument")[:1]),
+            chosen_scale=_chosen_scale(),
             before_total=Subquery(before.values("total")[:1]),
             before_band=Subquery(before.values("band")[:1]),
         )

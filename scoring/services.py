@@ -17,7 +17,7 @@ from typing import Any, Final, TypedDict, TypeVar
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
@@ -254,8 +254,24 @@ def _locked_episode(episode: Episode) -> Episode:
 _Record = TypeVar("_Record", Assessment, MedicationAdministration, PlannedDoseRecord)
 
 
+# What a correction of a record that was corrected meanwhile is told, per kind of record.
+_ALREADY_CORRECTED: Final[dict[type[Any], str]] = {
+    Assessment: gettext_noop("This score has already been corrected; correct its newest version."),
+    MedicationAdministration: gettext_noop(
+        "This dose has already been corrected; correct its newest version."
+    ),
+    PlannedDoseRecord: gettext_noop(
+        "This registration has already been corrected; correct its newest version."
+    ),
+}
+
+
+def _already_corrected(original: _Record) -> FieldProblem:
+    return _problem("original", gettext(_ALREADY_CORRECTED[type(original)]))
+
+
 def _lock_for_correction(
-    original: _Record, reason: str | None, already_corrected: str
+    original: _Record, reason: str | None
 ) -> tuple[_Record, str, list[FieldProblem]]:
     """Lock the row to correct and check what every correction needs: it is the newest version
     (a correction of a correction goes on the chain's end), and a reason is given."""
@@ -263,7 +279,7 @@ def _lock_for_correction(
     locked = model.objects.select_for_update().get(pk=original.pk)
     errors: list[FieldProblem] = []
     if model.objects.filter(supersedes=locked).exists():
-        errors.append(_problem("original", already_corrected))
+        errors.append(_already_corrected(locked))
     reason = (reason or "").strip()
     if not reason:
         errors.append(_problem("reason", gettext("Give the reason for the correction.")))
@@ -276,11 +292,10 @@ def _store_correction(
     reason: str,
     user: User,
     now: datetime,
-    already_corrected: str,
     **values: Any,
 ) -> _Record:
     """Store the correction of ``original`` and log it; a concurrent correction that won the race
-    on the unique ``supersedes`` is refused with ``already_corrected``."""
+    on the unique ``supersedes`` is refused as already corrected."""
     model = type(original)
     try:
         with transaction.atomic():
@@ -292,7 +307,7 @@ def _store_correction(
                 correction_reason=reason,
             )
     except IntegrityError:
-        raise InvalidInput([_problem("original", already_corrected)]) from None
+        raise InvalidInput([_already_corrected(original)]) from None
     noun = {
         Assessment: "assessment",
         MedicationAdministration: "medication administration",
@@ -457,11 +472,7 @@ def assessment_correct(
     ``current_delirium`` are carried over from the original unless given.
     """
     episode = _locked_episode(original.episode)
-    original, reason, errors = _lock_for_correction(
-        original,
-        reason,
-        gettext("This score has already been corrected; correct its newest version."),
-    )
+    original, reason, errors = _lock_for_correction(original, reason)
     if breath_alcohol is _KEEP:
         breath_alcohol = original.breath_alcohol_permille
     try:
@@ -493,9 +504,6 @@ def assessment_correct(
         reason=reason,
         user=user,
         now=now,
-        already_corrected=gettext(
-            "This score has already been corrected; correct its newest version."
-        ),
         episode=episode,
         instrument=original.instrument,
         kind=original.kind,
@@ -697,11 +705,7 @@ def medication_administration_correct(
     ``entered_in_error`` says the dose was never given; it then no longer counts anywhere.
     """
     episode = _locked_episode(original.episode)
-    original, reason, errors = _lock_for_correction(
-        original,
-        reason,
-        gettext("This dose has already been corrected; correct its newest version."),
-    )
+    original, reason, errors = _lock_for_correction(original, reason)
     try:
         dose = _check_dose(
             episode=episode,
@@ -722,9 +726,6 @@ def medication_administration_correct(
         reason=reason,
         user=user,
         now=now,
-        already_corrected=gettext(
-            "This dose has already been corrected; correct its newest version."
-        ),
         episode=episode,
         **dose.row(),
         assessment=original.assessment,
@@ -880,8 +881,7 @@ def planned_dose_correct(
     """Store a corrected answer for a planned dose: given or not (with why not), with the reason
     for the correction. The original stays, with who entered it and when."""
     episode = _locked_episode(original.episode)
-    already = gettext("This registration has already been corrected; correct its newest version.")
-    original, reason, errors = _lock_for_correction(original, reason, already)
+    original, reason, errors = _lock_for_correction(original, reason)
     if not isinstance(given, bool):
         errors.append(_problem("given", gettext("Say whether the dose was given.")))
     reason_not_given = (reason_not_given or "").strip()
@@ -904,7 +904,6 @@ def planned_dose_correct(
         reason=reason,
         user=user,
         now=now,
-        already_corrected=already,
         episode=episode,
         due_date=original.due_date,
         slot=original.slot,

@@ -100,9 +100,9 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 # --- the ward board ------------------------------------------------------------------------------
 
 
-@require_GET
-def ward_board(request: HttpRequest) -> HttpResponse:
-    """The unit's inpatients, overdue first; the rows refresh themselves every 30 s (htmx)."""
+def _board_context(request: HttpRequest) -> dict[str, Any]:
+    """The unit's board at now, written to the access log (the page and its 30 s refresh show the
+    same names and scores, so both are logged the same way)."""
     user = _require(request, VIEW)
     now = timezone.now()
     rows = selectors.ward_board(user, now=now)
@@ -115,28 +115,18 @@ def ward_board(request: HttpRequest) -> HttpResponse:
     )
     # The navigation's overdue badge reuses this count instead of asking again.
     request.overdue_count = sum(1 for row in rows if row.status == "overdue")  # type: ignore[attr-defined]
-    return render(
-        request,
-        "scoring/ward_board.html",
-        {"rows": presentation.board_lines(rows, now), "now": now},
-    )
+    return {"rows": presentation.board_lines(rows, now), "now": now}
+
+
+@require_GET
+def ward_board(request: HttpRequest) -> HttpResponse:
+    """The unit's inpatients, overdue first; the rows refresh themselves every 30 s (htmx)."""
+    return render(request, "scoring/ward_board.html", _board_context(request))
 
 
 @require_GET
 def ward_board_rows(request: HttpRequest) -> HttpResponse:
-    user = _require(request, VIEW)
-    now = timezone.now()
-    board = selectors.ward_board(user, now=now)
-    # The refresh shows the same names and scores as the board, so it is logged the same way.
-    access_log_record_many(
-        user=user,
-        patients=[row.episode.patient for row in board],
-        action=AccessAction.VIEW,
-        what="ward board",
-        request=request,
-    )
-    rows = presentation.board_lines(board, now)
-    return render(request, "scoring/_board_rows.html", {"rows": rows, "now": now})
+    return render(request, "scoring/_board_rows.html", _board_context(request))
 
 
 # --- score entry and result ----------------------------------------------------------------------

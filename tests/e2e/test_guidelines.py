@@ -63,6 +63,7 @@ def test_administrator_edits_sees_the_diff_and_restores(
     expect(newest.get_by_test_id("diff").locator("del").filter(has_text="600-900")).to_have_count(1)
     expect(newest.get_by_test_id("diff").locator("ins").filter(has_text="B")).to_have_count(1)
 
+    entries.nth(1).locator("form.restore-form input[name=reason]").fill("Fagrådet trakk endringen")
     entries.nth(1).locator("form.restore-form button").click()
     page.wait_for_url("**/guidelines/r/8.4.3-2/history/")
     expect(page.get_by_test_id("history-entry")).to_have_count(3)

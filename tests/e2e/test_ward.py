@@ -91,4 +91,4 @@ def test_nurse_sees_the_overdue_patient_first_and_scores_ciwa_17_with_dosing_adv
     assert "8.4.6" in advice.get_by_role("link").first.inner_text()
     observed = dt.datetime.strptime(observed_local, "%Y-%m-%dT%H:%M").replace(tzinfo=OSLO)
     next_due = (observed.astimezone(dt.UTC) + dt.timedelta(hours=1)).astimezone(OSLO)
-    assert page.get_by_test_id("next-due").inner_text() == next_due.strftime("%d.%m.%Y %H:%M")
+    assert page.get_by_test_id("next-due").inner_text() == next_due.strftime("%d.%m.%Y kl. %H.%M")

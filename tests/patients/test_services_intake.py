@@ -37,7 +37,9 @@ def test_a_draft_may_be_partial(planned_episode, clinician):
         episode=planned_episode, user=clinician, fields={"allergies": "Penicillin"}, substances=[]
     )
     assert intake.allergies == "Penicillin"
-    assert intake.pregnant is None
+    assert intake.current_delirium is None
+    # Pregnancy is not asked of a man (the fixture's patient): recorded as not pregnant.
+    assert (planned_episode.patient.sex, intake.pregnant) == ("male", False)
 
 
 def test_saving_the_draft_again_changes_it_without_a_reason(

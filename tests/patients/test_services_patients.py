@@ -115,3 +115,39 @@ def test_contact_person_add_records_who_added_it(patient, clinician):
     )
     assert ContactPerson.objects.get().name == "Per Nordmann"
     assert contact.history.get().history_user == clinician
+
+
+def test_a_sex_corrected_by_hand_survives_later_corrections_until_the_number_changes(
+    patient, clinician
+):
+    assert patient.sex == "male"
+    services.patient_update(
+        patient=patient,
+        user=clinician,
+        reason="Feil kjønn i registeret",
+        national_id=patient.national_id,
+        sex="female",
+    )
+    patient.refresh_from_db()
+    assert patient.sex == "female"
+    # A later name correction sends the same number and the sex as shown: it stays female.
+    services.patient_update(
+        patient=patient,
+        user=clinician,
+        reason="Skrivefeil",
+        national_id=patient.national_id,
+        given_name="Kari",
+        sex="female",
+    )
+    patient.refresh_from_db()
+    assert patient.sex == "female"
+    # A new number brings its own sex when the form's sex was left as it was.
+    services.patient_update(
+        patient=patient,
+        user=clinician,
+        reason="Nytt fødselsnummer",
+        national_id=national_id(dt.date(1971, 2, 3), sex="male"),
+        sex="female",
+    )
+    patient.refresh_from_db()
+    assert (patient.sex, patient.birth_date) == ("male", dt.date(1971, 2, 3))

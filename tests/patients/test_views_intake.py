@@ -134,10 +134,41 @@ def test_a_nurse_reads_the_intake_but_cannot_change_it(
     assert client.post(_url(planned_episode), ALCOHOL_DT_POST).status_code == 403
 
 
-def test_a_male_patients_new_intake_starts_with_not_pregnant(client, clinician, planned_episode):
+def test_pregnancy_is_not_asked_of_a_male_patient_and_is_stored_as_not_pregnant(
+    client, clinician, planned_episode
+):
+    assert planned_episode.patient.sex == "male"
     client.force_login(clinician)
-    form = client.get(_url(planned_episode)).context["form"]
-    assert form["pregnant"].value() is False
+    response = client.get(_url(planned_episode))
+    assert "pregnant" not in response.context["form"].fields
+    assert 'name="pregnant"' not in response.content.decode()
+    assert 'name="last_menstruation"' not in response.content.decode()
+    posted = client.post(_url(planned_episode), ALCOHOL_DT_POST)
+    assert posted.status_code == 302
+    planned_episode.intake.refresh_from_db()
+    assert planned_episode.intake.pregnant is False
+
+
+def test_pregnancy_is_asked_again_once_the_sex_is_corrected(client, clinician, planned_episode):
+    patient = planned_episode.patient
+    client.force_login(clinician)
+    corrected = client.post(
+        reverse("patient-edit", args=[patient.pk]),
+        {
+            "national_id": patient.national_id,
+            "given_name": patient.given_name,
+            "family_name": patient.family_name,
+            "sex": "female",
+            "reason": "Feil kjønn i folkeregisteret",
+            "version": patient.version,
+        },
+    )
+    assert corrected.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.sex, patient.national_id) == ("female", patient.national_id)
+    assert patient.history.first().history_change_reason == "Feil kjønn i folkeregisteret"
+    response = client.get(_url(planned_episode))
+    assert 'name="pregnant"' in response.content.decode()
 
 
 def test_the_ecg_reminder_shows_for_patients_over_50(client, clinician, unit):
