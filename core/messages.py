@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from clinical.regimens import DRUG_NAMES
 
@@ -20,9 +21,26 @@ def drug_name(code: str) -> str:
     return gettext(DRUG_NAMES.get(code, code)) if code else code
 
 
+# The kernel writes Oslo times as "29.03.2026 03:30" or "03:30" (``clinical.schedule.format_oslo``)
+# in parameters named ``*_local``; pages show them in the language's one format (detox/formats):
+# Norwegian "29.03.2026 kl. 03.30" / "03.30", English "2026-03-29 03:30" / "03:30".
+_KERNEL_DATETIME = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2})\b")
+_KERNEL_TIME = re.compile(r"\b(\d{2}):(\d{2})\b")
+
+
+def local_time_text(value: str) -> str:
+    """A kernel time text in the active language's format (the CET/CEST suffix is kept)."""
+    if (get_language() or "nb").startswith("en"):
+        return _KERNEL_DATETIME.sub(r"\3-\2-\1 \4:\5", value)
+    value = _KERNEL_DATETIME.sub(r"\1.\2.\3 kl. \4:\5", value)
+    return _KERNEL_TIME.sub(r"\1.\2", value)
+
+
 def _localised(key: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    if key.endswith("_local"):
+        return local_time_text(value)
     if key in DRUG_PARAMS:
         return drug_name(value)
     if key in DRUG_LIST_PARAMS:

@@ -24,6 +24,9 @@ def test_nurse_searches_valproinsyre_and_opens_8_4_3_2_with_grade_a(
     page.goto("/guidelines/")
     page.get_by_role("searchbox").fill("valproinsyre")
     page.get_by_role("searchbox").press("Enter")
+    # The live search (htmx) and the form's own submit may both answer: click once both are in.
+    page.wait_for_url("**/guidelines/?q=valproinsyre*")
+    page.wait_for_load_state("networkidle")
     hit = page.locator('#results a[href="/guidelines/r/8.4.3-2/"]')
     expect(hit).to_be_visible()
     expect(page.locator("#results mark").first).to_have_text("valproinsyre")

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patients.extensions import planned_doses
 from patients.models import AccessLogEntry, EpisodeEvent
@@ -117,7 +117,7 @@ def test_an_answer_is_immutable_and_a_second_answer_is_refused(episode, planned,
     }
     record = planned_dose_record(**values, given=True)
     assert (record.given, record.entered_by, record.drug) == (True, nurse, planned[0].drug)
-    with pytest.raises(InvalidInput) as error:
+    with translation.override("nb"), pytest.raises(InvalidInput) as error:
         planned_dose_record(**values, given=False, reason="sov")
     assert error.value.errors[0]["field"] == "slot"
     assert "Allerede registrert kl." in error.value.errors[0]["message"]
