@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypedDict, TypeVar
+from typing import Any, Final, Generic, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -270,9 +270,22 @@ def _already_corrected(original: _Record) -> FieldProblem:
     return _problem("original", gettext(_ALREADY_CORRECTED[type(original)]))
 
 
-def _lock_for_correction(
-    original: _Record, reason: str | None
-) -> tuple[_Record, str, list[FieldProblem]]:
+@dataclass
+class _Correction(Generic[_Record]):
+    """A correction under way: the locked original, the reason, and the problems found so far;
+    ``store`` refuses with every problem, or stores the corrected version."""
+
+    original: _Record
+    reason: str
+    errors: list[FieldProblem]
+
+    def store(self, user: User, now: datetime, /, **values: Any) -> _Record:
+        if self.errors:
+            raise InvalidInput(self.errors)
+        return _store_correction(self.original, reason=self.reason, user=user, now=now, **values)
+
+
+def _lock_for_correction(original: _Record, reason: str | None) -> _Correction[_Record]:
     """Lock the row to correct and check what every correction needs: it is the newest version
     (a correction of a correction goes on the chain's end), and a reason is given."""
     model = type(original)
@@ -283,7 +296,7 @@ def _lock_for_correction(
     reason = (reason or "").strip()
     if not reason:
         errors.append(_problem("reason", gettext("Give the reason for the correction.")))
-    return locked, reason, errors
+    return _Correction(locked, reason, errors)
 
 
 def _store_correction(
@@ -472,7 +485,8 @@ def assessment_correct(
     ``current_delirium`` are carried over from the original unless given.
     """
     episode = _locked_episode(original.episode)
-    original, reason, errors = _lock_for_correction(original, reason)
+    correction = _lock_for_correction(original, reason)
+    original, errors = correction.original, correction.errors
     if breath_alcohol is _KEEP:
         breath_alcohol = original.breath_alcohol_permille
     try:
@@ -497,13 +511,9 @@ def assessment_correct(
         and current_delirium == original.current_delirium
     ):
         errors.append(_problem("items", gettext("The correction changes nothing.")))
-    if errors:
-        raise InvalidInput(errors)
-    return _store_correction(
-        original,
-        reason=reason,
-        user=user,
-        now=now,
+    return correction.store(
+        user,
+        now,
         episode=episode,
         instrument=original.instrument,
         kind=original.kind,
@@ -705,7 +715,8 @@ def medication_administration_correct(
     ``entered_in_error`` says the dose was never given; it then no longer counts anywhere.
     """
     episode = _locked_episode(original.episode)
-    original, reason, errors = _lock_for_correction(original, reason)
+    correction = _lock_for_correction(original, reason)
+    original, errors = correction.original, correction.errors
     try:
         dose = _check_dose(
             episode=episode,
@@ -719,13 +730,9 @@ def medication_administration_correct(
         )
     except InvalidInput as invalid:
         raise InvalidInput(errors + invalid.errors) from None
-    if errors:
-        raise InvalidInput(errors)
-    return _store_correction(
-        original,
-        reason=reason,
-        user=user,
-        now=now,
+    return correction.store(
+        user,
+        now,
         episode=episode,
         **dose.row(),
         assessment=original.assessment,
@@ -881,7 +888,8 @@ def planned_dose_correct(
     """Store a corrected answer for a planned dose: given or not (with why not), with the reason
     for the correction. The original stays, with who entered it and when."""
     episode = _locked_episode(original.episode)
-    original, reason, errors = _lock_for_correction(original, reason)
+    correction = _lock_for_correction(original, reason)
+    original, errors = correction.original, correction.errors
     if not isinstance(given, bool):
         errors.append(_problem("given", gettext("Say whether the dose was given.")))
     reason_not_given = (reason_not_given or "").strip()
@@ -897,13 +905,9 @@ def planned_dose_correct(
         screening=False,
         errors=errors,
     )
-    if errors:
-        raise InvalidInput(errors)
-    correction = _store_correction(
-        original,
-        reason=reason,
-        user=user,
-        now=now,
+    stored = correction.store(
+        user,
+        now,
         episode=episode,
         due_date=original.due_date,
         slot=original.slot,
@@ -921,11 +925,11 @@ def planned_dose_correct(
         at=now,
         subject=f"planned_dose:{original.due_date.isoformat()}:{original.slot}",
         old=_planned_state(original),
-        new=_planned_state(correction),
-        reason=reason,
-        details={"record": correction.pk, "corrects": original.pk},
+        new=_planned_state(stored),
+        reason=correction.reason,
+        details={"record": stored.pk, "corrects": original.pk},
     )
-    return correction
+    return stored
 
 
 # --- monitoring ----------------------------------------------------------------------------------

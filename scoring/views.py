@@ -7,9 +7,9 @@ read of a patient's record is written to the access log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -95,6 +95,19 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
+
+
+_Stored = TypeVar("_Stored")
+
+
+def _corrected(form: Any, correct: Callable[..., _Stored], **values: Any) -> _Stored | None:
+    """Run a correction service with the form's reason, now; its input problems go onto the
+    form's fields (and None is returned), else the stored correction."""
+    try:
+        return correct(**values, reason=form.cleaned_data["reason"], now=timezone.now())
+    except InvalidInput as invalid:
+        form.add_service_errors(invalid.errors)
+        return None
 
 
 # --- the ward board ------------------------------------------------------------------------------
@@ -321,21 +334,18 @@ def assessment_correct_view(request: HttpRequest, assessment_id: int) -> HttpRes
         form = AssessmentCorrectionForm(request.POST, instrument=instrument)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                correction = assessment_correct(
-                    original=original,
-                    items=_answered(form),
-                    observed_at=data["observed_at"],
-                    breath_alcohol=data.get("breath_alcohol_permille"),
-                    drowsy=bool(data.get("drowsy")),
-                    current_delirium=bool(data.get("current_delirium")),
-                    reason=data["reason"],
-                    user=user,
-                    now=timezone.now(),
-                )
-            except InvalidInput as invalid:
-                form.add_service_errors(invalid.errors)
-            else:
+            correction = _corrected(
+                form,
+                assessment_correct,
+                original=original,
+                items=_answered(form),
+                observed_at=data["observed_at"],
+                breath_alcohol=data.get("breath_alcohol_permille"),
+                drowsy=bool(data.get("drowsy")),
+                current_delirium=bool(data.get("current_delirium")),
+                user=user,
+            )
+            if correction is not None:
                 return redirect("assessment-detail", assessment_id=correction.pk)
     else:
         initial: dict[str, Any] = dict(original.items)
@@ -533,19 +543,16 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
     if request.method == "POST":
         form = AdministrationCorrectionForm(request.POST)
         if form.is_valid():
-            try:
-                medication_administration_correct(
-                    original=original,
-                    **_dose_values(form),
-                    given_at=form.cleaned_data["given_at"],
-                    entered_in_error=bool(form.cleaned_data.get("entered_in_error")),
-                    reason=form.cleaned_data["reason"],
-                    user=user,
-                    now=timezone.now(),
-                )
-            except InvalidInput as invalid:
-                form.add_service_errors(invalid.errors)
-            else:
+            corrected = _corrected(
+                form,
+                medication_administration_correct,
+                original=original,
+                **_dose_values(form),
+                given_at=form.cleaned_data["given_at"],
+                entered_in_error=bool(form.cleaned_data.get("entered_in_error")),
+                user=user,
+            )
+            if corrected is not None:
                 return redirect("episode-scores", episode_id=episode.pk)
     else:
         form = AdministrationCorrectionForm(
