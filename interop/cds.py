@@ -28,8 +28,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from clinical.advice import AdviceLine
+from patients.access_log import access_log_record
 from patients.models import AccessAction, Episode, EpisodeStatus, Patient
-from patients.services import access_log_record
 from scoring import selectors
 from scoring.models import Assessment
 from scoring.presentation import advice_lines

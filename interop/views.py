@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from clinical.instruments import INSTRUMENTS
 from core.messages import render_message
 from interop import resources
+from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode, Patient
 from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
 from patients.selectors import (
@@ -36,7 +37,6 @@ from patients.selectors import (
     get_patient_for_user,
     patients_visible_to,
 )
-from patients.services import access_log_record, access_log_record_many
 from plans.models import PlanLine, PlanLineStatus
 from plans.permissions import VIEW_PLAN_LINE
 from scoring import selectors as scoring_selectors

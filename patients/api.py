@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import CLINICIAN
-from patients import services
+from patients import access_log, services
+from patients.access_log import access_log_record_many
 from patients.models import AccessAction, Episode, EpisodeStatus, Patient
 from patients.selectors import (
     PATIENT_QUERY_MAX_LENGTH,
@@ -66,7 +67,7 @@ def service_errors(error: DjangoValidationError) -> ValidationError:
 
 
 def log_list(request: Request, patients: list[Patient], what: str) -> None:
-    services.access_log_record_many(
+    access_log_record_many(
         user=api_user(request),
         patients={p.pk: p for p in patients}.values(),
         action=AccessAction.VIEW,
@@ -76,7 +77,7 @@ def log_list(request: Request, patients: list[Patient], what: str) -> None:
 
 
 def log_one(request: Request, patient: Patient, action: AccessAction, what: str) -> None:
-    services.access_log_record(
+    access_log.access_log_record(
         user=api_user(request), patient=patient, action=action, what=what, request=request._request
     )
 

@@ -210,7 +210,7 @@ class AccessAction(models.TextChoices):
 class AccessLogEntry(models.Model):
     """Who read or wrote which patient's record, when and from where (Normen: access log).
 
-    Written only by ``patients.services.access_log_record``; never edited or deleted in the app.
+    Written only by ``patients.access_log.access_log_record``; never edited or deleted in the app.
     """
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

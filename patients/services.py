@@ -12,7 +12,7 @@ anything is stored. Messages are translated in the active language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -27,12 +27,12 @@ from clinical.identity import NationalIdError, parse_national_id
 from clinical.levels import LevelProposal
 from core.history import delete_with_history, save_with_history, state_at_version
 from core.messages import render_message
+from patients.access_log import access_log_record
 from patients.concurrency import FieldChange, check_version, diff
 from patients.events import record_event
 from patients.extensions import overdose_set_open
 from patients.models import (
     AccessAction,
-    AccessLogEntry,
     AccessRequest,
     ContactPerson,
     Episode,
@@ -802,55 +802,6 @@ def _override_choice(
         )
     assert chosen_level is not None  # noqa: S101
     return chosen_level
-
-
-# --- Access log -------------------------------------------------------------------------------
-
-
-def _request_origin(request: HttpRequest | None) -> dict[str, Any]:
-    if request is None:
-        return {}
-    # REMOTE_ADDR is what the server saw; behind a proxy, the proxy sets it (gunicorn
-    # --forwarded-allow-ips), so a client-supplied X-Forwarded-For is never trusted here.
-    return {
-        "path": request.get_full_path()[:500],
-        "method": (request.method or "")[:10],
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-    }
-
-
-@transaction.atomic
-def access_log_record(
-    *,
-    user: User,
-    patient: Patient | None,
-    action: AccessAction | str,
-    what: str,
-    request: HttpRequest | None = None,
-) -> AccessLogEntry:
-    """Record one read or write of a patient's records: who, when, what, from where."""
-    return AccessLogEntry.objects.create(
-        user=user, patient=patient, action=action, what=what[:200], **_request_origin(request)
-    )
-
-
-@transaction.atomic
-def access_log_record_many(
-    *,
-    user: User,
-    patients: Iterable[Patient],
-    action: AccessAction | str,
-    what: str,
-    request: HttpRequest | None = None,
-) -> list[AccessLogEntry]:
-    """One entry per patient shown (a list page shows names and numbers), in one query."""
-    origin = _request_origin(request)
-    entries = [
-        AccessLogEntry(user=user, patient=patient, action=action, what=what[:200], **origin)
-        for patient in patients
-    ]
-    return AccessLogEntry.objects.bulk_create(entries)
 
 
 # --- Room and bed (issue 14) -------------------------------------------------------------------

@@ -38,6 +38,7 @@ from clinical.levels import (
 from clinical.workup import ecg_recommended
 from core.messages import render_message
 from patients import extensions, permissions, services
+from patients.access_log import access_log_record, access_log_record_many
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.forms import (
     INTAKE_SECTIONS,
@@ -106,14 +107,14 @@ def _require(request: HttpRequest, permission: str) -> User:
 
 
 def _log(request: HttpRequest, patient: Patient, action: AccessAction, what: str) -> None:
-    services.access_log_record(
+    access_log_record(
         user=_user(request), patient=patient, action=action, what=what, request=request
     )
 
 
 def _log_many(request: HttpRequest, patients: Iterable[Patient], what: str) -> None:
     unique = {patient.pk: patient for patient in patients}
-    services.access_log_record_many(
+    access_log_record_many(
         user=_user(request),
         patients=unique.values(),
         action=AccessAction.VIEW,

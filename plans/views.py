@@ -21,9 +21,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinical.tapers import TaperInputError, taper_plan
+from patients.access_log import access_log_record
 from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
 from patients.models import AccessAction, Episode
-from patients.services import access_log_record
 from plans import history, presentation, selectors, services
 from plans.forms import (
     ACCEPT,

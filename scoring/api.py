@@ -41,9 +41,9 @@ from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ScoreResult, ScoringE
 from core.exceptions import BODY, InputRejected, entry, field_error_entry, validated
 from core.openapi import BAD_REQUEST
 from guidelines.citations import citation_dicts
+from patients.access_log import access_log_record
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
-from patients.services import access_log_record
 from scoring import presentation, selectors
 from scoring.models import Assessment, MedicationAdministration
 from scoring.permissions import (

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Generic, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import formats
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
 from core.exceptions import InputRejected
 from core.formatting import local_datetime, local_time
-from patients import extensions
-from patients.events import record_event
-from patients.extensions import PlannedDose
-from patients.models import AccessAction, Episode, EpisodeEventKind
-from patients.services import access_log_record
+from patients.access_log import access_log_record
+from patients.models import AccessAction, Episode
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
@@ -738,198 +734,6 @@ def medication_administration_correct(
         assessment=original.assessment,
         entered_in_error=entered_in_error,
     )
-
-
-# --- planned doses: given or not given (issue 14) ------------------------------------------------
-
-
-def _check_planned(
-    *,
-    episode: Episode,
-    due_date: date,
-    slot: str,
-    given: object,
-    reason: str,
-    recorded_at: datetime,
-    now: datetime,
-) -> tuple[PlannedDose | None, str, list[FieldProblem]]:
-    """The planned dose answered (read from the accepted plan, never from the form), the reason,
-    and every problem, each naming its field."""
-    errors: list[FieldProblem] = []
-    planned = {dose.slot: dose for dose in extensions.planned_doses(episode, due_date)}
-    dose = planned.get(slot)
-    if dose is None:
-        errors.append(
-            _problem(
-                "slot",
-                gettext("The plan has no such dose due on %(date)s.")
-                % {"date": formats.date_format(due_date, "SHORT_DATE_FORMAT")},
-            )
-        )
-    if not isinstance(given, bool):
-        errors.append(_problem("given", gettext("Say whether the dose was given.")))
-    reason = (reason or "").strip()
-    if given is False and not reason:
-        errors.append(_problem("reason", gettext("Give the reason the dose was not given.")))
-    _check_moment(
-        field="recorded_at",
-        moment=recorded_at,
-        episode=episode,
-        now=now,
-        screening=False,
-        errors=errors,
-    )
-    return dose, reason, errors
-
-
-def _planned_values(dose: PlannedDose, given: bool, reason: str, at: datetime) -> dict[str, Any]:
-    return {
-        "slot": dose.slot,
-        "due_time": dose.time,
-        "drug": dose.drug[:200],
-        "dose": dose.dose[:200],
-        "given": given,
-        "reason_not_given": "" if given else reason,
-        "recorded_at": at,
-    }
-
-
-@transaction.atomic
-def planned_dose_record(
-    *,
-    episode: Episode,
-    due_date: date,
-    slot: str,
-    given: bool,
-    reason: str = "",
-    recorded_at: datetime | None = None,
-    user: User,
-    now: datetime,
-) -> PlannedDoseRecord:
-    """Record that a dose the accepted plan said was due on ``due_date`` was given, or was not
-    (with the reason). The drug, dose and time are taken from the plan as it stands. A due dose
-    is answered once: a second answer (a double submit, or another nurse) is refused with when it
-    was answered; changing the answer is a correction (``planned_dose_correct``)."""
-    episode = _locked_episode(episode)
-    at = recorded_at or _default_observed_at(now)
-    dose, reason, errors = _check_planned(
-        episode=episode,
-        due_date=due_date,
-        slot=slot,
-        given=given,
-        reason=reason,
-        recorded_at=at,
-        now=now,
-    )
-    if errors or dose is None:
-        raise InvalidInput(errors)
-    earlier = (
-        PlannedDoseRecord.objects.filter(
-            episode=episode, due_date=due_date, slot=slot, supersedes__isnull=True
-        )
-        .only("entered_at")
-        .first()
-    )
-    if earlier is not None:
-        clock = local_time(earlier.entered_at)
-        raise InvalidInput(
-            [
-                _problem(
-                    "slot",
-                    gettext("Already registered %(time)s.") % {"time": clock}
-                    + " "
-                    + gettext("Correct the registration to change it."),
-                )
-            ]
-        )
-    record = PlannedDoseRecord.objects.create(
-        episode=episode,
-        due_date=due_date,
-        **_planned_values(dose, given, reason, at),
-        entered_by=user,
-        entered_at=now,
-    )
-    state = "given" if given else "not given"
-    _log(user, episode, AccessAction.CREATE, f"planned dose {record.pk} ({record.slot}, {state})")
-    record_event(
-        episode,
-        EpisodeEventKind.PLANNED_DOSE_RECORDED,
-        user,
-        at=now,
-        subject=f"planned_dose:{due_date.isoformat()}:{record.slot}",
-        new=_planned_state(record),
-        details={"record": record.pk},
-    )
-    return record
-
-
-def _planned_state(record: PlannedDoseRecord) -> dict[str, Any]:
-    return {
-        "drug": record.drug,
-        "dose": record.dose,
-        "due_time": record.due_time,
-        "given": record.given,
-        "reason_not_given": record.reason_not_given,
-        "recorded_at": record.recorded_at.isoformat(),
-    }
-
-
-@transaction.atomic
-def planned_dose_correct(
-    *,
-    original: PlannedDoseRecord,
-    given: bool,
-    reason_not_given: str = "",
-    recorded_at: datetime,
-    reason: str,
-    user: User,
-    now: datetime,
-) -> PlannedDoseRecord:
-    """Store a corrected answer for a planned dose: given or not (with why not), with the reason
-    for the correction. The original stays, with who entered it and when."""
-    episode = _locked_episode(original.episode)
-    correction = _lock_for_correction(original, reason)
-    original, errors = correction.original, correction.errors
-    if not isinstance(given, bool):
-        errors.append(_problem("given", gettext("Say whether the dose was given.")))
-    reason_not_given = (reason_not_given or "").strip()
-    if given is False and not reason_not_given:
-        errors.append(
-            _problem("reason_not_given", gettext("Give the reason the dose was not given."))
-        )
-    _check_moment(
-        field="recorded_at",
-        moment=recorded_at,
-        episode=episode,
-        now=now,
-        screening=False,
-        errors=errors,
-    )
-    stored = correction.store(
-        user,
-        now,
-        episode=episode,
-        due_date=original.due_date,
-        slot=original.slot,
-        due_time=original.due_time,
-        drug=original.drug,
-        dose=original.dose,
-        given=given,
-        reason_not_given="" if given else reason_not_given,
-        recorded_at=recorded_at,
-    )
-    record_event(
-        episode,
-        EpisodeEventKind.PLANNED_DOSE_CORRECTED,
-        user,
-        at=now,
-        subject=f"planned_dose:{original.due_date.isoformat()}:{original.slot}",
-        old=_planned_state(original),
-        new=_planned_state(stored),
-        reason=correction.reason,
-        details={"record": stored.pk, "corrects": original.pk},
-    )
-    return stored
 
 
 # --- monitoring ----------------------------------------------------------------------------------

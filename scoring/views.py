@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OPIOID_SCALES
 from clinical.scoring import score
+from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
-from patients.services import access_log_record, access_log_record_many
 from scoring import permissions, presentation, selectors
 from scoring.forms import (
     AdministrationCorrectionForm,
@@ -40,6 +40,7 @@ from scoring.forms import (
     new_submission_key,
 )
 from scoring.models import Assessment
+from scoring.planned_doses import planned_dose_correct, planned_dose_record
 from scoring.presentation import (
     advice_lines,
     chart_for,
@@ -55,8 +56,6 @@ from scoring.services import (
     medication_administration_correct,
     medication_administration_record,
     monitoring_choose,
-    planned_dose_correct,
-    planned_dose_record,
 )
 
 VIEW = permissions.VIEW_ASSESSMENT

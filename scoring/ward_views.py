@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from patients.access_log import access_log_record, access_log_record_many
 from patients.concurrency import (
     StaleEditError,
     conflict_messages,
@@ -27,7 +28,7 @@ from patients.concurrency import (
 from patients.models import AccessAction, Episode
 from patients.permissions import SET_ROOM_BED
 from patients.selectors import get_episode_for_user
-from patients.services import access_log_record, access_log_record_many, episode_room_bed_set
+from patients.services import episode_room_bed_set
 from scoring import permissions, selectors
 from scoring.handover import handover_lines
 

@@ -24,6 +24,7 @@ from rest_framework.test import APIClient
 
 from guidelines.models import DetoxUnit, Recommendation
 from guidelines.services import recommendation_update
+from patients import access_log as patient_access_log
 from patients import services as patient_services
 from patients.models import AccessAction, Episode, EpisodeStatus, Unit
 from plans import services as plan_services
@@ -223,7 +224,7 @@ def test_access_log(client, unit, clinician, administrator):
 
     def record(count: int) -> None:
         for n in range(count):
-            patient_services.access_log_record(
+            patient_access_log.access_log_record(
                 user=clinician, patient=patient, action=AccessAction.VIEW, what=f"patient {n}"
             )
 
@@ -439,7 +440,7 @@ def test_admin_access_log(client, superuser, unit, clinician):
 
     def record(count: int) -> None:
         for n in range(count):
-            patient_services.access_log_record(
+            patient_access_log.access_log_record(
                 user=clinician, patient=patient, action=AccessAction.VIEW, what=f"patient {n}"
             )
 

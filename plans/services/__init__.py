@@ -10,7 +10,7 @@
 
 Each writes one event on the episode's one audit trail through ``patients.events.record_event``
 (who, when, what, old → new, why; the history page shows it) and the access log
-(``patients.services.access_log_record``). Bad input raises
+(``patients.access_log.access_log_record``). Bad input raises
 ``django.core.exceptions.ValidationError`` with a dict naming the field, before anything is
 stored. Messages are translated in the active language.
 

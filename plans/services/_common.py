@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from patients.access_log import access_log_record
 from patients.models import AccessAction, Episode
-from patients.services import access_log_record
 
 
 def log_access(

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients import services
+from patients.access_log import access_log_record
 from patients.models import AccessLogEntry
 from tests.patients.conftest import ALCOHOL_DT_POST
 
@@ -69,7 +69,7 @@ def test_a_refused_request_for_another_units_record_logs_nothing(client, clinici
 
 
 def test_administrators_read_the_access_log(client, administrator, clinician, patient):
-    services.access_log_record(user=clinician, patient=patient, action="view", what="patient")
+    access_log_record(user=clinician, patient=patient, action="view", what="patient")
     client.force_login(administrator)
     response = client.get(reverse("access-log"))
     assert response.status_code == 200
@@ -87,9 +87,9 @@ def test_staff_cannot_read_the_access_log(client, make_user, role):
 def test_the_access_log_filters_by_user_patient_and_date(
     client, administrator, clinician, nurse, patient, other_patient
 ):
-    services.access_log_record(user=clinician, patient=patient, action="view", what="patient")
-    services.access_log_record(user=nurse, patient=patient, action="view", what="patient")
-    services.access_log_record(user=clinician, patient=other_patient, action="view", what="patient")
+    access_log_record(user=clinician, patient=patient, action="view", what="patient")
+    access_log_record(user=nurse, patient=patient, action="view", what="patient")
+    access_log_record(user=clinician, patient=other_patient, action="view", what="patient")
     client.force_login(administrator)
 
     def shown(**params):
@@ -103,9 +103,7 @@ def test_the_access_log_filters_by_user_patient_and_date(
 
 
 def test_the_access_log_is_read_only_in_the_django_admin(client, administrator, clinician, patient):
-    entry = services.access_log_record(
-        user=clinician, patient=patient, action="view", what="patient"
-    )
+    entry = access_log_record(user=clinician, patient=patient, action="view", what="patient")
     client.force_login(administrator)
     assert client.get(reverse("admin:patients_accesslogentry_changelist")).status_code == 200
     assert client.get(reverse("admin:patients_accesslogentry_add")).status_code == 403
@@ -125,9 +123,7 @@ def test_the_access_log_is_read_only_in_the_django_admin(client, administrator, 
 def test_not_even_a_superuser_can_change_the_access_log(
     client, django_user_model, clinician, patient
 ):
-    entry = services.access_log_record(
-        user=clinician, patient=patient, action="view", what="patient"
-    )
+    entry = access_log_record(user=clinician, patient=patient, action="view", what="patient")
     root = django_user_model.objects.create_superuser("root", password="x")
     client.force_login(root)
     assert client.get(reverse("admin:patients_accesslogentry_add")).status_code == 403

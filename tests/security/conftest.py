@@ -29,7 +29,7 @@ from patients.selectors import episode_level_input
 from plans import services as plan_services
 from plans.models import CarePlan
 from scoring.models import Assessment, MedicationAdministration, PlannedDoseRecord
-from scoring.services import planned_dose_record
+from scoring.planned_doses import planned_dose_record
 from tests.factories import make_episode, make_patient, make_unit
 from tests.scoring.factories import give, score
 
