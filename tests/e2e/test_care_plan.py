@@ -4,7 +4,6 @@ and finds the taper calendar and the cited 9.3.1-1 in it."""
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from patients.models import EpisodeStatus, Sex
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_episode, make_patient, make_unit, national_id
+from tests.tools import need
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +23,7 @@ def _answer(page, question, answer):
 
 
 def _pdf_text(path):
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext is not installed (poppler-utils); CI installs it")
+    pdftotext = need("pdftotext")
     result = subprocess.run(  # noqa: S603
         [pdftotext, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
     )

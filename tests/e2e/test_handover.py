@@ -4,7 +4,6 @@ patient by name and fødselsnummer."""
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_unit
 from tests.scoring.factories import give, make_inpatient, score, set_history
+from tests.tools import need
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +111,6 @@ def test_the_doses_table_needs_no_horizontal_scroll_on_the_tablet(tablet, busy_w
     assert overflow["right"] <= overflow["width"]
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
 def test_the_printed_handover_names_a_patient_on_every_page(page, busy_ward, tmp_path):
     nurse, episodes = busy_ward
     log_in(page, nurse.username)
@@ -122,7 +121,7 @@ def test_the_printed_handover_names_a_patient_on_every_page(page, busy_ward, tmp
     page.emulate_media(media="print")
     page.pdf(path=str(pdf), format="A4", print_background=True)
 
-    pdftotext = shutil.which("pdftotext") or "pdftotext"
+    pdftotext = need("pdftotext")
     text = subprocess.run(  # noqa: S603 - our own file, a fixed program
         [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

@@ -8,7 +8,6 @@ Regenerate the reference after an intended change of the layout with
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from tests.plans.test_plan_cast import (
     opioid_patient,
 )
 from tests.scoring.factories import score
+from tests.tools import need
 
 REFERENCE = Path(__file__).parent / "reference" / "care_plan_page1.png"
 # Mean difference per pixel, as a share of full black-to-white; fonts and anti-aliasing differ a
@@ -38,14 +38,6 @@ SETUP_TIME = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 class NoQueue:
     def delay(self, care_plan_id):
         pass
-
-
-def need(tool):
-    """The tool's full path; skipped when poppler-utils is missing (CI installs it)."""
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed (poppler-utils); CI installs it")
-    return path
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
