@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,13 +30,7 @@ from patients.selectors import get_episode_for_user
 from patients.services import episode_room_bed_set
 from scoring import permissions, selectors
 from scoring.handover import handover_lines
-
-
-def _require(request: HttpRequest, *perms: str) -> User:
-    user = request.user
-    if not isinstance(user, User) or not all(user.has_perm(perm) for perm in perms):
-        raise PermissionDenied
-    return user
+from scoring.views import _require
 
 
 class RoomBedForm(forms.Form):
