@@ -138,7 +138,9 @@ def ward_board(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ward_board_rows(request: HttpRequest) -> HttpResponse:
-    return render(request, "scoring/_board_rows.html", _board_context(request))
+    """The 30 s refresh: the rows, and the navigation's overdue badge out of band (htmx), so the
+    badge never disagrees with the rows under it."""
+    return render(request, "scoring/_board_rows.html", {**_board_context(request), "refresh": True})
 
 
 # --- score entry and result ----------------------------------------------------------------------

@@ -133,3 +133,25 @@ def test_the_printed_handover_names_a_patient_on_every_page(page, busy_ward, tmp
         assert any(national_id in content for national_id in ids), f"page {number}: no fnr"
         # The screen's navigation is not printed.
         assert "Logg ut" not in content
+
+
+def test_the_boards_refresh_updates_the_badge(tablet, busy_ward):
+    """The rows refresh every 30 s; the badge in the navigation comes with them (out of band)."""
+    nurse, episodes = busy_ward
+    log_in(tablet, nurse.username)
+    tablet.clock.install()
+    tablet.goto("/ward/")
+    overdue = [e for n, e in enumerate(episodes) if n % 3 == 0]
+    badge = tablet.get_by_test_id("overdue-badge")
+    assert badge.get_attribute("data-count") == str(len(overdue))
+
+    now = timezone.now()
+    for episode in overdue[:2]:
+        score(episode, user=nurse, total=3, observed_at=now, now=now)
+    tablet.clock.run_for(31_000)  # the rows' 30 s timer, without waiting 30 s
+    tablet.wait_for_function(
+        "n => document.querySelector('[data-testid=overdue-badge]')?.dataset.count === n",
+        arg=str(len(overdue) - 2),
+    )
+    assert tablet.locator('[data-status="overdue"]').count() == len(overdue) - 2
+    assert tablet.locator("#nav-overdue").count() == 1

@@ -150,15 +150,18 @@ def test_the_board_page_shows_the_overdue_duration(client, ward, nurse):
 
 
 def _ward_with_overdue(unit, nurse, overdue, on_time):
+    """``overdue`` patients scored 6 h ago and ``on_time`` 1 h ago; returns the overdue ones."""
     now = timezone.now()
+    late = []
     for _ in range(overdue):
-        score(
-            make_inpatient(unit=unit), user=nurse, total=3, observed_at=now - dt.timedelta(hours=6)
-        )
+        episode = make_inpatient(unit=unit)
+        score(episode, user=nurse, total=3, observed_at=now - dt.timedelta(hours=6))
+        late.append(episode)
     for _ in range(on_time):
         score(
             make_inpatient(unit=unit), user=nurse, total=3, observed_at=now - dt.timedelta(hours=1)
         )
+    return late
 
 
 def test_the_badge_counts_as_the_board_does_in_one_query(ward, nurse, django_assert_num_queries):
@@ -222,3 +225,28 @@ def test_the_episode_history_shows_the_room_change(client, ward, nurse, clinicia
     assert "4B" in text
     assert "&lt;u&gt;7A&lt;/u&gt;" in text
     assert "<u>7A</u>" not in text
+
+
+def test_the_boards_refresh_replaces_the_badge_out_of_band(client, ward, nurse):
+    """The 30 s refresh sends the badge with the rows, so it follows the rows it counts, down to
+    an empty badge when nobody is overdue any more."""
+    episodes = _ward_with_overdue(ward, nurse, overdue=2, on_time=0)
+    client.force_login(nurse)
+
+    rows = client.get(reverse("ward-board-rows")).content.decode()
+    assert '<span id="nav-overdue" hx-swap-oob="true">' in rows
+    assert 'data-testid="overdue-badge" data-count="2"' in rows
+
+    for episode in episodes:
+        score(episode, user=nurse, total=3, observed_at=timezone.now(), now=timezone.now())
+    rows = client.get(reverse("ward-board-rows")).content.decode()
+    assert '<span id="nav-overdue" hx-swap-oob="true"></span>' in rows
+    assert "overdue-badge" not in rows
+
+
+def test_the_full_board_page_has_no_out_of_band_badge(client, ward, nurse):
+    _ward_with_overdue(ward, nurse, overdue=1, on_time=0)
+    client.force_login(nurse)
+    page = client.get(reverse("ward-board")).content.decode()
+    assert page.count('id="nav-overdue"') == 1
+    assert "hx-swap-oob" not in page
