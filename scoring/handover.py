@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext
 
-from clinical.schedule import OSLO
 from clinical.shifts import Shift, shift_at
+from core.formatting import local_datetime, local_time
 from scoring.presentation import board_lines
 from scoring.selectors import HandoverRow
 
@@ -34,7 +34,8 @@ class HandoverLine:
     status_label: str
     next_due: str
     doses: list[str]
-    diazepam_mg: str
+    diazepam_mg: str  # "" when there is no CIWA-Ar escalation
+    escalation_since: str
     flags: list[str]
     scores_url: str
 
@@ -71,8 +72,8 @@ def shift_label(shift: Shift) -> str:
     }
     return gettext("%(shift)s %(start)s–%(end)s") % {
         "shift": names[shift.name],
-        "start": shift.start.astimezone(OSLO).strftime("%d.%m. %H:%M"),
-        "end": shift.end.astimezone(OSLO).strftime("%H:%M"),
+        "start": local_datetime(shift.start),
+        "end": local_time(shift.end),
     }
 
 
@@ -113,14 +114,19 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
                 status_label=board.status_label,
                 next_due=board.next_due,
                 doses=[
-                    "{} {} {} mg".format(
-                        dose.given_at.astimezone(OSLO).strftime("%d.%m. %H:%M"),
-                        dose.drug_other or dose.get_drug_display(),
-                        _mg(dose.dose_mg),
+                    " ".join(
+                        (
+                            local_datetime(dose.given_at),
+                            dose.drug_other or dose.get_drug_display(),
+                            f"{_mg(dose.dose_mg)} mg",
+                        )
                     )
                     for dose in row.doses_24h
                 ],
-                diazepam_mg=_mg(row.diazepam_mg),
+                diazepam_mg="" if row.diazepam_mg is None else _mg(row.diazepam_mg),
+                escalation_since=(
+                    local_datetime(row.escalation_since) if row.escalation_since else ""
+                ),
                 flags=flags,
                 scores_url=board.scores_url,
             )

@@ -22,6 +22,7 @@ from clinical.advice import (
     AdviceContext,
     CiwaObservation,
     ciwa_advice,
+    escalation_since,
 )
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
@@ -611,7 +612,10 @@ class HandoverRow:
     before_shift: tuple[int, str] | None
     # Current, given doses in the last 24 h, newest first: (drug label, dose mg, given at).
     doses_24h: list[MedicationAdministration]
-    diazepam_mg: Decimal
+    # Diazepam given in the current CIWA-Ar escalation (as the advice and the medication view
+    # count it); None when the patient has no CIWA-Ar score, so no escalation.
+    diazepam_mg: Decimal | None
+    escalation_since: datetime | None
     seizures_or_dt: bool
     pregnant: bool
     drowsy: bool
@@ -619,10 +623,29 @@ class HandoverRow:
     open_discharge_items: int
 
 
+def _escalations(episode_ids: list[int], now: datetime) -> dict[int, datetime | None]:
+    """When each episode's current CIWA-Ar escalation began (``clinical.advice.escalation_since``
+    over the scores before the latest one up to ``now``); episodes without a CIWA-Ar score are
+    absent. One query: the current scores' times and totals, not the rows."""
+    scores: dict[int, list[CiwaObservation]] = {}
+    for episode_id, total, observed_at in (
+        Assessment.objects.current()
+        .filter(episode_id__in=episode_ids, instrument=CIWA_AR_CODE, observed_at__lte=now)
+        .order_by("observed_at", "id")
+        .values_list("episode_id", "total", "observed_at")
+    ):
+        scores.setdefault(episode_id, []).append(CiwaObservation(total, observed_at))
+    return {
+        pk: escalation_since([o for o in observed if o.observed_at < observed[-1].observed_at])
+        for pk, observed in scores.items()
+    }
+
+
 def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[HandoverRow]:
     """The board's rows with what the next shift needs to know. A fixed number of queries,
     whatever the number of patients: the board's (2, or 3 when some patient has no scale), the
-    scores before the shift and the intake's flags (1), the doses (1), the discharge items (1).
+    scores before the shift and the intake's flags (1), the CIWA-Ar scores' times (1), the doses
+    (1), the discharge items (1).
     """
     from clinical.shifts import shift_at
     from patients.extensions import open_discharge_items
@@ -650,19 +673,22 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
             "intake__current_delirium",
         )
     }
+    escalations = _escalations(ids, now)
     since = now - timedelta(hours=24)
     doses: dict[int, list[MedicationAdministration]] = {pk: [] for pk in ids}
     diazepam: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
     for dose in (
         MedicationAdministration.objects.given()
-        .filter(episode_id__in=ids)
+        .filter(episode_id__in=ids, given_at__lte=now)
         .filter(Q(given_at__gte=since) | Q(drug=Drug.DIAZEPAM))
         .order_by("-given_at", "-id")
     ):
         if dose.given_at >= since:
             doses[dose.episode_id].append(dose)
-        if dose.drug == Drug.DIAZEPAM:
-            diazepam[dose.episode_id] += dose.dose_mg
+        if dose.drug == Drug.DIAZEPAM and dose.episode_id in escalations:
+            started = escalations[dose.episode_id]
+            if started is None or dose.given_at > started:
+                diazepam[dose.episode_id] += dose.dose_mg
     open_items = open_discharge_items(ids)
     rows = []
     for row in board:
@@ -676,7 +702,8 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                 board=row,
                 before_shift=(before_total, before_band) if before_total is not None else None,
                 doses_24h=doses[pk],
-                diazepam_mg=diazepam[pk],
+                diazepam_mg=diazepam[pk] if pk in escalations else None,
+                escalation_since=escalations.get(pk),
                 seizures_or_dt=bool(
                     complications
                     and ("seizures" in complications or "delirium_tremens" in complications)

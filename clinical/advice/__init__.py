@@ -124,6 +124,7 @@ from clinical.advice.context import (
     LineLookup,
     Number,
     Protocol,
+    escalation_since,
 )
 from clinical.advice.tiers import (
     ciwa_advice,
@@ -158,6 +159,7 @@ __all__ = [
     "Protocol",
     "ciwa_advice",
     "drowsy_line",
+    "escalation_since",
     "sedative_cautions",
     "wernicke_line",
 ]

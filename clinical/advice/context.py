@@ -362,9 +362,19 @@ class _Course:
     hourly_escalation: bool
 
 
+def escalation_since(earlier: Sequence[CiwaObservation]) -> datetime | None:
+    """When the current escalation began, given the CIWA-Ar scores observed before the latest
+    one: at the last of them below 10 (G 4227: diazepam "ved CIWA-skåre under 10" ends a course);
+    None when none was below 10, so the escalation runs from the start of the episode.
+
+    The advice's cumulative diazepam and the handover's count the doses given after this moment.
+    """
+    lows = [o.observed_at for o in earlier if o.score < CIWA_HOURLY_FROM]
+    return max(lows) if lows else None
+
+
 def _course(checked: _Checked) -> _Course:
-    lows = [o.observed_at for o in checked.earlier if o.score < CIWA_HOURLY_FROM]
-    since = max(lows) if lows else None
+    since = escalation_since(checked.earlier)
 
     def in_escalation(moment: datetime) -> bool:
         return since is None or moment > since

@@ -19,6 +19,7 @@ from clinical.advice import (
     AdviceError,
     CiwaObservation,
     ciwa_advice,
+    escalation_since,
 )
 from tests.clinical.test_instruments import (
     REF,
@@ -760,3 +761,21 @@ def test_it_rejects_a_yes_no_fact_that_is_not_true_false_or_unknown(flag):
 def test_it_accepts_doses_as_int_float_or_decimal():
     doses = [diazepam(10, 180), diazepam(10.0, 120), diazepam(Decimal("10"), 60)]
     assert advise(20, administrations=doses).cumulative_diazepam_mg == Decimal(30)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "expected"),
+    [
+        ((), None),
+        (((10, 30),), None),  # 10 is not below 10
+        (((9, 30),), 30),
+        (((9, 90), (18, 60), (9, 30), (15, 20)), 30),  # the last score below 10
+        (((0, 300), (20, 200)), 300),
+    ],
+)
+def test_the_escalation_begins_at_the_last_earlier_score_below_10(earlier, expected):
+    observed = [CiwaObservation(total, ago(minutes)) for total, minutes in earlier]
+    assert escalation_since(observed) == (None if expected is None else ago(expected))
+    # The advice's bookkeeping uses the same moment.
+    advice = advise(16, earlier_scores=observed)
+    assert advice.escalation_since == (None if expected is None else ago(expected))

@@ -15,7 +15,7 @@ from patients.models import AccessLogEntry
 from patients.services import episode_room_bed_set
 from plans.models import DischargeItem
 from plans.services import discharge_checklist_update
-from scoring.selectors import handover
+from scoring.selectors import ciwa_advice_for, handover
 from tests.factories import make_unit
 from tests.scoring.factories import give, make_inpatient, score, set_history
 
@@ -51,12 +51,60 @@ def test_a_row_has_room_trend_doses_diazepam_and_flags(ward, nurse, clinician):
     assert row.before_shift is not None
     assert row.before_shift[0] == 8
     assert [d.drug for d in row.doses_24h] == ["thiamine", "diazepam"]
-    assert row.diazepam_mg == Decimal(30)
+    # The escalation began at the score of 8 (below 10): the dose 30 h ago is before it.
+    assert row.diazepam_mg == Decimal(20)
     assert row.seizures_or_dt
     assert row.pregnant
     assert row.drowsy
     assert not row.current_delirium
     assert row.open_discharge_items == open_items
+
+
+def test_diazepam_counts_the_current_escalation_as_the_advice_does(ward, nurse):
+    """Issue 14: the handover's diazepam is the current escalation's, the same figure as the
+    advice and the medication view, not the episode's total."""
+    now = timezone.now().replace(microsecond=0)
+    hours = lambda n: now - dt.timedelta(hours=n)  # noqa: E731
+    episode = make_inpatient(unit=ward, admitted_at=hours(60))
+    score(episode, user=nurse, total=18, observed_at=hours(50), now=now)
+    give(episode, user=nurse, dose_mg="40", given_at=hours(49))
+    score(episode, user=nurse, total=6, observed_at=hours(40), now=now)  # the escalation ends
+    give(episode, user=nurse, dose_mg="10", given_at=hours(40))  # at the low score: not after it
+    score(episode, user=nurse, total=17, observed_at=hours(3), now=now)
+    give(episode, user=nurse, dose_mg="10", given_at=hours(2))
+    latest = score(episode, user=nurse, total=16, observed_at=hours(1), now=now)
+    give(episode, user=nurse, dose_mg="10", given_at=hours(0.5))
+    give(episode, user=nurse, dose_mg="10", given_at=now + dt.timedelta(hours=1))  # not yet
+
+    (row,) = handover(nurse, now=now)
+
+    assert row.diazepam_mg == Decimal(20)
+    assert row.escalation_since == hours(40)
+    assert row.diazepam_mg == ciwa_advice_for(latest, at=now).cumulative_diazepam_mg
+
+
+def test_a_patient_without_a_ciwa_score_has_no_escalation(client, ward, nurse):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    score(episode, user=nurse, code="cows", total=9, observed_at=now - dt.timedelta(hours=1))
+    give(episode, user=nurse, dose_mg="10", given_at=now - dt.timedelta(hours=2))
+
+    (row,) = handover(nurse, now=now)
+    assert row.diazepam_mg is None
+    assert row.escalation_since is None
+    client.force_login(nurse)
+    text = client.get(reverse("ward-handover")).content.decode()
+    assert "Ingen CIWA-Ar-skåring ennå: ingen opptrapping." in text
+
+
+def test_the_page_names_the_escalation_and_its_start(client, ward, nurse):
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, admitted_at=now - dt.timedelta(hours=30))
+    score(episode, user=nurse, total=16, observed_at=now - dt.timedelta(hours=3), now=now)
+    give(episode, user=nurse, dose_mg="10", given_at=now - dt.timedelta(hours=2))
+    client.force_login(nurse)
+    text = client.get(reverse("ward-handover")).content.decode()
+    assert "Diazepam i gjeldende opptrapping (siden innleggelse): 10 mg" in text
 
 
 def test_the_page_shows_the_trend_flags_and_identity_escaped(client, ward, nurse, clinician):
