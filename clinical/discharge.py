@@ -311,11 +311,21 @@ def relevant_items(basis: Basis, uses_opioids: bool | None) -> tuple[ChecklistIt
     return tuple(item for item in ITEMS if item.group in wanted)
 
 
+def missing_items(
+    uses_opioids: bool | None, ever_injected: bool | None, done: Mapping[str, bool]
+) -> tuple[str, ...]:
+    """The codes of the items that apply to the patient and are not done, in checklist order
+    (an item never ticked counts as not done; an item that does not apply is never missing)."""
+    basis = overdose_basis(uses_opioids, ever_injected)
+    items = relevant_items(basis, uses_opioids)
+    return tuple(item.code for item in items if not done.get(item.code, False))
+
+
 def assess_checklist(facts: ChecklistFacts) -> ChecklistAssessment:
     """The items that apply, those not done yet, and the warnings to show."""
     basis = overdose_basis(facts.uses_opioids, facts.ever_injected)
     items = relevant_items(basis, facts.uses_opioids)
-    missing = tuple(item.code for item in items if not facts.done.get(item.code, False))
+    missing = missing_items(facts.uses_opioids, facts.ever_injected, facts.done)
     warnings: list[ChecklistMessage] = []
     if FOLLOWUP_PLANNED in missing:
         message = _W_FOLLOWUP_MISSING_STARTED if facts.episode_started else _W_FOLLOWUP_MISSING

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 ScreeningTotals = Callable[["Episode"], dict[str, int | None]]
 OverdoseSetOpen = Callable[["Episode"], tuple[str, ...]]
 TodaysDoses = Callable[["AbstractBaseUser | AnonymousUser", "Episode", date], Any]
-OpenDischargeItems = Callable[[Sequence[int]], dict[int, int]]
+OpenDischargeItems = Callable[[Sequence[int]], dict[int, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,9 @@ def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
     return _providers.planned_doses(episode, day)
 
 
-def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, int]:
-    """How many discharge-checklist items are not done, per episode id (plans); one query for
-    all the episodes (the handover lists a whole unit). Episodes without a checklist: absent."""
+def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The discharge-checklist items that apply and are not done, per episode id (plans); a fixed
+    number of queries for all the episodes (the handover lists a whole unit). None open: absent."""
     if _providers.open_discharge_items is None:
         raise _missing("open_discharge_items")
     return _providers.open_discharge_items(episode_ids)

@@ -38,6 +38,7 @@ from patients.selectors import get_episode_for_user, visible_unit_ids
 from plans.models import (
     CarePlan,
     DischargeChecklist,
+    DischargeItem,
     MedicationPlan,
     MedicationPlanVersion,
     PlanLine,
@@ -167,6 +168,11 @@ class IntakeFacts:
 
 def intake_facts(episode: Episode) -> IntakeFacts:
     intake = Intake.objects.filter(episode=episode).prefetch_related("substances").first()
+    return _facts_of(intake)
+
+
+def _facts_of(intake: Intake | None) -> IntakeFacts:
+    """The intake's facts, from an intake read with its substances prefetched."""
     if intake is None:
         return IntakeFacts(recorded=False)
     rows = {row.substance: row for row in intake.substances.all()}
@@ -564,15 +570,26 @@ def discharge_view(episode: Episode, *, now: datetime) -> DischargeView:
     )
 
 
-def open_discharge_items(episode_ids: Iterable[int]) -> dict[int, int]:
-    """Discharge-checklist items not yet done, per episode (the handover's flag); one query."""
-    from django.db.models import Count, Q
-
-    from plans.models import DischargeChecklist
-
-    rows = (
-        DischargeChecklist.objects.filter(episode_id__in=list(episode_ids))
-        .annotate(open_items=Count("items", filter=Q(items__done=False)))
-        .values_list("episode_id", "open_items")
-    )
-    return {episode_id: count for episode_id, count in rows if count}
+def open_discharge_items(episode_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Per episode, the discharge-checklist items that apply to the patient
+    (``clinical.discharge.missing_items``: everyone's, the overdose-prevention set, the opioid
+    items) and are not done, whether or not a checklist was opened yet; episodes with none open
+    are absent. A fixed number of queries for any number of episodes (the handover's flag):
+    the intakes with their substances, and the checklists with their items."""
+    ids = list(episode_ids)
+    intakes = {
+        intake.episode_id: intake
+        for intake in Intake.objects.filter(episode_id__in=ids).prefetch_related("substances")
+    }
+    done: dict[int, dict[str, bool]] = {pk: {} for pk in ids}
+    for episode_id, code, is_done in DischargeItem.objects.filter(
+        checklist__episode_id__in=ids
+    ).values_list("checklist__episode_id", "code", "done"):
+        done[episode_id][code] = is_done
+    found: dict[int, tuple[str, ...]] = {}
+    for pk in ids:
+        facts = _facts_of(intakes.get(pk))
+        missing = discharge.missing_items(facts.uses_opioids, facts.ever_injected, done[pk])
+        if missing:
+            found[pk] = missing
+    return found

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from clinical.shifts import Shift, shift_at
 from core.formatting import local_datetime, local_time
+from patients.presentation import item_labels
 from scoring.presentation import board_lines
 from scoring.selectors import HandoverRow
 
@@ -94,7 +95,11 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
             flags.append(gettext("Pregnant"))
         if row.open_discharge_items:
             flags.append(
-                gettext("Open discharge items: %(count)d") % {"count": row.open_discharge_items}
+                gettext("Open discharge items (%(count)d): %(items)s")
+                % {
+                    "count": len(row.open_discharge_items),
+                    "items": item_labels(row.open_discharge_items),
+                }
             )
         lines.append(
             HandoverLine(

@@ -620,7 +620,7 @@ class HandoverRow:
     pregnant: bool
     drowsy: bool
     current_delirium: bool
-    open_discharge_items: int
+    open_discharge_items: tuple[str, ...]  # codes of the checklist items that apply, not done
 
 
 def _escalations(episode_ids: list[int], now: datetime) -> dict[int, datetime | None]:
@@ -645,7 +645,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
     """The board's rows with what the next shift needs to know. A fixed number of queries,
     whatever the number of patients: the board's (2, or 3 when some patient has no scale), the
     scores before the shift and the intake's flags (1), the CIWA-Ar scores' times (1), the doses
-    (1), the discharge items (1).
+    (1), the discharge items that apply and are open (4: intakes, substances, checklist items).
     """
     from clinical.shifts import shift_at
     from patients.extensions import open_discharge_items
@@ -711,7 +711,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                 pregnant=bool(pregnant),
                 drowsy=bool(last and last.drowsy),
                 current_delirium=bool(delirium) or bool(last and last.current_delirium),
-                open_discharge_items=open_items.get(pk, 0),
+                open_discharge_items=open_items.get(pk, ()),
             )
         )
     return rows

@@ -10,6 +10,7 @@ from clinical.discharge import (
     ChecklistFacts,
     assess_checklist,
     checklist_errors,
+    missing_items,
     overdose_basis,
 )
 
@@ -156,3 +157,26 @@ def test_the_tolerance_figures_are_the_guidelines():
     from clinical.discharge import TOLERANCE_PARAMS
 
     assert TOLERANCE_PARAMS == {"week_low": 25, "week_high": 50, "three_weeks": 5, "factor": 16}
+
+
+@pytest.mark.parametrize("uses_opioids", [True, False, None])
+@pytest.mark.parametrize("ever_injected", [True, False, None])
+@pytest.mark.parametrize("done_codes", [(), ("followup_planned",), ITEM_CODES])
+def test_missing_items_are_the_assessments_missing(uses_opioids, ever_injected, done_codes):
+    """One definition of "open": the handover's flag and the checklist page agree."""
+    done = dict.fromkeys(done_codes, True)
+    facts = ChecklistFacts(
+        uses_opioids=uses_opioids, ever_injected=ever_injected, done=done, now=NOW
+    )
+    assert missing_items(uses_opioids, ever_injected, done) == assess_checklist(facts).missing
+
+
+def test_items_that_do_not_apply_are_never_missing():
+    # Alcohol only, never injected: the overdose set and the opioid items do not apply, even when
+    # a stored checklist holds them unticked.
+    done = dict.fromkeys(ITEM_CODES, False)
+    assert set(missing_items(False, False, done)) == {"followup_planned", "self_help_informed"}
+    assert set(missing_items(True, False, done)) == set(ITEM_CODES)
+    assert set(missing_items(False, True, {})) == {"followup_planned", "self_help_informed"} | (
+        OVERDOSE_SET
+    )

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from clinical.shifts import shift_at
 from patients.models import AccessLogEntry
-from patients.services import episode_room_bed_set
-from plans.models import DischargeItem
+from patients.services import episode_room_bed_set, intake_amend
 from plans.services import discharge_checklist_update
 from scoring.selectors import ciwa_advice_for, handover
 from tests.factories import make_unit
@@ -41,8 +40,9 @@ def test_a_row_has_room_trend_doses_diazepam_and_flags(ward, nurse, clinician):
     give(episode, user=nurse, dose_mg="10", given_at=now - dt.timedelta(hours=30))  # not in 24 h
     give(episode, user=nurse, dose_mg="20", given_at=now - dt.timedelta(hours=2))
     give(episode, user=nurse, drug="thiamine", dose_mg="300", given_at=now - dt.timedelta(hours=1))
-    discharge_checklist_update(episode=episode, user=clinician, done={}, now=now)
-    open_items = DischargeItem.objects.filter(checklist__episode=episode, done=False).count()
+    discharge_checklist_update(
+        episode=episode, user=clinician, done={"followup_planned": True}, now=now
+    )
 
     (row,) = handover(nurse, now=now)
 
@@ -57,7 +57,43 @@ def test_a_row_has_room_trend_doses_diazepam_and_flags(ward, nurse, clinician):
     assert row.pregnant
     assert row.drowsy
     assert not row.current_delirium
-    assert row.open_discharge_items == open_items
+    # Injecting not recorded: the overdose-prevention set applies (a local resolution), the
+    # opioid items do not (alcohol only); the follow-up is done.
+    assert set(row.open_discharge_items) == {
+        "self_help_informed",
+        "tolerance_info_given",
+        "naloxone_given",
+        "discharge_conversation_held",
+        "appointment_made",
+    }
+
+
+def test_open_discharge_items_are_those_that_apply_checklist_or_not(ward, nurse, clinician):
+    now = timezone.now()
+    no_checklist = make_inpatient(unit=ward)
+    set_history(no_checklist, user=clinician)
+    alcohol_only = make_inpatient(unit=ward)
+    intake_amend(
+        episode=alcohol_only,
+        user=clinician,
+        reason="test set-up",
+        fields={},
+        substances=[{"substance": "alcohol", "injecting": False}],
+    )
+    discharge_checklist_update(
+        episode=alcohol_only,
+        user=clinician,
+        done={"followup_planned": True, "self_help_informed": True},
+        now=now,
+    )
+
+    rows = {row.board.episode.pk: row for row in handover(nurse, now=now)}
+
+    # Nothing ticked yet and no checklist opened: everything that applies is open.
+    assert "followup_planned" in rows[no_checklist.pk].open_discharge_items
+    # Never injected, no opioids: the overdose set does not apply, so nothing is open, although
+    # the stored checklist holds its items unticked.
+    assert rows[alcohol_only.pk].open_discharge_items == ()
 
 
 def test_diazepam_counts_the_current_escalation_as_the_advice_does(ward, nurse):
