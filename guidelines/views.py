@@ -28,6 +28,7 @@ from guidelines.models import (
     Recommendation,
     Section,
 )
+from guidelines.reach import reach
 from guidelines.search import highlight_terms
 from guidelines.selectors import (
     CHANGE_PERMISSION,
@@ -144,7 +145,7 @@ def recommendation_edit(request: HttpRequest, ref: str) -> HttpResponse:
             messages.success(request, _("Saved a new version of %(ref)s.") % {"ref": ref})
             return redirect("recommendation-history", ref=ref)
     status = 400 if form.is_bound else 200
-    context = {"recommendation": recommendation, "form": form}
+    context = {"recommendation": recommendation, "form": form, "reach": reach(recommendation.ref)}
     return render(request, "guidelines/recommendation_edit.html", context, status=status)
 
 
