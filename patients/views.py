@@ -36,6 +36,7 @@ from clinical.levels import (
     parse_level_input,
 )
 from clinical.workup import ecg_recommended
+from core.forms import add_service_errors
 from core.messages import render_message
 from patients import extensions, permissions, services
 from patients.access_log import access_log_record, access_log_record_many
@@ -127,15 +128,6 @@ def _page(request: HttpRequest, items: QuerySet[Any]) -> Page[Any]:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's errors on the form: a field's error on the field, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 # --- Patients ---------------------------------------------------------------------------------
 
 
@@ -207,10 +199,10 @@ def patient_create(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 return redirect("patient-list")
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             context["refused"] = True
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             context["existing"] = getattr(error, "existing_patient", None)
         else:
             if data["contact_name"]:
@@ -307,7 +299,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for line in conflict_messages(error, form_labels(form)):
                 form.add_error(None, line)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _log(request, patient, AccessAction.UPDATE, "patient")
             messages.success(request, gettext("The correction is saved."))
@@ -461,7 +453,7 @@ def episode_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 error = ValidationError(
                     {"at" if k.endswith("_at") else k: v for k, v in error.message_dict.items()}
                 )
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _log(request, episode.patient, AccessAction.UPDATE, f"episode {action}")
             messages.success(request, gettext("The episode is updated."))
@@ -706,7 +698,7 @@ def episode_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 level_input=level_input,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _log(request, episode.patient, AccessAction.CREATE, "treatment-level decision")
             messages.success(request, gettext("The decision is recorded."))

@@ -483,13 +483,21 @@ class MedicationDay:
     thiamine: str  # "given", "not_given" (in the plan, not registered) or "not_ordered"
 
 
-def _thiamine_status(rows: list[PlannedRow], given: list[MedicationAdministration]) -> str:
-    in_plan = [row for row in rows if THIAMINE in row.planned.drugs]
-    if any(dose.drug == THIAMINE for dose in given) or any(
-        row.record is not None and row.record.given for row in in_plan
-    ):
+def _thiamine_word(*, in_plan: bool, given: bool) -> str:
+    """Thiamine on a day: "given" (a dose registered, or the planned dose marked given),
+    "not_given" (in the plan, not registered) or "not_ordered" (not in the plan)."""
+    if given:
         return "given"
     return "not_given" if in_plan else "not_ordered"
+
+
+def _thiamine_status(rows: list[PlannedRow], given: list[MedicationAdministration]) -> str:
+    in_plan = [row for row in rows if THIAMINE in row.planned.drugs]
+    return _thiamine_word(
+        in_plan=bool(in_plan),
+        given=any(dose.drug == THIAMINE for dose in given)
+        or any(row.record is not None and row.record.given for row in in_plan),
+    )
 
 
 def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
@@ -526,29 +534,20 @@ def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
 
 
 def thiamine_status(episode: Episode, day: date) -> str:
-    """Thiamine on ``day``: "given" (a dose registered, or the planned dose marked given),
-    "not_given" (in the plan, not registered) or "not_ordered" (not in the plan)."""
+    """Thiamine on ``day`` (``_thiamine_word``), for a page that has not read the day's doses."""
     in_plan = [dose for dose in extensions.planned_doses(episode, day) if THIAMINE in dose.drugs]
     start, end = local_day_bounds(day)
-    if (
+    registered = (
         MedicationAdministration.objects.given()
         .filter(episode=episode, drug=THIAMINE, given_at__gte=start, given_at__lt=end)
         .exists()
-    ):
-        return "given"
-    if (
-        in_plan
-        and PlannedDoseRecord.objects.current()
-        .filter(
-            episode=episode,
-            due_date=day,
-            slot__in=[dose.slot for dose in in_plan],
-            given=True,
-        )
+    )
+    planned_given = bool(in_plan) and (
+        PlannedDoseRecord.objects.current()
+        .filter(episode=episode, due_date=day, slot__in=[dose.slot for dose in in_plan], given=True)
         .exists()
-    ):
-        return "given"
-    return "not_given" if in_plan else "not_ordered"
+    )
+    return _thiamine_word(in_plan=bool(in_plan), given=registered or planned_given)
 
 
 def get_planned_dose_record_for_user(

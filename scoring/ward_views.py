@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import add_service_errors
 from patients.access_log import access_log_record, access_log_record_many
 from patients.concurrency import (
     StaleEditError,
@@ -66,9 +67,7 @@ def episode_room_bed(request: HttpRequest, episode_id: int) -> HttpResponseBase:
                 for line in conflict_messages(error, form_labels(form)):
                     form.add_error(None, line)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 access_log_record(
                     user=user,
