@@ -40,6 +40,9 @@ from patients.selectors import (
 from plans.models import PlanLine, PlanLineStatus
 from plans.permissions import VIEW_PLAN_LINE
 from scoring import selectors as scoring_selectors
+from scoring.checks import (
+    InvalidInput,
+)
 from scoring.models import Assessment, MedicationAdministration
 from scoring.permissions import (
     ADD_ASSESSMENT,
@@ -48,7 +51,9 @@ from scoring.permissions import (
     VIEW_ASSESSMENT,
 )
 from scoring.presentation import band_label
-from scoring.services import InvalidInput, assessment_record
+from scoring.services import (
+    assessment_record,
+)
 
 FHIR_JSON = "application/fhir+json"
 DEFAULT_COUNT = 20

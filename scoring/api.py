@@ -45,6 +45,10 @@ from patients.access_log import access_log_record
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from scoring import presentation, selectors
+from scoring.checks import (
+    FieldProblem,
+    InvalidInput,
+)
 from scoring.models import Assessment, MedicationAdministration
 from scoring.permissions import (
     ADD_ADMINISTRATION,
@@ -73,8 +77,6 @@ from scoring.serializers import (
 )
 from scoring.services import (
     AlreadyRecorded,
-    FieldProblem,
-    InvalidInput,
     assessment_correct,
     assessment_record,
     medication_administration_correct,

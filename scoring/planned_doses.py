@@ -21,17 +21,17 @@ from patients import extensions
 from patients.events import record_event
 from patients.extensions import PlannedDose
 from patients.models import AccessAction, Episode, EpisodeEventKind
-from scoring.models import PlannedDoseRecord
-from scoring.services import (
+from scoring.checks import (
     FieldProblem,
     InvalidInput,
-    _check_moment,
-    _default_observed_at,
-    _lock_for_correction,
-    _locked_episode,
-    _log,
-    _problem,
+    check_moment,
+    default_observed_at,
+    lock_for_correction,
+    locked_episode,
+    log_access,
+    problem,
 )
+from scoring.models import PlannedDoseRecord
 
 
 def _check_planned(
@@ -51,18 +51,18 @@ def _check_planned(
     dose = planned.get(slot)
     if dose is None:
         errors.append(
-            _problem(
+            problem(
                 "slot",
                 gettext("The plan has no such dose due on %(date)s.")
                 % {"date": formats.date_format(due_date, "SHORT_DATE_FORMAT")},
             )
         )
     if not isinstance(given, bool):
-        errors.append(_problem("given", gettext("Say whether the dose was given.")))
+        errors.append(problem("given", gettext("Say whether the dose was given.")))
     reason = (reason or "").strip()
     if given is False and not reason:
-        errors.append(_problem("reason", gettext("Give the reason the dose was not given.")))
-    _check_moment(
+        errors.append(problem("reason", gettext("Give the reason the dose was not given.")))
+    check_moment(
         field="recorded_at",
         moment=recorded_at,
         episode=episode,
@@ -101,8 +101,8 @@ def planned_dose_record(
     (with the reason). The drug, dose and time are taken from the plan as it stands. A due dose
     is answered once: a second answer (a double submit, or another nurse) is refused with when it
     was answered; changing the answer is a correction (``planned_dose_correct``)."""
-    episode = _locked_episode(episode)
-    at = recorded_at or _default_observed_at(now)
+    episode = locked_episode(episode)
+    at = recorded_at or default_observed_at(now)
     dose, reason, errors = _check_planned(
         episode=episode,
         due_date=due_date,
@@ -125,7 +125,7 @@ def planned_dose_record(
         clock = local_time(earlier.entered_at)
         raise InvalidInput(
             [
-                _problem(
+                problem(
                     "slot",
                     gettext("Already registered %(time)s.") % {"time": clock}
                     + " "
@@ -141,7 +141,9 @@ def planned_dose_record(
         entered_at=now,
     )
     state = "given" if given else "not given"
-    _log(user, episode, AccessAction.CREATE, f"planned dose {record.pk} ({record.slot}, {state})")
+    log_access(
+        user, episode, AccessAction.CREATE, f"planned dose {record.pk} ({record.slot}, {state})"
+    )
     record_event(
         episode,
         EpisodeEventKind.PLANNED_DOSE_RECORDED,
@@ -178,17 +180,17 @@ def planned_dose_correct(
 ) -> PlannedDoseRecord:
     """Store a corrected answer for a planned dose: given or not (with why not), with the reason
     for the correction. The original stays, with who entered it and when."""
-    episode = _locked_episode(original.episode)
-    correction = _lock_for_correction(original, reason)
+    episode = locked_episode(original.episode)
+    correction = lock_for_correction(original, reason)
     original, errors = correction.original, correction.errors
     if not isinstance(given, bool):
-        errors.append(_problem("given", gettext("Say whether the dose was given.")))
+        errors.append(problem("given", gettext("Say whether the dose was given.")))
     reason_not_given = (reason_not_given or "").strip()
     if given is False and not reason_not_given:
         errors.append(
-            _problem("reason_not_given", gettext("Give the reason the dose was not given."))
+            problem("reason_not_given", gettext("Give the reason the dose was not given."))
         )
-    _check_moment(
+    check_moment(
         field="recorded_at",
         moment=recorded_at,
         episode=episode,

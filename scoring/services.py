@@ -12,25 +12,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Generic, TypedDict, TypeVar
+from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext
 
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.scoring import ScoreResult, ScoringError, score
-from core.exceptions import InputRejected
-from core.formatting import local_datetime, local_time
-from patients.access_log import access_log_record
+from core.formatting import local_time
 from patients.models import AccessAction, Episode
+from scoring.checks import (
+    FieldProblem,
+    InvalidInput,
+    check_moment,
+    default_observed_at,
+    lock_for_correction,
+    locked_episode,
+    log_access,
+    problem,
+)
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
     Drug,
     MedicationAdministration,
     MonitoringChoice,
-    PlannedDoseRecord,
     Route,
 )
 
@@ -39,20 +46,6 @@ from scoring.models import (
 DOUBLE_SUBMIT_WINDOW: Final = timedelta(minutes=2)
 BREATH_ALCOHOL_MAX: Final = Decimal("9.99")  # ‰; the column holds 0.00–9.99
 DOSE_MAX_MG: Final = Decimal("9999.99")
-
-
-class FieldProblem(TypedDict, total=False):
-    field: str
-    message: str
-    allowed: list[Any]
-
-
-class InvalidInput(InputRejected):
-    """Bad input; ``errors`` names every field at fault. Nothing was stored.
-
-    The API answers it with the one 400 body (``core.exceptions``)."""
-
-    errors: list[FieldProblem]
 
 
 class AlreadyRecorded(Exception):
@@ -68,13 +61,6 @@ class AlreadyRecorded(Exception):
     def message(self) -> str:
         clock = local_time(self.earlier.entered_at)
         return gettext("Already registered %(time)s.") % {"time": clock}
-
-
-def _problem(field: str, message: str, allowed: list[Any] | None = None) -> FieldProblem:
-    problem = FieldProblem(field=field, message=message)
-    if allowed is not None:
-        problem["allowed"] = allowed
-    return problem
 
 
 def _item_label(key: object) -> object:
@@ -93,7 +79,7 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
     ``field`` keeps the key (the API's contract); the message names the item as the form does.
     """
     return [
-        _problem(
+        problem(
             e.field,
             gettext(e.message)
             % {k: _item_label(v) if k == "item" else v for k, v in e.params.items()},
@@ -101,81 +87,6 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
         )
         for e in error.field_errors
     ]
-
-
-def _local(moment: datetime) -> str:
-    return local_datetime(moment)
-
-
-# --- time window ---------------------------------------------------------------------------------
-
-
-def _earliest(episode: Episode, *, screening: bool) -> datetime | None:
-    """The earliest moment a record of this episode may be dated.
-
-    Withdrawal scores and doses belong to the stay: from admission on. Screening belongs to the
-    intake, which may come before admission is registered: from the episode's creation (or its
-    admission, if that was registered as earlier).
-    """
-    if not screening:
-        return episode.admitted_at
-    if episode.admitted_at is None:
-        return episode.created_at
-    return min(episode.admitted_at, episode.created_at)
-
-
-def _check_moment(
-    *,
-    field: str,
-    moment: datetime,
-    episode: Episode,
-    now: datetime,
-    screening: bool,
-    errors: list[FieldProblem],
-) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        errors.append(_problem(field, gettext("The time must include a time zone.")))
-        return
-    if moment > now:
-        errors.append(
-            _problem(
-                field,
-                gettext("The time cannot be in the future (now: %(now)s).") % {"now": _local(now)},
-            )
-        )
-        return
-    earliest = _earliest(episode, screening=screening)
-    if earliest is None:
-        errors.append(
-            _problem(
-                field,
-                gettext("The episode has no admission time yet; register the admission first."),
-            )
-        )
-        return
-    # Compare at the form's precision (whole minutes): a score typed as 08:34 in an episode
-    # admitted at 08:34:40 belongs to the stay, so the start counts from its minute.
-    if moment < earliest.replace(second=0, microsecond=0):
-        errors.append(
-            _problem(
-                field,
-                gettext("The time cannot be before the episode began (%(start)s).")
-                % {"start": _local(earliest)},
-            )
-        )
-    if episode.discharged_at is not None and moment > episode.discharged_at:
-        errors.append(
-            _problem(
-                field,
-                gettext("The time cannot be after the discharge (%(end)s).")
-                % {"end": _local(episode.discharged_at)},
-            )
-        )
-
-
-def _default_observed_at(now: datetime) -> datetime:
-    # Whole minutes: what a nurse reads off a clock, and what a resent form carries again.
-    return now.replace(second=0, microsecond=0)
 
 
 # --- validation of single fields -----------------------------------------------------------------
@@ -186,7 +97,7 @@ def _instrument(code: object, errors: list[FieldProblem]) -> Instrument | None:
         return INSTRUMENTS[code]
     known = list(INSTRUMENTS)
     errors.append(
-        _problem(
+        problem(
             "instrument",
             gettext("%(value)s is not a known instrument; known codes are %(allowed)s.")
             % {"value": code, "allowed": ", ".join(known)},
@@ -203,7 +114,7 @@ def _breath_alcohol(
         return None
     field = "breath_alcohol_permille"
     if instrument is not None and instrument.code != CIWA_AR_CODE:
-        errors.append(_problem(field, gettext("Breath alcohol is recorded with CIWA-Ar only.")))
+        errors.append(problem(field, gettext("Breath alcohol is recorded with CIWA-Ar only.")))
         return None
     try:
         number = Decimal(str(value)) if not isinstance(value, bool) else None
@@ -211,7 +122,7 @@ def _breath_alcohol(
         number = None
     if number is None or not number.is_finite() or not Decimal(0) <= number <= BREATH_ALCOHOL_MAX:
         errors.append(
-            _problem(
+            problem(
                 field,
                 gettext("Breath alcohol must be a number of per mille from 0 to %(max)s.")
                 % {"max": BREATH_ALCOHOL_MAX},
@@ -235,100 +146,6 @@ def _score(
     except ScoringError as error:
         return None, _scoring_problems(error)
     return result, []
-
-
-def _locked_episode(episode: Episode) -> Episode:
-    """The episode row, locked for this transaction.
-
-    Every write for one episode takes this lock first, so two requests for the same patient are
-    serialised: the second sees the first's row when it looks for a double submit. (PostgreSQL
-    honours the lock; SQLite serialises writers anyway.)
-    """
-    return Episode.objects.select_for_update().select_related("patient", "unit").get(pk=episode.pk)
-
-
-_Record = TypeVar("_Record", Assessment, MedicationAdministration, PlannedDoseRecord)
-
-
-# What a correction of a record that was corrected meanwhile is told, per kind of record.
-_ALREADY_CORRECTED: Final[dict[type[Any], str]] = {
-    Assessment: gettext_noop("This score has already been corrected; correct its newest version."),
-    MedicationAdministration: gettext_noop(
-        "This dose has already been corrected; correct its newest version."
-    ),
-    PlannedDoseRecord: gettext_noop(
-        "This registration has already been corrected; correct its newest version."
-    ),
-}
-
-
-def _already_corrected(original: _Record) -> FieldProblem:
-    return _problem("original", gettext(_ALREADY_CORRECTED[type(original)]))
-
-
-@dataclass
-class _Correction(Generic[_Record]):
-    """A correction under way: the locked original, the reason, and the problems found so far;
-    ``store`` refuses with every problem, or stores the corrected version."""
-
-    original: _Record
-    reason: str
-    errors: list[FieldProblem]
-
-    def store(self, user: User, now: datetime, /, **values: Any) -> _Record:
-        if self.errors:
-            raise InvalidInput(self.errors)
-        return _store_correction(self.original, reason=self.reason, user=user, now=now, **values)
-
-
-def _lock_for_correction(original: _Record, reason: str | None) -> _Correction[_Record]:
-    """Lock the row to correct and check what every correction needs: it is the newest version
-    (a correction of a correction goes on the chain's end), and a reason is given."""
-    model = type(original)
-    locked = model.objects.select_for_update().get(pk=original.pk)
-    errors: list[FieldProblem] = []
-    if model.objects.filter(supersedes=locked).exists():
-        errors.append(_already_corrected(locked))
-    reason = (reason or "").strip()
-    if not reason:
-        errors.append(_problem("reason", gettext("Give the reason for the correction.")))
-    return _Correction(locked, reason, errors)
-
-
-def _store_correction(
-    original: _Record,
-    *,
-    reason: str,
-    user: User,
-    now: datetime,
-    **values: Any,
-) -> _Record:
-    """Store the correction of ``original`` and log it; a concurrent correction that won the race
-    on the unique ``supersedes`` is refused as already corrected."""
-    model = type(original)
-    try:
-        with transaction.atomic():
-            correction = model.objects.create(
-                **values,
-                entered_by=user,
-                entered_at=now,
-                supersedes=original,
-                correction_reason=reason,
-            )
-    except IntegrityError:
-        raise InvalidInput([_already_corrected(original)]) from None
-    noun = {
-        Assessment: "assessment",
-        MedicationAdministration: "medication administration",
-        PlannedDoseRecord: "planned dose",
-    }[model]
-    what = f"{noun} {original.pk} corrected by {correction.pk}"
-    _log(user, original.episode, AccessAction.UPDATE, what)
-    return correction
-
-
-def _log(user: User, episode: Episode, action: str, what: str) -> None:
-    access_log_record(user=user, patient=episode.patient, action=action, what=what)
 
 
 # --- assessments ---------------------------------------------------------------------------------
@@ -356,7 +173,7 @@ def _check_assessment(
     alcohol = _breath_alcohol(breath_alcohol, instrument, errors)
     result = None
     if instrument is not None:
-        _check_moment(
+        check_moment(
             field="observed_at",
             moment=observed_at,
             episode=episode,
@@ -396,12 +213,12 @@ def assessment_record(
     entered within ``DOUBLE_SUBMIT_WINDOW``) returns the row stored the first time. Scoring a
     withdrawal scale also makes it the scale the episode is monitored with.
     """
-    episode = _locked_episode(episode)
+    episode = locked_episode(episode)
     checked = _check_assessment(
         episode=episode,
         instrument_code=instrument,
         items=items,
-        observed_at=observed_at or _default_observed_at(now),
+        observed_at=observed_at or default_observed_at(now),
         breath_alcohol=breath_alcohol,
         now=now,
     )
@@ -409,7 +226,7 @@ def assessment_record(
         # Delirium tremens (8.4.5-2) is an alcohol-withdrawal state: recorded with CIWA-Ar only.
         raise InvalidInput(
             [
-                _problem(
+                problem(
                     "current_delirium",
                     gettext("Delirium tremens now can only be recorded with a CIWA-Ar score."),
                 )
@@ -453,7 +270,7 @@ def assessment_record(
         MonitoringChoice.objects.create(
             episode=episode, instrument=checked.instrument.code, chosen_by=user, chosen_at=now
         )
-    _log(
+    log_access(
         user, episode, AccessAction.CREATE, f"assessment {assessment.pk} ({assessment.instrument})"
     )
     return assessment
@@ -480,8 +297,8 @@ def assessment_correct(
     Only the current version can be corrected. ``breath_alcohol``, ``drowsy`` and
     ``current_delirium`` are carried over from the original unless given.
     """
-    episode = _locked_episode(original.episode)
-    correction = _lock_for_correction(original, reason)
+    episode = locked_episode(original.episode)
+    correction = lock_for_correction(original, reason)
     original, errors = correction.original, correction.errors
     if breath_alcohol is _KEEP:
         breath_alcohol = original.breath_alcohol_permille
@@ -506,7 +323,7 @@ def assessment_correct(
         and drowsy == original.drowsy
         and current_delirium == original.current_delirium
     ):
-        errors.append(_problem("items", gettext("The correction changes nothing.")))
+        errors.append(problem("items", gettext("The correction changes nothing.")))
     return correction.store(
         user,
         now,
@@ -563,7 +380,7 @@ def _check_dose(
     drugs, routes = list(Drug.values), list(Route.values)
     if drug not in drugs:
         errors.append(
-            _problem(
+            problem(
                 "drug",
                 gettext("%(value)s is not an allowed drug; allowed values are %(allowed)s.")
                 % {"value": drug, "allowed": ", ".join(drugs)},
@@ -572,10 +389,10 @@ def _check_dose(
         )
     drug_other = (drug_other or "").strip()
     if drug == Drug.OTHER and not drug_other:
-        errors.append(_problem("drug_other", gettext("Name the drug.")))
+        errors.append(problem("drug_other", gettext("Name the drug.")))
     if route not in routes:
         errors.append(
-            _problem(
+            problem(
                 "route",
                 gettext("%(value)s is not an allowed route; allowed values are %(allowed)s.")
                 % {"value": route, "allowed": ", ".join(routes)},
@@ -588,18 +405,18 @@ def _check_dose(
         dose = None
     if dose is None or not dose.is_finite() or not Decimal(0) < dose <= DOSE_MAX_MG:
         errors.append(
-            _problem(
+            problem(
                 "dose_mg",
                 gettext("The dose must be a number of milligrams above 0 and at most %(max)s.")
                 % {"max": DOSE_MAX_MG},
             )
         )
-    _check_moment(
+    check_moment(
         field="given_at", moment=given_at, episode=episode, now=now, screening=False, errors=errors
     )
     if assessment is not None and assessment.episode_id != episode.pk:
         errors.append(
-            _problem("assessment", gettext("The linked score belongs to another episode."))
+            problem("assessment", gettext("The linked score belongs to another episode."))
         )
     if errors or dose is None:
         raise InvalidInput(errors)
@@ -636,7 +453,7 @@ def medication_administration_record(
     ``DOUBLE_SUBMIT_WINDOW``. A dose is never counted twice towards the
     cumulative diazepam, and the nurse is told that it was already registered.
     """
-    episode = _locked_episode(episode)
+    episode = locked_episode(episode)
     submission_key = (submission_key or "").strip()[:64]
     if submission_key:
         sent = MedicationAdministration.objects.filter(
@@ -650,7 +467,7 @@ def medication_administration_record(
         drug_other=drug_other,
         dose_mg=dose_mg,
         route=route,
-        given_at=given_at or _default_observed_at(now),
+        given_at=given_at or default_observed_at(now),
         assessment=assessment,
         now=now,
     )
@@ -683,7 +500,7 @@ def medication_administration_record(
         raise AlreadyRecorded(
             MedicationAdministration.objects.get(episode=episode, submission_key=submission_key)
         ) from None
-    _log(
+    log_access(
         user,
         episode,
         AccessAction.CREATE,
@@ -710,8 +527,8 @@ def medication_administration_correct(
 
     ``entered_in_error`` says the dose was never given; it then no longer counts anywhere.
     """
-    episode = _locked_episode(original.episode)
-    correction = _lock_for_correction(original, reason)
+    episode = locked_episode(original.episode)
+    correction = lock_for_correction(original, reason)
     original, errors = correction.original, correction.errors
     try:
         dose = _check_dose(
@@ -744,12 +561,12 @@ def monitoring_choose(
     *, episode: Episode, instrument: str, user: User, now: datetime
 ) -> MonitoringChoice:
     """Make ``instrument`` (CIWA-Ar, COWS or SOWS) the scale the episode is scored with."""
-    episode = _locked_episode(episode)
+    episode = locked_episode(episode)
     allowed = [code for code, i in INSTRUMENTS.items() if i.kind == "withdrawal"]
     if instrument not in allowed:
         raise InvalidInput(
             [
-                _problem(
+                problem(
                     "instrument",
                     gettext("%(value)s is not a withdrawal scale; allowed values are %(allowed)s.")
                     % {"value": instrument, "allowed": ", ".join(allowed)},
@@ -760,5 +577,5 @@ def monitoring_choose(
     choice = MonitoringChoice.objects.create(
         episode=episode, instrument=instrument, chosen_by=user, chosen_at=now
     )
-    _log(user, episode, AccessAction.UPDATE, f"monitoring scale set to {instrument}")
+    log_access(user, episode, AccessAction.UPDATE, f"monitoring scale set to {instrument}")
     return choice

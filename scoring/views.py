@@ -29,6 +29,9 @@ from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode
 from patients.selectors import get_episode_for_user
 from scoring import permissions, presentation, selectors
+from scoring.checks import (
+    InvalidInput,
+)
 from scoring.forms import (
     AdministrationCorrectionForm,
     AdministrationForm,
@@ -50,7 +53,6 @@ from scoring.presentation import (
 )
 from scoring.services import (
     AlreadyRecorded,
-    InvalidInput,
     assessment_correct,
     assessment_record,
     medication_administration_correct,

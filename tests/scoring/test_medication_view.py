@@ -15,10 +15,12 @@ from patients.extensions import planned_doses
 from patients.models import AccessLogEntry, EpisodeEvent
 from plans import selectors as plan_selectors
 from plans import services as plan_services
+from scoring.checks import (
+    InvalidInput,
+)
 from scoring.models import PlannedDoseRecord
 from scoring.planned_doses import planned_dose_correct, planned_dose_record
 from scoring.selectors import local_day_bounds, medication_day
-from scoring.services import InvalidInput
 from tests.scoring.factories import give, make_inpatient, score, set_history
 
 

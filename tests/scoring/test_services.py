@@ -5,11 +5,13 @@ import pytest
 from django.utils.translation import override
 
 from patients.models import AccessLogEntry, EpisodeStatus
+from scoring.checks import (
+    InvalidInput,
+)
 from scoring.models import Assessment, MedicationAdministration, MonitoringChoice
 from scoring.services import (
     DOUBLE_SUBMIT_WINDOW,
     AlreadyRecorded,
-    InvalidInput,
     assessment_correct,
     assessment_record,
     medication_administration_correct,

@@ -7,8 +7,13 @@ import pytest
 from django.urls import reverse
 
 from patients.models import AccessLogEntry
+from scoring.checks import (
+    InvalidInput,
+)
 from scoring.models import Assessment
-from scoring.services import InvalidInput, assessment_record
+from scoring.services import (
+    assessment_record,
+)
 from tests.scoring.factories import items_for, make_inpatient
 
 OSLO = ZoneInfo("Europe/Oslo")
