@@ -32,7 +32,7 @@ def draft(order_id, *, code=None, text=None, mg=None, per_day=None):
         "medicationCodeableConcept": concept,
     }
     if mg is not None:
-        dosage = {"doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}]}
+        dosage: dict[str, object] = {"doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}]}
         if per_day:
             dosage["timing"] = {"repeat": {"frequency": per_day, "period": 1, "periodUnit": "d"}}
         order["dosageInstruction"] = [dosage]
