@@ -180,3 +180,37 @@ def test_jwt_and_unit_scoping_and_the_access_log(client, issuers, ward, other_wa
         .filter(what__startswith="CDS Hooks")
         .exists()
     )
+
+
+def test_a_patient_known_only_from_prefetch_is_checked_with_what_prefetch_says(client, issuers):
+    prefetch = {
+        "patient": {
+            "resourceType": "Patient",
+            "id": "ehr-5",
+            "gender": "female",
+            "birthDate": "1992-01-02",
+        },
+        "pregnancy": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "status": "final",
+                        "code": {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]},
+                        "valueCodeableConcept": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": "77386006"}]
+                        },
+                    }
+                }
+            ],
+        },
+    }
+    response = check(client, "ehr-5", draft("m1", code="N07BC02", mg=30), prefetch=prefetch)
+    assert any("12-7" in c["detail"] for c in by_indicator(response, "critical"))
+    info = by_indicator(response, "info")
+    assert any("ikke registrert her" in c["detail"] for c in info)
+    assert AccessLogEntry.objects.filter(
+        patient=None, what__startswith="CDS Hooks order-select, stateless"
+    ).exists()
