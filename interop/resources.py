@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -30,6 +30,9 @@ from clinical.instruments import INSTRUMENTS, Instrument, Item
 from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
 from plans.models import PlanLine
 from scoring.models import Assessment, MedicationAdministration
+
+if TYPE_CHECKING:
+    from interop.taper_doses import TaperDose
 
 FHIR_VERSION: Final = "4.0.1"
 TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
@@ -281,6 +284,62 @@ def medication_request(line: PlanLine, drug: str, instruction: str) -> Medicatio
     if line.reason:
         data["note"] = [{"text": line.reason}]
     return MedicationRequest.model_validate(data)
+
+
+# The taper drugs' WHO ATC codes (buprenorphine is given with naloxone, 10.5-1).
+TAPER_DRUG_ATC: Final[dict[str, str]] = {
+    "oxazepam": "N05BA04",
+    "diazepam": "N05BA01",
+    "buprenorphine": "N07BC51",
+}
+ATC_SYSTEM: Final = "http://www.whocc.no/atc"
+
+
+def taper_dose_request(
+    base: str, dose: TaperDose, drug: str, instruction: str
+) -> MedicationRequest:
+    """One dose of an accepted taper: when, how much (the tablets in the text), part of the
+    schedule (``groupIdentifier``) and of its plan line (``basedOn``), with the taper's refs."""
+    schedule = dose.schedule
+    episode = schedule.line.plan.episode
+    concept: dict[str, Any] = {"text": drug}
+    if schedule.taper_drug in TAPER_DRUG_ATC:
+        concept["coding"] = [{"system": ATC_SYSTEM, "code": TAPER_DRUG_ATC[schedule.taper_drug]}]
+    mg = int(dose.mg) if dose.mg.denominator == 1 else float(dose.mg)
+    return MedicationRequest.model_validate(
+        {
+            "resourceType": "MedicationRequest",
+            "id": dose.id,
+            "status": "active",
+            "intent": "plan",
+            "medicationCodeableConcept": concept,
+            "subject": _ref("Patient", episode.patient_id),
+            "encounter": _ref("Encounter", episode.pk),
+            "authoredOn": schedule.accepted_at.isoformat(),
+            "basedOn": [_ref("MedicationRequest", schedule.line_id)],
+            "groupIdentifier": {"system": f"{base}taper-schedule", "value": str(schedule.pk)},
+            "reasonCode": [
+                {"text": f"Guideline {ref}"} for ref in schedule.computed.get("refs", [])
+            ],
+            "dosageInstruction": [
+                {
+                    "sequence": dose.number,
+                    "text": instruction,
+                    "timing": {"event": [dose.at.isoformat()]},
+                    "doseAndRate": [
+                        {
+                            "doseQuantity": {
+                                "value": mg,
+                                "unit": "mg",
+                                "system": "http://unitsofmeasure.org",
+                                "code": "mg",
+                            }
+                        }
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def operation_outcome(
