@@ -183,8 +183,9 @@ def _json_body(request: HttpRequest, hook: str) -> dict[str, Any]:
 
 
 def _same_person(patient: Patient, prefetch: Mapping[str, Any]) -> None:
-    """A prefetched Patient carrying a national number must carry the stored patient's: the
-    record's patient ids and this server's could otherwise name two people."""
+    """A prefetched Patient carrying a fødselsnummer or D-number must carry the stored patient's:
+    the record's patient ids and this server's could otherwise name two people. (An H-number is
+    local to whoever assigned it, so the record's may differ and proves nothing.)"""
     raw = prefetch.get("patient")
     identifiers = raw.get("identifier") if isinstance(raw, dict) else None
     ours = set(IDENTIFIER_SYSTEMS.values())

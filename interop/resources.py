@@ -37,12 +37,17 @@ if TYPE_CHECKING:
 FHIR_VERSION: Final = "4.0.1"
 TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
 ORDINAL_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-# The Norwegian national identifiers (Direktoratet for e-helse's OIDs, as the no-basis profile).
+# The national identifiers (Direktoratet for e-helse's OIDs, as no-basis-Patient's FNR and DNR
+# slices). ``…4.1.4.3`` is *not* our H-number: it is the felles hjelpenummer (FHN), a national
+# number Norsk helsenett issues (first digit 8 or 9); the H-number (month + 40) is assigned
+# locally, and no-basis-Patient's HNR slice gives it the system "HNR", the type HNR in Volven
+# 8327 and a mandatory assigner (docs/interoperability.md, "Profiles followed").
 IDENTIFIER_SYSTEMS: Final[dict[str, str]] = {
     NationalIdKind.FNR: "urn:oid:2.16.578.1.12.4.1.4.1",
     NationalIdKind.DNR: "urn:oid:2.16.578.1.12.4.1.4.2",
-    NationalIdKind.HNR: "urn:oid:2.16.578.1.12.4.1.4.3",
 }
+LOCAL_H_NUMBER_SYSTEM: Final = "HNR"
+LOCAL_H_NUMBER_TYPE: Final = {"system": "urn:oid:2.16.578.1.12.4.1.1.8327", "code": "HNR"}
 NO_BASIS_PATIENT: Final = "http://hl7.no/fhir/StructureDefinition/no-basis-Patient"
 CATEGORY_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 ENCOUNTER_CLASS_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -193,18 +198,25 @@ def observation(base: str, assessment: Assessment, band_label: str) -> Observati
     )
 
 
+def _identifier(record: Patient) -> dict[str, Any]:
+    if record.national_id_kind in IDENTIFIER_SYSTEMS:
+        return {"system": IDENTIFIER_SYSTEMS[record.national_id_kind], "value": record.national_id}
+    # A locally assigned H-number: no-basis-Patient's HNR slice (the unit assigned it here).
+    return {
+        "type": {"coding": [LOCAL_H_NUMBER_TYPE]},
+        "system": LOCAL_H_NUMBER_SYSTEM,
+        "value": record.national_id,
+        "assigner": {"display": record.unit.name},
+    }
+
+
 def patient(record: Patient) -> FhirPatient:
     return FhirPatient.model_validate(
         {
             "resourceType": "Patient",
             "id": str(record.pk),
             "meta": {"profile": [NO_BASIS_PATIENT]},
-            "identifier": [
-                {
-                    "system": IDENTIFIER_SYSTEMS[record.national_id_kind],
-                    "value": record.national_id,
-                }
-            ],
+            "identifier": [_identifier(record)],
             "name": [{"family": record.family_name, "given": [record.given_name]}],
             "gender": record.sex,
             "birthDate": record.birth_date.isoformat(),

@@ -471,7 +471,7 @@ class PatientSearch(FhirView):
     def get(self, request: Request) -> HttpResponse:
         user = self.user(VIEW_PATIENT)
         params = _search_params(request, "Patient")
-        rows = patients_visible_to(user).order_by("pk")
+        rows = patients_visible_to(user).select_related("unit").order_by("pk")
         if "identifier" in params:
             rows = rows.filter(national_id=params["identifier"].split("|")[-1])
         chunk, total, self_url, next_url = _page(request, "Patient", params, rows)
