@@ -27,6 +27,7 @@ from interop.stateless import ExternalPatient
 from patients.level_presentation import present_proposal
 from patients.models import Episode
 from patients.selectors import episode_level_input
+from plans.presentation import ItemView
 from plans.selectors import discharge_view
 from scoring import selectors
 from scoring.models import Assessment
@@ -118,36 +119,30 @@ def discharge_cards(request: HttpRequest, episode: Episode, now: datetime) -> li
     view = discharge_view(episode, now=now)
     source = reverse("discharge-checklist", args=[episode.pk])
     open_items = [item for item in view.items if not item.done]
+    overdose = [item for item in open_items if item.group in OVERDOSE_GROUPS]
+    others = [item for item in open_items if item.group not in OVERDOSE_GROUPS]
     cards = []
-    groups = (
-        (
-            [i for i in open_items if i.group in OVERDOSE_GROUPS],
-            "warning",
-            gettext("Overdose prevention not done: %(items)s"),
-        ),
-        (
-            [i for i in open_items if i.group not in OVERDOSE_GROUPS],
-            "info",
-            gettext("Discharge checklist not done: %(items)s"),
-        ),
-    )
-    for items, indicator, title in groups:
-        if not items:
-            continue
-        summary = title % {"items": ", ".join(item.label for item in items)}
-        text = "\n".join([summary, *(f"- {item.label}: {item.help}" for item in items)])
-        refs = [ref for item in items for ref in item.refs]
-        cards.append(
-            card(
-                request,
-                summary=summary,
-                indicator="warning" if indicator == "warning" else "info",
-                text=text,
-                refs=refs,
-                source_url=source,
-            )
-        )
+    if overdose:
+        title = gettext("Overdose prevention not done: %(items)s")
+        cards.append(_items_card(request, overdose, "warning", title, source))
+    if others:
+        title = gettext("Discharge checklist not done: %(items)s")
+        cards.append(_items_card(request, others, "info", title, source))
     return cards
+
+
+def _items_card(
+    request: HttpRequest, items: Sequence[ItemView], indicator: Indicator, title: str, source: str
+) -> dict[str, Any]:
+    summary = title % {"items": ", ".join(item.label for item in items)}
+    return card(
+        request,
+        summary=summary,
+        indicator=indicator,
+        text="\n".join([summary, *(f"- {item.label}: {item.help}" for item in items)]),
+        refs=[ref for item in items for ref in item.refs],
+        source_url=source,
+    )
 
 
 def patient_view_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
