@@ -78,3 +78,17 @@ def test_another_units_dose_a_replaced_schedule_and_a_bad_id_are_404(
         response = client.get(reverse("fhir-medicationrequest", args=[resource_id]))
         assert response.status_code == 404
         assert validated(response)["resourceType"] == "OperationOutcome"
+
+
+def test_a_fhir_client_reads_and_searches_the_taper_doses(live_server, clinician, schedule):
+    from fhirpy import SyncFHIRClient
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=clinician)
+    fhir = SyncFHIRClient(f"{live_server.url}/fhir/R4", authorization=f"Token {token.key}")
+    dose = fhir.reference("MedicationRequest", f"{schedule.pk}-taper-2").to_resource()
+    assert dose["dosageInstruction"][0]["sequence"] == 2
+    episode = schedule.line.plan.episode
+    found = fhir.resources("MedicationRequest").search(encounter=str(episode.pk)).limit(100)
+    ids = [resource.id for resource in found.fetch()]
+    assert f"{schedule.pk}-taper-1" in ids
