@@ -1,18 +1,20 @@
-"""CDS Hooks 2.0 at ``/cds-services``: discovery and ``patient-view``.
+"""CDS Hooks 2.0 at ``/cds-services``: discovery, ``patient-view`` and ``order-select``.
 
 The caller authenticates with the CDS Hooks JWT: a bearer token signed by an issuer listed in
 ``CDS_HOOKS_ISSUERS`` (JWKS for RS256/ES256, a shared secret for HS256), whose ``aud`` is the
 called service's URL, with ``exp`` and a ``jti`` that is refused if seen before (kept in the cache
 until the token expires). A patient outside the issuer's units is a 403. The cards come from the
-same engines as the result page (``scoring.selectors``); each call is access-logged under the
-issuer's service account.
+same engines as the pages (``interop.patient_view``, ``interop.order_select``); each call is
+access-logged under the issuer's service account. A ``patientId`` this server does not store is
+answered from ``prefetch`` alone (``interop.stateless``): no stored record is read, so no unit
+applies, and the log names the caller's patient id.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import jwt
@@ -23,19 +25,17 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from clinical.advice import AdviceLine
+from interop import order_select, patient_view, stateless
+from interop.resources import IDENTIFIER_SYSTEMS, instrument_system
 from patients.access_log import access_log_record
 from patients.models import AccessAction, Episode, EpisodeStatus, Patient
-from scoring import selectors
-from scoring.models import Assessment
-from scoring.presentation import advice_lines
 
 PATIENT_VIEW: Final = "avrusning-patient-view"
-CRITICAL_KINDS: Final = frozenset({"escalate", "warning"})
+ORDER_SELECT: Final = "avrusning-order-select"
+HOOKS: Final[Mapping[str, str]] = {PATIENT_VIEW: "patient-view", ORDER_SELECT: "order-select"}
 SERVICE_ACCOUNT_PREFIX: Final = "cds-hooks:"
 
 
@@ -104,136 +104,198 @@ def service_account(issuer: str) -> User:
 # --- discovery --------------------------------------------------------------------------------
 
 
-def _services() -> list[dict[str, Any]]:
+def prefetch_templates(request: HttpRequest) -> dict[str, str]:
+    """What the services read from the record; only ``patient`` is needed for a stored patient."""
+    system = instrument_system(request.build_absolute_uri("/fhir/R4/"))
+    scores = ",".join(f"{system}|{code}" for code in stateless.WITHDRAWAL_INSTRUMENTS)
+    loinc, pregnancy = stateless.PREGNANCY_STATUS
+    return {
+        "patient": "Patient/{{context.patientId}}",
+        "pregnancy": (
+            f"Observation?patient={{{{context.patientId}}}}&code={loinc}|{pregnancy}"
+            "&_sort=-date&_count=1"
+        ),
+        "withdrawalScore": (
+            f"Observation?patient={{{{context.patientId}}}}&code={scores}&_sort=-date&_count=1"
+        ),
+    }
+
+
+def _services(request: HttpRequest) -> list[dict[str, Any]]:
+    prefetch = prefetch_templates(request)
     return [
         {
             "hook": "patient-view",
             "id": PATIENT_VIEW,
             "title": "Avrusning",
             "description": (
-                "Overdue withdrawal scoring and the latest CIWA-Ar/COWS/SOWS advice for the "
-                "open detox episode, with the guideline recommendations."
+                "The proposed treatment level, overdue withdrawal scoring, the latest "
+                "CIWA-Ar/COWS/SOWS advice and the open discharge and overdose-prevention items "
+                "for the open detox episode, with the guideline recommendations."
             ),
-            "prefetch": {"patient": "Patient/{{context.patientId}}"},
-        }
+            "prefetch": prefetch,
+        },
+        {
+            "hook": "order-select",
+            "id": ORDER_SELECT,
+            "title": "Avrusning: benzodiazepine and opioid orders",
+            "description": (
+                "Checks each selected draft benzodiazepine or opioid MedicationRequest against "
+                "the detox guideline's safety rules (drowsiness, pregnancy, start-dose bounds, "
+                "sedative cautions); other drugs are not checked."
+            ),
+            "prefetch": prefetch,
+        },
     ]
 
 
 @login_not_required
 @require_GET
 def discovery(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"services": _services()})
+    return JsonResponse({"services": _services(request)})
 
 
-# --- patient-view -------------------------------------------------------------------------------
+# --- one call ------------------------------------------------------------------------------------
 
 
-def _source(request: HttpRequest, assessment: Assessment) -> dict[str, str]:
-    return {
-        "label": "Avrusning",
-        "url": request.build_absolute_uri(reverse("assessment-detail", args=[assessment.pk])),
-    }
+@dataclass(frozen=True)
+class Call:
+    caller: Caller
+    hook: str
+    context: Mapping[str, Any]
+    patient: Patient | None = None  # stored here
+    external: stateless.ExternalPatient | None = None  # known from prefetch only
+    prefetch: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _line_cards(
-    request: HttpRequest, assessment: Assessment, lines: Sequence[AdviceLine]
-) -> list[dict[str, Any]]:
-    cards = []
-    for raw, shown in zip(lines, advice_lines(lines), strict=True):
-        refs = ", ".join(shown.refs)
-        cards.append(
-            {
-                "summary": shown.text[:140],
-                "indicator": "critical" if raw.kind in CRITICAL_KINDS else "info",
-                "detail": (
-                    f"{shown.text}\n\n{gettext('Guideline')}: {refs}" if refs else shown.text
-                ),
-                "source": _source(request, assessment),
-            }
+def _json_body(request: HttpRequest, hook: str) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise CdsRefused(400, "The body is not JSON.") from None
+    if not isinstance(body, dict) or body.get("hook") != hook:
+        raise CdsRefused(400, f"hook must be {hook}.")
+    if not isinstance(body.get("context"), dict):
+        raise CdsRefused(400, "context is required.")
+    if not isinstance(body.get("prefetch") or {}, dict):
+        raise CdsRefused(400, "prefetch must be an object.")
+    return body
+
+
+def _same_person(patient: Patient, prefetch: Mapping[str, Any]) -> None:
+    """A prefetched Patient carrying a fødselsnummer or D-number must carry the stored patient's:
+    the record's patient ids and this server's could otherwise name two people. (An H-number is
+    local to whoever assigned it, so the record's may differ and proves nothing.)"""
+    raw = prefetch.get("patient")
+    identifiers = raw.get("identifier") if isinstance(raw, dict) else None
+    ours = set(IDENTIFIER_SYSTEMS.values())
+    for identifier in identifiers if isinstance(identifiers, list) else []:
+        if (
+            isinstance(identifier, dict)
+            and identifier.get("system") in ours
+            and identifier.get("value") != patient.national_id
+        ):
+            raise CdsRefused(409, "The prefetched Patient is not the stored patient.")
+
+
+def _call(request: HttpRequest, service_id: str) -> Call:
+    hook = HOOKS[service_id]
+    audience = request.build_absolute_uri(reverse("cds-service", args=[service_id]))
+    now = timezone.now()
+    caller = authenticate(request, audience, now=now.timestamp())
+    body = _json_body(request, hook)
+    context, prefetch = body["context"], body.get("prefetch") or {}
+    raw = str(context.get("patientId", ""))
+    patient = None
+    if raw.isdigit():
+        patient = Patient.objects.filter(pk=int(raw)).select_related("unit").first()
+    if patient is not None:
+        if patient.unit.code not in caller.units:
+            raise CdsRefused(403, "This patient is outside the issuer's units.")
+        _same_person(patient, prefetch)
+        return Call(caller, hook, context, patient=patient, prefetch=prefetch)
+    if not raw or "patient" not in prefetch:
+        raise CdsRefused(404, "Unknown patient, and no Patient in prefetch.")
+    try:
+        external = stateless.prefetched_patient(
+            prefetch,
+            raw,
+            instrument_system=instrument_system(request.build_absolute_uri("/fhir/R4/")),
+            today=stateless.oslo_today(now),
         )
-    return cards
+    except stateless.PrefetchError as error:
+        raise CdsRefused(400, str(error)) from None
+    return Call(caller, hook, context, external=external, prefetch=prefetch)
+
+
+def _log(request: HttpRequest, call: Call) -> None:
+    if call.patient is not None:
+        what = f"CDS Hooks {call.hook} ({call.caller.issuer})"
+    else:
+        external = call.external.id if call.external else ""
+        what = f"CDS Hooks {call.hook}, stateless, Patient/{external[:64]} ({call.caller.issuer})"
+    access_log_record(
+        user=service_account(call.caller.issuer),
+        patient=call.patient,
+        action=AccessAction.VIEW,
+        what=what,
+        request=request,
+    )
 
 
 def _open_episode(patient: Patient) -> Episode | None:
     return (
         patient.episodes.filter(status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.PLANNED])
-        .select_related("unit")
+        .select_related("unit", "patient")
         .order_by("-created_at", "-pk")
         .first()
     )
 
 
-def patient_view_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
-    latest = (
-        Assessment.objects.filter(episode=episode, kind="withdrawal", superseded_by__isnull=True)
-        .select_related("episode__unit", "episode__patient")
-        .order_by("-observed_at", "-pk")
-        .first()
-    )
-    if latest is None:
-        return []
-    cards: list[dict[str, Any]] = []
-    due, hours, _local = selectors.next_due_after(latest)
-    if due < timezone.now():
-        cards.append(
-            {
-                "summary": gettext("Scoring is overdue (every %(hours)s h).") % {"hours": hours},
-                "indicator": "warning",
-                "detail": gettext("The next score was due %(due)s.")
-                % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                "source": _source(request, latest),
-            }
-        )
-    if latest.instrument == "ciwa-ar":
-        cards += _line_cards(request, latest, selectors.ciwa_advice_for(latest).lines)
-    else:
-        cards += _line_cards(request, latest, selectors.opioid_advice_for(latest).lines)
-    return cards
+# --- the hooks -----------------------------------------------------------------------------------
 
 
-def _patient_id(body: Mapping[str, Any]) -> int:
-    context = body.get("context")
-    if not isinstance(context, dict):
-        raise CdsRefused(400, "context is required.")
-    raw = str(context.get("patientId", ""))
-    if not raw.isdigit():
-        raise CdsRefused(404, "Unknown patient.")
-    return int(raw)
+def _patient_view(request: HttpRequest, call: Call) -> list[dict[str, Any]]:
+    if call.external is not None:
+        return patient_view.stateless_cards(request, call.external)
+    episode = _open_episode(call.patient)  # type: ignore[arg-type]
+    return patient_view.patient_view_cards(request, episode) if episode else []
 
 
-@require_POST
-def patient_view(request: HttpRequest) -> HttpResponse:
-    audience = request.build_absolute_uri(reverse("cds-service", args=[PATIENT_VIEW]))
+def _order_select(request: HttpRequest, call: Call) -> list[dict[str, Any]]:
     try:
-        caller = authenticate(request, audience, now=timezone.now().timestamp())
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            raise CdsRefused(400, "The body is not JSON.") from None
-        if not isinstance(body, dict) or body.get("hook") != "patient-view":
-            raise CdsRefused(400, "hook must be patient-view.")
-        patient = Patient.objects.filter(pk=_patient_id(body)).select_related("unit").first()
-        if patient is None:
-            raise CdsRefused(404, "Unknown patient.")
-        if patient.unit.code not in caller.units:
-            raise CdsRefused(403, "This patient is outside the issuer's units.")
-    except CdsRefused as refused:
-        return JsonResponse({"error": refused.args[0]}, status=refused.status)
+        orders = order_select.selected_orders(call.context)
+    except order_select.OrderInputError as error:
+        raise CdsRefused(400, str(error)) from None
+    if call.external is not None:
+        facts = order_select.external_facts(call.external)
+        return order_select.order_cards(
+            request, orders, facts, unchecked=order_select.STATELESS_UNCHECKED
+        )
+    patient: Patient = call.patient  # type: ignore[assignment]  # _call sets one of the two
     episode = _open_episode(patient)
-    cards = patient_view_cards(request, episode) if episode else []
-    access_log_record(
-        user=service_account(caller.issuer),
-        patient=patient,
-        action=AccessAction.VIEW,
-        what=f"CDS Hooks patient-view ({caller.issuer})",
-        request=request,
+    facts = (
+        order_select.stored_facts(episode, timezone.now())
+        if episode
+        else order_select.patient_facts(patient, timezone.now())
     )
-    return JsonResponse({"cards": cards})
+    return order_select.order_cards(request, orders, facts)
+
+
+_HANDLERS: Final = {PATIENT_VIEW: _patient_view, ORDER_SELECT: _order_select}
 
 
 @login_not_required
 @csrf_exempt
+@require_POST
 def service(request: HttpRequest, service_id: str) -> HttpResponse:
-    if service_id == PATIENT_VIEW:
-        return patient_view(request)
-    return JsonResponse({"error": "Unknown service."}, status=404)
+    handler = _HANDLERS.get(service_id)
+    if handler is None:
+        return JsonResponse({"error": "Unknown service."}, status=404)
+    try:
+        call = _call(request, service_id)
+        cards = handler(request, call)
+    except CdsRefused as refused:
+        return JsonResponse({"error": refused.args[0]}, status=refused.status)
+    _log(request, call)
+    return JsonResponse({"cards": cards})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -31,15 +31,23 @@ from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
 from plans.models import PlanLine
 from scoring.models import Assessment, MedicationAdministration
 
+if TYPE_CHECKING:
+    from interop.taper_doses import TaperDose
+
 FHIR_VERSION: Final = "4.0.1"
 TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
 ORDINAL_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-# The Norwegian national identifiers (Direktoratet for e-helse's OIDs, as the no-basis profile).
+# The national identifiers (Direktoratet for e-helse's OIDs, as no-basis-Patient's FNR and DNR
+# slices). ``…4.1.4.3`` is *not* our H-number: it is the felles hjelpenummer (FHN), a national
+# number Norsk helsenett issues (first digit 8 or 9); the H-number (month + 40) is assigned
+# locally, and no-basis-Patient's HNR slice gives it the system "HNR", the type HNR in Volven
+# 8327 and a mandatory assigner (docs/interoperability.md, "Profiles followed").
 IDENTIFIER_SYSTEMS: Final[dict[str, str]] = {
     NationalIdKind.FNR: "urn:oid:2.16.578.1.12.4.1.4.1",
     NationalIdKind.DNR: "urn:oid:2.16.578.1.12.4.1.4.2",
-    NationalIdKind.HNR: "urn:oid:2.16.578.1.12.4.1.4.3",
 }
+LOCAL_H_NUMBER_SYSTEM: Final = "HNR"
+LOCAL_H_NUMBER_TYPE: Final = {"system": "urn:oid:2.16.578.1.12.4.1.1.8327", "code": "HNR"}
 NO_BASIS_PATIENT: Final = "http://hl7.no/fhir/StructureDefinition/no-basis-Patient"
 CATEGORY_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 ENCOUNTER_CLASS_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -190,18 +198,25 @@ def observation(base: str, assessment: Assessment, band_label: str) -> Observati
     )
 
 
+def _identifier(record: Patient) -> dict[str, Any]:
+    if record.national_id_kind in IDENTIFIER_SYSTEMS:
+        return {"system": IDENTIFIER_SYSTEMS[record.national_id_kind], "value": record.national_id}
+    # A locally assigned H-number: no-basis-Patient's HNR slice (the unit assigned it here).
+    return {
+        "type": {"coding": [LOCAL_H_NUMBER_TYPE]},
+        "system": LOCAL_H_NUMBER_SYSTEM,
+        "value": record.national_id,
+        "assigner": {"display": record.unit.name},
+    }
+
+
 def patient(record: Patient) -> FhirPatient:
     return FhirPatient.model_validate(
         {
             "resourceType": "Patient",
             "id": str(record.pk),
             "meta": {"profile": [NO_BASIS_PATIENT]},
-            "identifier": [
-                {
-                    "system": IDENTIFIER_SYSTEMS[record.national_id_kind],
-                    "value": record.national_id,
-                }
-            ],
+            "identifier": [_identifier(record)],
             "name": [{"family": record.family_name, "given": [record.given_name]}],
             "gender": record.sex,
             "birthDate": record.birth_date.isoformat(),
@@ -281,6 +296,62 @@ def medication_request(line: PlanLine, drug: str, instruction: str) -> Medicatio
     if line.reason:
         data["note"] = [{"text": line.reason}]
     return MedicationRequest.model_validate(data)
+
+
+# The taper drugs' WHO ATC codes (buprenorphine is given with naloxone, 10.5-1).
+TAPER_DRUG_ATC: Final[dict[str, str]] = {
+    "oxazepam": "N05BA04",
+    "diazepam": "N05BA01",
+    "buprenorphine": "N07BC51",
+}
+ATC_SYSTEM: Final = "http://www.whocc.no/atc"
+
+
+def taper_dose_request(
+    base: str, dose: TaperDose, drug: str, instruction: str
+) -> MedicationRequest:
+    """One dose of an accepted taper: when, how much (the tablets in the text), part of the
+    schedule (``groupIdentifier``) and of its plan line (``basedOn``), with the taper's refs."""
+    schedule = dose.schedule
+    episode = schedule.line.plan.episode
+    concept: dict[str, Any] = {"text": drug}
+    if schedule.taper_drug in TAPER_DRUG_ATC:
+        concept["coding"] = [{"system": ATC_SYSTEM, "code": TAPER_DRUG_ATC[schedule.taper_drug]}]
+    mg = int(dose.mg) if dose.mg.denominator == 1 else float(dose.mg)
+    return MedicationRequest.model_validate(
+        {
+            "resourceType": "MedicationRequest",
+            "id": dose.id,
+            "status": "active",
+            "intent": "plan",
+            "medicationCodeableConcept": concept,
+            "subject": _ref("Patient", episode.patient_id),
+            "encounter": _ref("Encounter", episode.pk),
+            "authoredOn": schedule.accepted_at.isoformat(),
+            "basedOn": [_ref("MedicationRequest", schedule.line_id)],
+            "groupIdentifier": {"system": f"{base}taper-schedule", "value": str(schedule.pk)},
+            "reasonCode": [
+                {"text": f"Guideline {ref}"} for ref in schedule.computed.get("refs", [])
+            ],
+            "dosageInstruction": [
+                {
+                    "sequence": dose.number,
+                    "text": instruction,
+                    "timing": {"event": [dose.at.isoformat()]},
+                    "doseAndRate": [
+                        {
+                            "doseQuantity": {
+                                "value": mg,
+                                "unit": "mg",
+                                "system": "http://unitsofmeasure.org",
+                                "code": "mg",
+                            }
+                        }
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def operation_outcome(

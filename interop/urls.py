@@ -40,7 +40,7 @@ urlpatterns = [
         name="fhir-medicationrequest-search",
     ),
     path(
-        "MedicationRequest/<int:pk>",
+        "MedicationRequest/<str:pk>",
         views.MedicationRequestRead.as_view(),
         name="fhir-medicationrequest",
     ),

@@ -8,7 +8,7 @@ Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
@@ -26,8 +26,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from clinical.instruments import INSTRUMENTS
-from core.messages import render_message
+from core.messages import drug_name, render_message
 from interop import resources
+from interop.taper_doses import TaperDose, doses_of, schedules_visible_to, taper_dose_for
 from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode, Patient
 from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
@@ -39,6 +40,7 @@ from patients.selectors import (
 )
 from plans.models import PlanLine, PlanLineStatus
 from plans.permissions import VIEW_PLAN_LINE
+from plans.presentation import number_text
 from scoring import selectors as scoring_selectors
 from scoring.checks import (
     InvalidInput,
@@ -165,8 +167,16 @@ def _int_param(params: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+class Rows(Protocol):
+    """What a search pages: a queryset, or anything else that counts and slices."""
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> Any: ...
+
+
 def _page(
-    request: Request, kind: str, params: dict[str, str], rows: QuerySet[Any]
+    request: Request, kind: str, params: dict[str, str], rows: Rows
 ) -> tuple[list[Any], int, str, str | None]:
     count = min(_int_param(params, "_count", DEFAULT_COUNT), MAX_COUNT)
     page = _int_param(params, "_page", 1)
@@ -466,7 +476,7 @@ class PatientSearch(FhirView):
     def get(self, request: Request) -> HttpResponse:
         user = self.user(VIEW_PATIENT)
         params = _search_params(request, "Patient")
-        rows = patients_visible_to(user).order_by("pk")
+        rows = patients_visible_to(user).select_related("unit").order_by("pk")
         if "identifier" in params:
             rows = rows.filter(national_id=params["identifier"].split("|")[-1])
         chunk, total, self_url, next_url = _page(request, "Patient", params, rows)
@@ -584,14 +594,48 @@ def _request(line: PlanLine) -> Resource:
     return resources.medication_request(line, drug, instruction)
 
 
+def _taper_dose(request: Request, dose: TaperDose) -> Resource:
+    drug = drug_name(dose.schedule.taper_drug)
+    local = dose.at.strftime("%H:%M")
+    instruction = f"{number_text(dose.mg)} mg {drug} {local}"
+    if dose.tablets:
+        instruction += f" ({dose.tablets})"
+    return resources.taper_dose_request(base_url(request), dose, drug, instruction)
+
+
 class MedicationRequestRead(FhirView):
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: str) -> HttpResponse:
         user = self.user(VIEW_PLAN_LINE)
-        line = _plan_lines(user).filter(pk=pk).first()
+        if not pk.isdigit():
+            dose = taper_dose_for(user, pk)
+            if dose is None:
+                raise Http404
+            _log(request, user, dose.patient, f"MedicationRequest/{pk} (FHIR)")
+            return fhir_response(_taper_dose(request, dose))
+        line = _plan_lines(user).filter(pk=int(pk)).first()
         if line is None:
             raise Http404
         _log(request, user, line.plan.episode.patient, f"MedicationRequest/{pk} (FHIR)")
         return fhir_response(_request(line))
+
+
+class _LinesThenDoses:
+    """The plan lines (a queryset, paged in the database), then the taper doses: one list."""
+
+    def __init__(self, lines: QuerySet[PlanLine], doses: list[TaperDose]) -> None:
+        self.lines, self.doses = lines, doses
+        self._lines_count = lines.count()
+
+    def count(self) -> int:
+        return self._lines_count + len(self.doses)
+
+    def __getitem__(self, part: slice) -> list[PlanLine | TaperDose]:
+        start, stop = part.start or 0, part.stop
+        found: list[PlanLine | TaperDose] = list(self.lines[start:stop])
+        first, last = max(start - self._lines_count, 0), stop - self._lines_count
+        if last > 0:
+            found += self.doses[first:last]
+        return found
 
 
 class MedicationRequestSearch(FhirView):
@@ -599,22 +643,30 @@ class MedicationRequestSearch(FhirView):
         user = self.user(VIEW_PLAN_LINE)
         params = _search_params(request, "MedicationRequest")
         rows = _plan_lines(user)
+        schedules = schedules_visible_to(user)
         for name in ("subject", "patient"):
             if name in params:
-                rows = rows.filter(
-                    plan__episode__patient_id=_reference_id(params[name], "Patient", name)
-                )
+                patient_id = _reference_id(params[name], "Patient", name)
+                rows = rows.filter(plan__episode__patient_id=patient_id)
+                schedules = schedules.filter(line__plan__episode__patient_id=patient_id)
         if "encounter" in params:
-            rows = rows.filter(
-                plan__episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
-            )
-        chunk, total, self_url, next_url = _page(request, "MedicationRequest", params, rows)
+            episode_id = _reference_id(params["encounter"], "Encounter", "encounter")
+            rows = rows.filter(plan__episode_id=episode_id)
+            schedules = schedules.filter(line__plan__episode_id=episode_id)
+        both = _LinesThenDoses(rows, [dose for s in schedules for dose in doses_of(s)])
+        chunk, total, self_url, next_url = _page(request, "MedicationRequest", params, both)
         _log_many(
-            request, user, [line.plan.episode.patient for line in chunk], "MedicationRequest search"
+            request,
+            user,
+            [r.patient if isinstance(r, TaperDose) else r.plan.episode.patient for r in chunk],
+            "MedicationRequest search",
         )
         return fhir_response(
             resources.searchset(
-                [_request(line) for line in chunk],
+                [
+                    _taper_dose(request, r) if isinstance(r, TaperDose) else _request(r)
+                    for r in chunk
+                ],
                 total=total,
                 self_url=self_url,
                 next_url=next_url,

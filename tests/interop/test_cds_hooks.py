@@ -11,10 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import AccessLogEntry
+from tests.interop.cds_client import ISSUER, PATIENT_VIEW, SECRET, post, service_url, token
 from tests.scoring.factories import make_inpatient, score
-
-SECRET = "a-trial-secret-of-enough-length-for-hs256"
-ISSUER = "https://ehr.example"
 
 
 @pytest.fixture
@@ -22,39 +20,17 @@ def issuers(settings, ward):
     settings.CDS_HOOKS_ISSUERS = {ISSUER: {"secret": SECRET, "units": [ward.code]}}
 
 
-def service_url():
-    return "http://testserver" + reverse("cds-service", args=["avrusning-patient-view"])
-
-
-def token(**claims):
-    body = {
-        "iss": ISSUER,
-        "aud": service_url(),
-        "exp": int(time.time()) + 300,
-        "jti": str(uuid.uuid4()),
-    } | claims
-    return jwt.encode(body, SECRET, algorithm="HS256")
-
-
 def call(client, patient_id, bearer):
-    body = {
-        "hook": "patient-view",
-        "hookInstance": str(uuid.uuid4()),
-        "context": {"userId": "Practitioner/1", "patientId": str(patient_id)},
-    }
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {bearer}"} if bearer else {}
-    return client.post(
-        reverse("cds-service", args=["avrusning-patient-view"]),
-        json.dumps(body),
-        content_type="application/json",
-        **headers,
-    )
+    return post(client, PATIENT_VIEW, bearer, context={"patientId": str(patient_id)})
 
 
 def test_discovery_lists_patient_view_with_a_prefetch_template(client):
     services = client.get(reverse("cds-discovery")).json()["services"]
-    assert services[0]["hook"] == "patient-view"
-    assert services[0]["prefetch"]["patient"] == "Patient/{{context.patientId}}"
+    assert [s["hook"] for s in services] == ["patient-view", "order-select"]
+    for service in services:
+        assert service["prefetch"]["patient"] == "Patient/{{context.patientId}}"
+        assert "82810-3" in service["prefetch"]["pregnancy"]
+        assert "CodeSystem/instrument|ciwa-ar" in service["prefetch"]["withdrawalScore"]
 
 
 def test_cards_carry_the_advice_with_refs_and_a_link_and_the_call_is_logged(
@@ -68,10 +44,12 @@ def test_cards_carry_the_advice_with_refs_and_a_link_and_the_call_is_logged(
     cards = response.json()["cards"]
     assert cards
     assert any(card["indicator"] == "critical" for card in cards)
-    assert all(
-        card["source"]["url"].endswith(f"/ward/assessments/{assessment.pk}/") for card in cards
-    )
-    assert any("8.4." in card["detail"] for card in cards)
+    advice = [
+        c for c in cards if c["source"]["url"].endswith(f"/ward/assessments/{assessment.pk}/")
+    ]
+    assert advice
+    assert all(c["uuid"] and len(c["summary"]) < 140 for c in cards)
+    assert any("8.4." in card["detail"] for card in advice)
     assert AccessLogEntry.objects.filter(
         patient=episode.patient, what__startswith="CDS Hooks patient-view"
     ).exists()

@@ -263,3 +263,23 @@ def test_an_accepted_plan_line_is_a_medication_request_with_its_references(clien
         client.get(reverse("fhir-medicationrequest-search"), {"encounter": str(episode.pk)})
     )
     assert [e["resource"]["id"] for e in found["entry"]] == [str(line.pk)]
+
+
+def test_an_h_number_is_no_basis_patients_local_hnr_not_the_felles_hjelpenummer_oid(
+    client, nurse, ward
+):
+    from tests.clinical.test_identity import some_number
+
+    episode = make_inpatient(unit=ward, national_id=some_number("174585", range(100, 200)))
+    assert episode.patient.national_id_kind == "hnr"
+    client.force_login(nurse)
+    body = validated(client.get(reverse("fhir-patient", args=[episode.patient_id])))
+    assert body["identifier"] == [
+        {
+            "type": {"coding": [{"system": "urn:oid:2.16.578.1.12.4.1.1.8327", "code": "HNR"}]},
+            "system": "HNR",
+            "value": episode.patient.national_id,
+            "assigner": {"display": ward.name},
+        }
+    ]
+    assert "2.16.578.1.12.4.1.4.3" not in json.dumps(body)

@@ -1,0 +1,228 @@
+"""CDS Hooks ``order-select``: the selected draft MedicationRequests, checked by the kernel.
+
+The draft orders come in ``context.draftOrders`` (a FHIR Bundle, validated with
+``fhir.resources``); ``context.selections`` names the ones to check (``MedicationRequest/<id>``).
+Each order's drug is read from its ``medicationCodeableConcept`` (an ATC coding, else a known
+name in the text) and its dose from the first ``dosageInstruction``'s ``doseQuantity`` in mg,
+with the daily dose when the timing says how often. ``clinical.order_check`` decides; this
+module only reads the facts and shapes the cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any, Final
+
+from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.medicationrequest import MedicationRequest
+from pydantic import ValidationError
+
+from clinical.order_check import (
+    DraftOrder,
+    OrderCheck,
+    OrderFacts,
+    Setting,
+    check_order,
+    identify_drug,
+)
+from clinical.schedule import OSLO
+from clinical.tapers import CurrentUse
+from core.messages import drug_name, render_message
+from interop.cards import card
+from interop.stateless import ExternalPatient
+from patients.models import Episode, Patient
+from patients.selectors import age_on
+from plans.selectors import intake_facts, intake_use
+from scoring.models import Assessment
+from scoring.selectors import advice_facts
+
+# What a check could not weigh, named for the clinician (``OrderCheck.not_evaluated``).
+NOT_EVALUATED: Final[Mapping[str, Any]] = {
+    "drowsy": gettext_lazy("drowsiness (no withdrawal score recorded)"),
+    "pregnant": gettext_lazy("pregnancy (not recorded)"),
+    "daily_dose": gettext_lazy("the daily dose (the order's dose or timing cannot be read)"),
+    "current_use": gettext_lazy("the start-dose bound (no readable benzodiazepine use recorded)"),
+    "setting": gettext_lazy("outpatient or inpatient (no episode)"),
+    "opioid_dependent": gettext_lazy("opioid dependence (not recorded)"),
+    "age": gettext_lazy("age (no birth date)"),
+}
+# A patient known from prefetch alone: what no prefetched resource says.
+STATELESS_UNCHECKED: Final = (
+    gettext_lazy("the patient's history and intake (the patient is not registered here)"),
+)
+_PER_DAY: Final[Mapping[str, Fraction]] = {"d": Fraction(1), "h": Fraction(24)}
+
+
+class OrderInputError(ValueError):
+    """``draftOrders`` or ``selections`` cannot be read."""
+
+
+@dataclass(frozen=True)
+class SelectedOrder:
+    reference: str  # MedicationRequest/<id>
+    text: str
+    order: DraftOrder
+
+    @property
+    def label(self) -> str:
+        return f"{self.reference} ({self.text})" if self.text else self.reference
+
+
+def _daily(dose: Fraction, timing: Any) -> Fraction | None:
+    repeat: Any = timing.repeat if timing is not None else None
+    if repeat is None or not repeat.frequency or repeat.periodUnit not in _PER_DAY:
+        return None
+    period = Fraction(str(repeat.period or 1))
+    if period <= 0:
+        return None
+    frequency = Fraction(int(repeat.frequency))
+    per_day: Fraction = dose * frequency * _PER_DAY[repeat.periodUnit] / period
+    return per_day
+
+
+def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]:
+    """The first dosage's single dose in mg, and the daily dose if the timing gives it."""
+    dosage: Any
+    for dosage in request.dosageInstruction or []:
+        for rate in dosage.doseAndRate or []:
+            quantity: Any = rate.doseQuantity
+            if quantity is None or quantity.value is None:
+                continue
+            if (quantity.code or quantity.unit or "").lower() != "mg" or quantity.value <= 0:
+                return None, None
+            dose = Fraction(str(quantity.value))
+            return dose, _daily(dose, dosage.timing)
+    return None, None
+
+
+def _selected(order: MedicationRequest) -> SelectedOrder:
+    concept: Any = order.medicationCodeableConcept
+    found = list(concept.coding or []) if concept is not None else []
+    codings = [(c.system, c.code) for c in found]
+    text = (concept.text if concept is not None else None) or ""
+    text = text or " ".join(str(c.display) for c in found if c.display)
+    dose, per_day = _dose(order)
+    drug = identify_drug(codings, text)
+    return SelectedOrder(f"MedicationRequest/{order.id}", text, DraftOrder(drug, dose, per_day))
+
+
+def selected_orders(context: Mapping[str, Any]) -> list[SelectedOrder]:
+    """The draft MedicationRequests named in ``selections`` (``OrderInputError`` if unreadable)."""
+    selections, bundle = context.get("selections"), context.get("draftOrders")
+    if not isinstance(selections, list) or not all(isinstance(s, str) for s in selections):
+        raise OrderInputError("context.selections must be a list of references.")
+    if not isinstance(bundle, dict):
+        raise OrderInputError("context.draftOrders must be a Bundle.")
+    try:
+        Bundle.model_validate(bundle)
+        found = []
+        for entry in bundle.get("entry") or []:
+            resource = entry.get("resource") if isinstance(entry, dict) else None
+            if isinstance(resource, dict) and resource.get("resourceType") == "MedicationRequest":
+                found.append(MedicationRequest.model_validate(resource))
+    except (ValidationError, ValueError) as error:
+        raise OrderInputError(f"draftOrders: {str(error)[:300]}") from None
+    wanted = set(selections)
+    return [_selected(order) for order in found if f"MedicationRequest/{order.id}" in wanted]
+
+
+def _latest_drowsy(episode: Episode) -> bool | None:
+    latest = (
+        Assessment.objects.current()
+        .withdrawal()
+        .filter(episode=episode)
+        .order_by("-observed_at", "-pk")
+        .values_list("drowsy", flat=True)
+        .first()
+    )
+    return latest
+
+
+def stored_facts(episode: Episode, now: datetime) -> OrderFacts:
+    """The facts the app records for the open episode: intake, latest score, setting."""
+    facts = advice_facts(episode, now)
+    intake = intake_facts(episode)
+    opioids = intake.rows.get("opioids")
+    uses = intake_use(episode, facts=intake) or []
+    setting: Setting | None = None
+    if episode.setting == "inpatient":
+        setting = "inpatient"
+    elif episode.setting == "outpatient":
+        setting = "outpatient"
+    return OrderFacts(
+        drowsy=_latest_drowsy(episode),
+        pregnant=facts.pregnant,
+        in_lar=facts.in_lar,
+        opioid_dependent=opioids.dependent if opioids is not None else None,
+        setting=setting,
+        age_years=facts.age_years,
+        head_injury=facts.head_injury,
+        benzodiazepine_misuse=facts.benzodiazepine_misuse,
+        current_use=tuple(CurrentUse(u["drug"], Fraction(str(u["mg_per_day"]))) for u in uses),
+    )
+
+
+def patient_facts(patient: Patient, now: datetime) -> OrderFacts:
+    """A stored patient without an open episode: only the age and sex are known."""
+    return OrderFacts(
+        pregnant=False if patient.sex == "male" else None,
+        age_years=age_on(patient.birth_date, now.astimezone(OSLO).date()),
+    )
+
+
+def external_facts(patient: ExternalPatient) -> OrderFacts:
+    """A patient known from prefetch: age, sex, pregnancy; nothing the intake would record."""
+    return OrderFacts(pregnant=patient.pregnant, age_years=patient.age_years)
+
+
+def _check_cards(
+    request: HttpRequest, selected: SelectedOrder, check: OrderCheck, unchecked: Sequence[Any]
+) -> list[dict[str, Any]]:
+    name = drug_name(check.drug) if check.drug else selected.text
+    cards = []
+    for finding in check.findings:
+        text = render_message(finding.message, finding.params)
+        cards.append(
+            card(
+                request,
+                summary=f"{name}: {text}",
+                indicator=finding.severity,
+                text=f"{selected.label}: {text}",
+                refs=finding.refs,
+                sections=finding.sections,
+            )
+        )
+    missing = [str(NOT_EVALUATED[code]) for code in check.not_evaluated]
+    missing += [str(text) for text in unchecked]
+    if missing:
+        text = gettext("Not evaluated for this order: %(facts)s.") % {"facts": "; ".join(missing)}
+        cards.append(
+            card(
+                request,
+                summary=f"{name}: {text}",
+                indicator="info",
+                text=f"{selected.label}: {text}",
+            )
+        )
+    return cards
+
+
+def order_cards(
+    request: HttpRequest,
+    orders: Sequence[SelectedOrder],
+    facts: OrderFacts,
+    *,
+    unchecked: Sequence[Any] = (),
+) -> list[dict[str, Any]]:
+    """Cards for each selected benzodiazepine or opioid order; other drugs have none."""
+    cards: list[dict[str, Any]] = []
+    for selected in orders:
+        check = check_order(selected.order, facts)
+        if check.drug_class is not None:
+            cards += _check_cards(request, selected, check, unchecked)
+    return cards

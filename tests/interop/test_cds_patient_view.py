@@ -1,0 +1,184 @@
+"""patient-view's treatment-level and discharge cards, and a call answered from prefetch alone."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import AccessLogEntry
+from patients.services import intake_amend
+from plans.services.discharge import discharge_checklist_update
+from tests.interop.cds_client import ISSUER, PATIENT_VIEW, SECRET, post, token
+from tests.scoring.factories import make_inpatient
+
+INDICATORS = {"info", "warning", "critical"}
+
+
+@pytest.fixture
+def issuers(settings, ward):
+    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"secret": SECRET, "units": [ward.code]}}
+
+
+def cards_for(client, patient_id, prefetch=None):
+    response = post(
+        client,
+        PATIENT_VIEW,
+        token(),
+        context={"patientId": str(patient_id)},
+        prefetch=prefetch,
+    )
+    assert response.status_code == 200, response.content
+    cards = response.json()["cards"]
+    for card in cards:
+        assert len(card["summary"]) < 140
+        assert card["indicator"] in INDICATORS
+        assert card["source"]["label"] == "Avrusning"
+        assert card["source"]["url"].startswith("http://testserver/")
+    return cards
+
+
+def from_page(cards, url):
+    return [c for c in cards if c["source"]["url"] == "http://testserver" + url]
+
+
+def opioid_intake(episode, user):
+    intake_amend(
+        episode=episode,
+        user=user,
+        reason="test",
+        fields={"previous_withdrawal_complications": ["delirium_tremens"]},
+        substances=[{"substance": "opioids", "dependent": True, "injecting": True}],
+    )
+
+
+def test_the_level_proposal_is_a_card_with_its_reasons_and_refs(client, issuers, ward, clinician):
+    episode = make_inpatient(unit=ward)
+    opioid_intake(episode, clinician)
+    cards = cards_for(client, episode.patient_id)
+    level = from_page(cards, reverse("episode-decision", args=[episode.pk]))
+    assert len(level) == 1
+    assert "behandlingsnivå" in level[0]["summary"].lower()
+    assert "Styrkegrad" in level[0]["detail"]  # each ref cited with its grade
+    assert level[0]["links"]
+
+
+def test_open_overdose_prevention_items_are_a_warning_until_done(client, issuers, ward, clinician):
+    episode = make_inpatient(unit=ward)
+    opioid_intake(episode, clinician)
+    checklist = reverse("discharge-checklist", args=[episode.pk])
+    cards = from_page(cards_for(client, episode.patient_id), checklist)
+    overdose = [c for c in cards if c["indicator"] == "warning"]
+    assert len(overdose) == 1
+    assert "10.3-2" in overdose[0]["detail"]
+    discharge_checklist_update(episode=episode, user=clinician, done={"tolerance_info_given": True})
+    after = from_page(cards_for(client, episode.patient_id), checklist)
+    still = [c for c in after if c["indicator"] == "warning"]
+    assert len(still) == 1
+    assert "10.3-2" not in still[0]["detail"]
+    assert "13.1-9" in still[0]["detail"]
+
+
+def pregnant_patient(patient_id="ehr-77", **extra):
+    return {
+        "resourceType": "Patient",
+        "id": patient_id,
+        "gender": "female",
+        "birthDate": "1990-03-04",
+    } | extra
+
+
+def pregnancy(code="77386006"):
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]},
+        "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": code}]},
+    }
+
+
+def ciwa(total, at):
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {
+                        "coding": [
+                            {
+                                "system": "http://testserver/fhir/R4/CodeSystem/instrument",
+                                "code": "ciwa-ar",
+                            }
+                        ]
+                    },
+                    "effectiveDateTime": at.isoformat(),
+                    "valueInteger": total,
+                }
+            }
+        ],
+    }
+
+
+def test_a_patient_not_stored_here_is_answered_from_prefetch_and_says_what_was_not_evaluated(
+    client, issuers
+):
+    moment = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10)
+    prefetch = {
+        "patient": pregnant_patient(),
+        "pregnancy": pregnancy(),
+        "withdrawalScore": ciwa(18, moment),
+    }
+    cards = cards_for(client, "ehr-77", prefetch)
+    assert any(c["indicator"] == "critical" for c in cards)
+    assert any("8.4." in c["detail"] or "12-5" in c["detail"] for c in cards)
+    assert cards[-1]["indicator"] == "info"
+    assert "Ikke vurdert" in cards[-1]["detail"]
+    entry = AccessLogEntry.objects.get(what__contains="stateless")
+    assert entry.patient is None
+    assert "Patient/ehr-77" in entry.what
+
+
+def test_without_a_score_only_the_not_evaluated_card_comes_back(client, issuers):
+    cards = cards_for(client, "ehr-78", {"patient": pregnant_patient("ehr-78")})
+    assert len(cards) == 1
+    assert "abstinensskåring" in cards[0]["detail"]
+
+
+def test_a_bad_prefetch_is_400_and_an_unknown_patient_without_one_is_404(client, issuers):
+    bad = {"patient": {"resourceType": "Patient", "gender": 7}}
+    other = {"patient": pregnant_patient("someone-else")}
+    for prefetch, status in ((bad, 400), (other, 400), (None, 404)):
+        response = post(
+            client, PATIENT_VIEW, token(), context={"patientId": "ehr-9"}, prefetch=prefetch
+        )
+        assert response.status_code == status
+
+
+def test_a_stateless_call_still_needs_a_valid_jwt(client, issuers):
+    response = post(
+        client,
+        PATIENT_VIEW,
+        "forged",
+        context={"patientId": "ehr-1"},
+        prefetch={"patient": pregnant_patient("ehr-1")},
+    )
+    assert response.status_code == 401
+
+
+def test_a_stored_patient_with_another_persons_number_in_prefetch_is_refused(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    patient = pregnant_patient(
+        str(episode.patient_id),
+        identifier=[{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "01010112345"}],
+    )
+    response = post(
+        client,
+        PATIENT_VIEW,
+        token(),
+        context={"patientId": str(episode.patient_id)},
+        prefetch={"patient": patient},
+    )
+    assert response.status_code == 409
