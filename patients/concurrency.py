@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.models import User
@@ -24,6 +24,8 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+_Form = TypeVar("_Form", bound=BaseForm)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,22 @@ def rebased(data: QueryDict, version: int) -> QueryDict:
     copy = data.copy()
     copy["version"] = str(version)
     return copy
+
+
+def stale_form(
+    form_class: Callable[[QueryDict], _Form],
+    data: QueryDict,
+    error: StaleEditError,
+    labels: Callable[[_Form], Callable[[str], tuple[str, Mapping[str, str] | None]]] | None = None,
+) -> _Form:
+    """The refused editor's form again: their input kept (``rebased`` on the version saved
+    meanwhile) and, on top, the refusal with what changed field by field (``conflict_messages``;
+    ``labels`` names the fields, ``form_labels`` by default)."""
+    form = form_class(rebased(data, error.version))
+    form.is_valid()
+    for line in conflict_messages(error, (labels or form_labels)(form)):
+        form.add_error(None, line)
+    return form
 
 
 def form_labels(form: BaseForm) -> Callable[[str], tuple[str, Mapping[str, str] | None]]:

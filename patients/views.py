@@ -40,7 +40,13 @@ from core.forms import add_service_errors
 from core.messages import render_message
 from patients import extensions, permissions, services
 from patients.access_log import access_log_record, access_log_record_many
-from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
+from patients.concurrency import (
+    StaleEditError,
+    conflict_messages,
+    form_labels,
+    rebased,
+    stale_form,
+)
 from patients.forms import (
     INTAKE_SECTIONS,
     AccessLogFilterForm,
@@ -294,10 +300,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.patient_update(patient=patient, user=user, base_version=base_version, **data)
         except StaleEditError as error:
-            form = PatientCorrectionForm(rebased(request.POST, error.version))
-            form.is_valid()
-            for line in conflict_messages(error, form_labels(form)):
-                form.add_error(None, line)
+            form = stale_form(PatientCorrectionForm, request.POST, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

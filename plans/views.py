@@ -22,7 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinical.tapers import TaperInputError, taper_plan
 from patients.access_log import access_log_record
-from patients.concurrency import StaleEditError, conflict_messages, form_labels, rebased
+from patients.concurrency import (
+    StaleEditError,
+    form_labels,
+    stale_form,
+)
 from patients.models import AccessAction, Episode
 from plans import history, presentation, selectors, services
 from plans.forms import (
@@ -319,10 +323,7 @@ def discharge_checklist(request: HttpRequest, pk: int) -> HttpResponse:
                 base_version=form.cleaned_data["version"],
             )
         except StaleEditError as error:
-            form = DischargeForm(rebased(request.POST, error.version))
-            form.is_valid()
-            for line in conflict_messages(error, _checklist_labels(form)):
-                form.add_error(None, line)
+            form = stale_form(DischargeForm, request.POST, error, _checklist_labels)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

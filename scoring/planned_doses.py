@@ -57,11 +57,35 @@ def _check_planned(
                 % {"date": formats.date_format(due_date, "SHORT_DATE_FORMAT")},
             )
         )
+    reason = _check_answer(
+        given=given,
+        reason=reason,
+        reason_field="reason",
+        recorded_at=recorded_at,
+        episode=episode,
+        now=now,
+        errors=errors,
+    )
+    return dose, reason, errors
+
+
+def _check_answer(
+    *,
+    given: object,
+    reason: str,
+    reason_field: str,
+    recorded_at: datetime,
+    episode: Episode,
+    now: datetime,
+    errors: list[FieldProblem],
+) -> str:
+    """An answer's own checks (given or not, why not, when): problems go on ``errors``; returns
+    the reason, stripped."""
     if not isinstance(given, bool):
         errors.append(problem("given", gettext("Say whether the dose was given.")))
     reason = (reason or "").strip()
     if given is False and not reason:
-        errors.append(problem("reason", gettext("Give the reason the dose was not given.")))
+        errors.append(problem(reason_field, gettext("Give the reason the dose was not given.")))
     check_moment(
         field="recorded_at",
         moment=recorded_at,
@@ -70,7 +94,7 @@ def _check_planned(
         screening=False,
         errors=errors,
     )
-    return dose, reason, errors
+    return reason
 
 
 def _planned_values(dose: PlannedDose, given: bool, reason: str, at: datetime) -> dict[str, Any]:
@@ -183,19 +207,13 @@ def planned_dose_correct(
     episode = locked_episode(original.episode)
     correction = lock_for_correction(original, reason)
     original, errors = correction.original, correction.errors
-    if not isinstance(given, bool):
-        errors.append(problem("given", gettext("Say whether the dose was given.")))
-    reason_not_given = (reason_not_given or "").strip()
-    if given is False and not reason_not_given:
-        errors.append(
-            problem("reason_not_given", gettext("Give the reason the dose was not given."))
-        )
-    check_moment(
-        field="recorded_at",
-        moment=recorded_at,
+    reason_not_given = _check_answer(
+        given=given,
+        reason=reason_not_given,
+        reason_field="reason_not_given",
+        recorded_at=recorded_at,
         episode=episode,
         now=now,
-        screening=False,
         errors=errors,
     )
     stored = correction.store(

@@ -20,9 +20,7 @@ from core.forms import add_service_errors
 from patients.access_log import access_log_record, access_log_record_many
 from patients.concurrency import (
     StaleEditError,
-    conflict_messages,
-    form_labels,
-    rebased,
+    stale_form,
     version_field,
 )
 from patients.models import AccessAction, Episode
@@ -62,10 +60,7 @@ def episode_room_bed(request: HttpRequest, episode_id: int) -> HttpResponseBase:
                 )
             except StaleEditError as error:
                 stale = True
-                form = RoomBedForm(rebased(request.POST, error.version))
-                form.is_valid()
-                for line in conflict_messages(error, form_labels(form)):
-                    form.add_error(None, line)
+                form = stale_form(RoomBedForm, request.POST, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -308,3 +308,14 @@ def _fresh_broker_probe() -> Iterator[None]:
     yield
     broker_probe.wait()
     broker_probe.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_for_each_test() -> Iterator[None]:
+    """Each test starts in the default language (bokmål), whatever language an earlier test's
+    request or ``translation.activate`` left active on the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
