@@ -406,6 +406,7 @@ def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Ad
         AdviceContext(
             score=assessment.total,
             now=max(at, assessment.observed_at) if at else assessment.observed_at,
+            observed_at=assessment.observed_at,
             prior_withdrawal_seizures=history["seizures"],
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],

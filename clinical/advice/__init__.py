@@ -47,6 +47,11 @@ Definitions this module makes (documented, and shown as resolutions where they d
   ``diazepam_not_yet_due`` is shown. The other doses still never count toward 50 mg. Clock times
   in such a line carry CET/CEST when one of them falls in the repeated autumn hour or the two lie
   on both sides of a DST change.
+- **Advice after the score** (8.4.6-2, G 4209–4211; local resolution): the advice may be
+  recomputed at a later ``now`` with the doses given since (``AdviceContext.observed_at``). The
+  interval, the next score due and the start of the hourly regimen count from the score's own
+  time; once the score is older than its interval (``due_status`` overdue), no dose line is
+  given, only ``ciwa_score_overdue``: score again before any dose. Drowsiness still wins.
 - **Valproic acid course** (8.4.3-2, G 4071–4073: a loading dose, then 300 mg × 3 "i 3-5
   dager"; local resolution): over from 6 days after the first valproic acid of the episode (the
   loading day and at most 5 days); then ``valproate_course_complete`` instead of "continue".

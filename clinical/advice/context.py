@@ -110,6 +110,10 @@ class AdviceContext:
     age_years: int | None = None  # G 3994–3998 ("eldre"); under 18 not addressed
     head_injury: bool | None = None  # G 3994–3998
     benzodiazepine_misuse: bool | None = None  # earlier use or misuse, G 3994–3998
+    # When the score was observed, if before ``now`` (the advice recomputed after doses given
+    # since the score): the score's interval and the hourly regimen count from it, and once the
+    # score is older than its interval no dose is advised on it. None: observed at ``now``.
+    observed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ class _Dose:
 class _Checked:
     score: int
     now: datetime
+    observed_at: datetime  # the score's own time, at or before ``now``
     seizures: bool | None
     delirium_tremens: bool | None
     severe_withdrawal: bool | None
@@ -303,10 +308,14 @@ def _check(ctx: AdviceContext) -> _Checked:
         if at > now:
             raise AdviceError(f"{name}.observed_at is after now ({at.isoformat()})")
         earlier.append(CiwaObservation(_ciwa_total(f"{name}.score", observation.score), at))
+    observed_at = now if ctx.observed_at is None else _aware_utc("observed_at", ctx.observed_at)
+    if observed_at > now:
+        raise AdviceError(f"observed_at is after now ({observed_at.isoformat()})")
     permille = ctx.breath_alcohol_permille
     return _Checked(
         score=_ciwa_total("score", ctx.score),
         now=now,
+        observed_at=observed_at,
         seizures=_optional_flag("prior_withdrawal_seizures", ctx.prior_withdrawal_seizures),
         delirium_tremens=_optional_flag("prior_delirium_tremens", ctx.prior_delirium_tremens),
         severe_withdrawal=_optional_flag("prior_severe_withdrawal", ctx.prior_severe_withdrawal),
@@ -384,7 +393,7 @@ def _course(checked: _Checked) -> _Course:
     # included): a dose given from then on is an hourly-tier dose (module docstring).
     over_15 = [
         o.observed_at
-        for o in (*checked.earlier, CiwaObservation(checked.score, checked.now))
+        for o in (*checked.earlier, CiwaObservation(checked.score, checked.observed_at))
         if o.score >= CIWA_HOURLY_DIAZEPAM_FROM and in_escalation(o.observed_at)
     ]
     hourly_from = min(over_15) if over_15 else None

@@ -224,3 +224,7 @@ MSG_THIAMINE_MISSING: Final = gettext_noop(
     "No thiamine (vitamin B1) is recorded in this episode: patients in CIWA-guided detox should "
     "have thiamine, preferably intramuscularly."
 )
+MSG_SCORE_BEFORE_DOSE: Final = gettext_noop(
+    "Score CIWA-Ar again before any dose: the last score (%(observed_at_local)s) was due again "
+    "at %(due_at_local)s, and the dose advice follows the score."
+)

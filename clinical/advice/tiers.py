@@ -23,6 +23,7 @@ from clinical.advice.context import (
     AdviceContext,
     AdviceLine,
     Protocol,
+    _ambiguous_locally,
     _check,
     _Checked,
     _Course,
@@ -53,13 +54,14 @@ from clinical.advice.messages import (
     MSG_NO_RESPONSE,
     MSG_OLANZAPINE_EPISODE_CAP,
     MSG_OLANZAPINE_PREGNANT,
+    MSG_SCORE_BEFORE_DOSE,
     MSG_STOP_DIAZEPAM,
 )
 from clinical.advice.valproate import (
     _valproate,
     _valproate_liver_failure_line,
 )
-from clinical.schedule import format_oslo, next_due
+from clinical.schedule import due_status, format_oslo, next_due
 from clinical.scoring import (
     CIWA_CONDITIONAL_TIER_FROM,
     CIWA_HOURLY_DIAZEPAM_FROM,
@@ -73,7 +75,7 @@ from clinical.scoring import (
 def _monitoring(checked: _Checked) -> tuple[AdviceLine, int, datetime]:
     # 8.4.6-2, G 4205–4211. Exactly 10 → hourly is a resolution ("over 10").
     hours = ciwa_interval_hours(checked.score)
-    due = next_due(checked.now, hours)
+    due = next_due(checked.observed_at, hours)
     at_ten = checked.score == CIWA_HOURLY_FROM
     line = AdviceLine(
         "ciwa_monitoring_interval",
@@ -84,6 +86,30 @@ def _monitoring(checked: _Checked) -> tuple[AdviceLine, int, datetime]:
         resolution=at_ten,
     )
     return line, hours, due
+
+
+def _score_first(checked: _Checked, hours: int, due: datetime) -> AdviceLine:
+    """The advice recomputed after the score's interval has run out: 8.4.6-2 scores "hver time"
+    over 10 (G 4209–4211) and 8.4.6-3 doses by the score, so no dose is advised on an overdue
+    score. That a dose then waits for a new score is the application's reading (resolution)."""
+    observed_local, due_local = (
+        format_oslo(moment, with_zone=_ambiguous_locally(moment))
+        for moment in (checked.observed_at, due)
+    )
+    return AdviceLine(
+        "ciwa_score_overdue",
+        MSG_SCORE_BEFORE_DOSE,
+        "escalate",
+        refs=("8.4.6-2", "8.4.6-3"),
+        params=_params(
+            hours=hours,
+            observed_at=checked.observed_at,
+            observed_at_local=observed_local,
+            due_at=due,
+            due_at_local=due_local,
+        ),
+        resolution=True,
+    )
 
 
 def _drowsy(checked: _Checked, course: _Course) -> list[AdviceLine]:
@@ -340,6 +366,10 @@ def ciwa_advice(ctx: AdviceContext) -> Advice:
     if checked.drowsy:
         # Belt and braces: a drowsy patient is never shown a dose (a warning and a dose together).
         lines = [line for line in lines if line.kind != "dose"]
+    elif due_status(due, checked.now) == "overdue":
+        # The score is older than its interval (8.4.6-2): a dose needs a new score first.
+        lines = [line for line in lines if line.kind != "dose"]
+        lines.append(_score_first(checked, hours, due))
     lines.sort(key=lambda line: _KIND_ORDER[line.kind])  # stable: keeps order within a kind
     return Advice(
         score=checked.score,

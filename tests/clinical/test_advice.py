@@ -779,3 +779,50 @@ def test_the_escalation_begins_at_the_last_earlier_score_below_10(earlier, expec
     # The advice's bookkeeping uses the same moment.
     advice = advise(16, earlier_scores=observed)
     assert advice.escalation_since == (None if expected is None else ago(expected))
+
+
+# --- the advice recomputed after the score (issue 14's dose loop; audit finding) ----------------
+
+
+def test_doses_given_after_a_first_score_over_15_count_as_hourly_tier():
+    """The hourly regimen runs from the score's own time, not from when the page is opened: a
+    dose given 5 minutes after a first 17 is an hourly-tier dose (G 4229–4231)."""
+    advice = advise(17, observed_at=ago(10), administrations=[diazepam(10, 5)])
+    assert advice.hourly_diazepam_mg == 10
+    assert "diazepam_before_hourly_not_counted" not in advice.codes
+    assert advice.next_score_due == ago(10) + timedelta(hours=1)
+
+
+def test_no_dose_is_advised_on_a_score_older_than_its_interval():
+    """G 4209–4211 scores every hour over 10; the table doses by the score (8.4.6-3). Six hours
+    after a 20 with five doses given, no dose line: score again first (a resolution)."""
+    doses = [diazepam(10, 360 - 5 - 61 * k) for k in range(5)]
+    advice = advise(20, observed_at=ago(360), administrations=doses)
+    assert [line.kind for line in advice.lines if line.kind == "dose"] == []
+    line = advice.line("ciwa_score_overdue")
+    assert (line.kind, line.refs, line.resolution) == ("escalate", ("8.4.6-2", "8.4.6-3"), True)
+    # The doses are counted under the regimen they were given in: 50 mg hourly-tier.
+    assert advice.hourly_diazepam_mg == 50
+    assert advice.cumulative_diazepam_mg == 50
+
+
+@pytest.mark.parametrize(("score", "hours"), [(20, 1), (12, 1), (10, 1), (9, 4), (3, 4)])
+def test_the_overdue_boundary_is_the_scores_interval(score, hours):
+    due = ago(60 * hours)  # observed `hours` ago: due exactly now
+    on_time = advise(score, observed_at=due, prior_withdrawal_seizures=True)
+    assert "ciwa_score_overdue" not in on_time.codes
+    late = advise(score, observed_at=due - timedelta(seconds=1), prior_withdrawal_seizures=True)
+    assert "ciwa_score_overdue" in late.codes
+    assert not any(line.kind == "dose" for line in late.lines)
+
+
+def test_a_drowsy_patient_stays_on_hold_whatever_the_scores_age():
+    advice = advise(20, observed_at=ago(600), drowsy=True)
+    assert advice.protocol == "hold"
+    assert "ciwa_score_overdue" not in advice.codes
+    assert not any(line.kind == "dose" for line in advice.lines)
+
+
+def test_a_score_observed_after_now_is_refused():
+    with pytest.raises(AdviceError, match="observed_at is after now"):
+        advise(12, observed_at=NOW + timedelta(minutes=1))

@@ -65,11 +65,15 @@ def test_reported_case_on_the_ward_page_hourly_diazepam_not_olanzapine_g_4223_42
     assert advice.hourly_diazepam_mg == 0
     assert "olanzapine" not in advice.codes
 
+    # The page recomputes the advice at now: days after the score, no dose is advised on it.
     page = page_of(as_nurse, latest)
-    assert "Diazepam 10 mg per os nå" in line_html(page, "diazepam_hourly")
+    assert 'data-testid="advice-diazepam_hourly"' not in page
+    assert "Skår CIWA-Ar på nytt før neste dose" in line_html(page, "ciwa_score_overdue")
     assert 'data-testid="advice-olanzapine"' not in page
-    assert "av dette 0 mg etter timesregimet" in page
-    assert 'data-testid="advice-diazepam_before_hourly_not_counted"' in page
+    # As it stood when it was observed (the page of the score at its own time):
+    lines = {line.code: line for line in advice.lines}
+    assert lines["diazepam_hourly"].mg == 10
+    assert "diazepam_before_hourly_not_counted" in lines
 
 
 def test_delirium_tremens_is_entered_on_the_form_and_gets_the_dt_protocol_g_4147_4151(
