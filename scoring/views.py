@@ -312,8 +312,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             if any(code.startswith("thiamine") for code in advice.codes):
                 # The advice speaks of thiamine: say what the plan and today's record say.
                 context["thiamine"] = selectors.thiamine_status(episode, timezone.localdate())
-            if not assessment.administrations.exists():
-                # Proposed only until a dose answers this score: then the form is empty.
+            if at is not None and not assessment.administrations.exists():
+                # Proposed only on the current score's page (an older or corrected score's advice
+                # is as it stood, not what to give now), and until a dose answers it.
                 initial.update(_proposed_dose(advice.codes))
         elif assessment.instrument in OPIOID_SCALES:
             # Chapter 10 (10.5-1, 12-7): the same bedside support as CIWA-Ar, without doses the

@@ -243,3 +243,24 @@ def test_the_dose_list_offers_buprenorphine_with_naloxone_and_clonidine(as_nurse
         assert f'value="{code}"' in page
     given = give(episode, user=nurse, drug="buprenorphine_naloxone", dose_mg="8", given_at=T0)
     assert given.drug == "buprenorphine_naloxone"
+
+
+def test_the_page_of_an_older_score_proposes_no_dose(as_nurse, episode, nurse):
+    """Audit: an older score's advice is as it stood, not what to give now, so its page fills in
+    no dose (an olanzapine proposal there would pass 30 mg in one click after later doses)."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    older = score(episode, user=nurse, total=20, observed_at=now - dt.timedelta(minutes=30))
+    current = score(episode, user=nurse, total=20, observed_at=now - dt.timedelta(minutes=5))
+
+    assert (
+        as_nurse.get(reverse("assessment-detail", args=[older.pk]))
+        .context["dose_form"]
+        .initial.get("dose_mg")
+        is None
+    )
+    assert (
+        as_nurse.get(reverse("assessment-detail", args=[current.pk]))
+        .context["dose_form"]
+        .initial.get("dose_mg")
+        == 10
+    )
