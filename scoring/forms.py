@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -168,10 +169,19 @@ class PlannedDoseForm(ServiceErrorsMixin, forms.Form):
     slot = forms.CharField(max_length=120, widget=forms.HiddenInput)
     given = forms.ChoiceField(label=_("Given?"), choices=GIVEN_CHOICES, widget=forms.RadioSelect)
     reason_not_given = forms.CharField(label=_("Reason not given"), required=False, max_length=500)
+    dose_mg = forms.DecimalField(
+        label=_("Dose given (mg)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=DOSE_MAX_MG,
+        decimal_places=2,
+        help_text=_("Where the plan gives a range or no amount."),
+    )
 
 
 class PlannedDoseCorrectionForm(ServiceErrorsMixin, forms.Form):
     given = forms.ChoiceField(label=_("Given?"), choices=GIVEN_CHOICES, widget=forms.RadioSelect)
     reason_not_given = forms.CharField(label=_("Reason not given"), required=False, max_length=500)
+    dose_mg = PlannedDoseForm.base_fields["dose_mg"]
     recorded_at = _local_datetime_field(_("Given or decided at"), required=True)
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea)

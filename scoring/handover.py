@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from clinical.shifts import Shift, shift_at
 from core.formatting import local_datetime, local_time
 from patients.presentation import item_labels
+from scoring.models import Drug
 from scoring.presentation import board_lines
 from scoring.selectors import HandoverRow
 
@@ -127,6 +128,17 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
                         )
                     )
                     for dose in row.doses_24h
+                ]
+                + [
+                    " ".join(
+                        (
+                            local_datetime(given_at),
+                            str(Drug(code).label),
+                            f"{_mg(mg)} mg",
+                            gettext("(planned dose)"),
+                        )
+                    )
+                    for code, mg, given_at in row.planned_24h
                 ],
                 diazepam_mg="" if row.diazepam_mg is None else _mg(row.diazepam_mg),
                 escalation_since=(

@@ -319,6 +319,13 @@ class PlannedDoseRecord(ImmutableRecord):
     given = models.BooleanField(_("given"))
     reason_not_given = models.TextField(_("reason not given"), blank=True)
     recorded_at = models.DateTimeField(_("given or decided at"))
+    # What the advice counts (issue 14 audit): the drug as a ``Drug`` code when the plan's dose
+    # names one drug, and the mg given (the plan's single amount, or what the nurse entered
+    # where the plan gives a range). Empty / None for doses the advice does not count.
+    drug_code = models.CharField(_("drug code"), max_length=40, blank=True)
+    dose_mg = models.DecimalField(
+        _("dose given (mg)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
 
     objects = PlannedDoseQuerySet.as_manager()
 

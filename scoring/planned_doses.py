@@ -3,13 +3,20 @@
 The accepted plan (plans, through ``patients.extensions.planned_doses``) says what is due; a nurse
 answers each due dose once (given, or not given with why), and changes an answer only by a
 correction that keeps the original with who, when and why. Both write the access log and the
-episode's audit trail. The shared checks live in ``scoring.services``.
+episode's audit trail. The shared checks live in ``scoring.checks``.
+
+A dose marked given counts in the advice like a dose registered on the result page (the audit
+found a planned night diazepam or valproic acid loading dose invisible to it): the record keeps
+the drug's code and the mg given, the plan's single amount or, where the plan gives a range, the
+amount the nurse enters (required then, for the drugs the advice counts).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -31,7 +38,69 @@ from scoring.checks import (
     log_access,
     problem,
 )
-from scoring.models import PlannedDoseRecord
+from scoring.models import Drug, PlannedDoseRecord
+from scoring.services import DOSE_MAX_MG
+
+# The plan's drug codes (clinical.regimens, tapers) as the ward's ``Drug`` codes.
+_PLAN_DRUG: Final = {"valproic_acid": Drug.VALPROATE}
+# The drugs whose mg the advice counts (clinical.advice: diazepam, olanzapine, valproic acid;
+# clinical.opioid_advice: buprenorphine, clonidine). Thiamine counts as given or not, whatever
+# the amount (the guideline gives no dose), so its mg is never required.
+COUNTED: Final = frozenset(
+    {
+        Drug.DIAZEPAM,
+        Drug.OLANZAPINE,
+        Drug.VALPROATE,
+        Drug.BUPRENORPHINE,
+        Drug.BUPRENORPHINE_NALOXONE,
+        Drug.CLONIDINE,
+    }
+)
+_SINGLE_AMOUNT: Final = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*mg\s*$")
+
+
+def drug_code(drugs: tuple[str, ...]) -> str:
+    """The ward's code for a planned dose of one drug; "" for a combination or an unknown drug."""
+    if len(drugs) != 1:
+        return ""
+    code = _PLAN_DRUG.get(drugs[0], drugs[0])
+    return code if code in Drug.values else ""
+
+
+def _given_mg(
+    *, code: str, plan_dose: str, given: object, entered: object, errors: list[FieldProblem]
+) -> Decimal | None:
+    """The mg given: what the nurse entered, else the plan's single amount; required for a drug
+    the advice counts when the plan gives no single amount. None when not given."""
+    if given is not True:
+        return None
+    if entered is not None and entered != "":
+        try:
+            mg = Decimal(str(entered)) if not isinstance(entered, bool) else None
+        except InvalidOperation:
+            mg = None
+        if mg is None or not mg.is_finite() or not Decimal(0) < mg <= DOSE_MAX_MG:
+            errors.append(
+                problem(
+                    "dose_mg",
+                    gettext("The dose must be a number of mg above 0 and at most %(max)s.")
+                    % {"max": DOSE_MAX_MG},
+                )
+            )
+            return None
+        return mg.quantize(Decimal("0.01"))
+    single = _SINGLE_AMOUNT.match(plan_dose)
+    if single:
+        return Decimal(single.group(1).replace(",", "."))
+    if code in COUNTED:
+        errors.append(
+            problem(
+                "dose_mg",
+                gettext("Enter the dose given in mg: the plan gives %(dose)s.")
+                % {"dose": plan_dose or "–"},
+            )
+        )
+    return None
 
 
 def _check_planned(
@@ -43,7 +112,8 @@ def _check_planned(
     reason: str,
     recorded_at: datetime,
     now: datetime,
-) -> tuple[PlannedDose | None, str, list[FieldProblem]]:
+    dose_mg: object = None,
+) -> tuple[PlannedDose | None, str, Decimal | None, list[FieldProblem]]:
     """The planned dose answered (read from the accepted plan, never from the form), the reason,
     and every problem, each naming its field."""
     errors: list[FieldProblem] = []
@@ -66,7 +136,11 @@ def _check_planned(
         now=now,
         errors=errors,
     )
-    return dose, reason, errors
+    mg = None
+    if dose is not None:
+        code = drug_code(dose.drugs)
+        mg = _given_mg(code=code, plan_dose=dose.dose, given=given, entered=dose_mg, errors=errors)
+    return dose, reason, mg, errors
 
 
 def _check_answer(
@@ -97,12 +171,16 @@ def _check_answer(
     return reason
 
 
-def _planned_values(dose: PlannedDose, given: bool, reason: str, at: datetime) -> dict[str, Any]:
+def _planned_values(
+    dose: PlannedDose, given: bool, reason: str, at: datetime, mg: Decimal | None
+) -> dict[str, Any]:
     return {
         "slot": dose.slot,
         "due_time": dose.time,
         "drug": dose.drug[:200],
         "dose": dose.dose[:200],
+        "drug_code": drug_code(dose.drugs),
+        "dose_mg": mg,
         "given": given,
         "reason_not_given": "" if given else reason,
         "recorded_at": at,
@@ -118,6 +196,7 @@ def planned_dose_record(
     given: bool,
     reason: str = "",
     recorded_at: datetime | None = None,
+    dose_mg: Decimal | None = None,
     user: User,
     now: datetime,
 ) -> PlannedDoseRecord:
@@ -127,7 +206,7 @@ def planned_dose_record(
     was answered; changing the answer is a correction (``planned_dose_correct``)."""
     episode = locked_episode(episode)
     at = recorded_at or default_observed_at(now)
-    dose, reason, errors = _check_planned(
+    dose, reason, mg, errors = _check_planned(
         episode=episode,
         due_date=due_date,
         slot=slot,
@@ -135,6 +214,7 @@ def planned_dose_record(
         reason=reason,
         recorded_at=at,
         now=now,
+        dose_mg=dose_mg,
     )
     if errors or dose is None:
         raise InvalidInput(errors)
@@ -160,7 +240,7 @@ def planned_dose_record(
     record = PlannedDoseRecord.objects.create(
         episode=episode,
         due_date=due_date,
-        **_planned_values(dose, given, reason, at),
+        **_planned_values(dose, given, reason, at, mg),
         entered_by=user,
         entered_at=now,
     )
@@ -186,6 +266,7 @@ def _planned_state(record: PlannedDoseRecord) -> dict[str, Any]:
         "dose": record.dose,
         "due_time": record.due_time,
         "given": record.given,
+        "dose_mg": None if record.dose_mg is None else str(record.dose_mg),
         "reason_not_given": record.reason_not_given,
         "recorded_at": record.recorded_at.isoformat(),
     }
@@ -199,11 +280,12 @@ def planned_dose_correct(
     reason_not_given: str = "",
     recorded_at: datetime,
     reason: str,
+    dose_mg: Decimal | None = None,
     user: User,
     now: datetime,
 ) -> PlannedDoseRecord:
-    """Store a corrected answer for a planned dose: given or not (with why not), with the reason
-    for the correction. The original stays, with who entered it and when."""
+    """Store a corrected answer for a planned dose: given or not (with why not) and the mg given,
+    with the reason for the correction. The original stays, with who entered it and when."""
     episode = locked_episode(original.episode)
     correction = lock_for_correction(original, reason)
     original, errors = correction.original, correction.errors
@@ -216,6 +298,13 @@ def planned_dose_correct(
         now=now,
         errors=errors,
     )
+    mg = _given_mg(
+        code=original.drug_code,
+        plan_dose=original.dose,
+        given=given,
+        entered=dose_mg,
+        errors=errors,
+    )
     stored = correction.store(
         user,
         now,
@@ -225,6 +314,8 @@ def planned_dose_correct(
         due_time=original.due_time,
         drug=original.drug,
         dose=original.dose,
+        drug_code=original.drug_code,
+        dose_mg=mg,
         given=given,
         reason_not_given="" if given else reason_not_given,
         recorded_at=recorded_at,

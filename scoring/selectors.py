@@ -353,14 +353,43 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
     )
 
 
-def _given_up_to(assessment: Assessment, at: datetime | None = None) -> list[Administration]:
-    doses = (
-        MedicationAdministration.objects.given()
-        .filter(episode=assessment.episode, given_at__lte=at or assessment.observed_at)
-        .order_by("given_at")
-        .values_list("drug", "dose_mg", "route", "given_at")
+def planned_given(
+    episode_ids: list[int], *, since: datetime | None, until: datetime
+) -> list[tuple[int, str, Decimal, datetime]]:
+    """Planned doses marked given with a counted drug and mg (``scoring.planned_doses``), as
+    (episode id, drug code, mg, given at) rows: the advice and the handover count them like the
+    doses registered on the result page. The route is the plan's, not recorded ("planned")."""
+    rows = PlannedDoseRecord.objects.current().filter(
+        episode_id__in=episode_ids, given=True, dose_mg__isnull=False, recorded_at__lte=until
     )
-    return [Administration(*dose) for dose in doses]
+    if since is not None:
+        rows = rows.filter(recorded_at__gte=since)
+    return [
+        (episode_id, code, mg, at)
+        for episode_id, code, mg, at in rows.exclude(drug_code="").values_list(
+            "episode_id", "drug_code", "dose_mg", "recorded_at"
+        )
+        if mg is not None
+    ]
+
+
+def _given_up_to(assessment: Assessment, at: datetime | None = None) -> list[Administration]:
+    """Every dose given in the episode up to ``at`` (else the score's time): those registered,
+    and the planned doses marked given (an hourly dose must not follow a planned one unseen)."""
+    until = at or assessment.observed_at
+    doses = [
+        Administration(*dose)
+        for dose in MedicationAdministration.objects.given()
+        .filter(episode=assessment.episode, given_at__lte=until)
+        .values_list("drug", "dose_mg", "route", "given_at")
+    ]
+    doses += [
+        Administration(code, mg, "planned", given_at)
+        for _episode, code, mg, given_at in planned_given(
+            [assessment.episode_id], since=None, until=until
+        )
+    ]
+    return sorted(doses, key=lambda dose: dose.given_at)
 
 
 def opioid_advice_for(assessment: Assessment, *, at: datetime | None = None) -> OpioidAdvice:
@@ -412,6 +441,16 @@ def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Ad
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
             administrations=_given_up_to(assessment, at),
+            # A planned thiamine dose marked given counts, with or without an amount.
+            thiamine_given=PlannedDoseRecord.objects.current()
+            .filter(
+                episode=episode,
+                given=True,
+                drug_code=Drug.THIAMINE,
+                recorded_at__lte=at or assessment.observed_at,
+            )
+            .exists()
+            or None,
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
             current_delirium=assessment.current_delirium,
@@ -612,6 +651,8 @@ class HandoverRow:
     before_shift: tuple[int, str] | None
     # Current, given doses in the last 24 h, newest first: (drug label, dose mg, given at).
     doses_24h: list[MedicationAdministration]
+    # Planned doses marked given in the last 24 h, newest first: (drug code, mg, given at).
+    planned_24h: list[tuple[str, Decimal, datetime]]
     # Diazepam given in the current CIWA-Ar escalation (as the advice and the medication view
     # count it); None when the patient has no CIWA-Ar score, so no escalation.
     diazepam_mg: Decimal | None
@@ -645,7 +686,8 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
     """The board's rows with what the next shift needs to know. A fixed number of queries,
     whatever the number of patients: the board's (2, or 3 when some patient has no scale), the
     scores before the shift and the intake's flags (1), the CIWA-Ar scores' times (1), the doses
-    (1), the discharge items that apply and are open (4: intakes, substances, checklist items).
+    (1), the planned doses marked given (1), the discharge items that apply and are open (4:
+    intakes, substances, checklist items).
     """
     from clinical.shifts import shift_at
     from patients.extensions import open_discharge_items
@@ -689,6 +731,14 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
             started = escalations[dose.episode_id]
             if started is None or dose.given_at > started:
                 diazepam[dose.episode_id] += dose.dose_mg
+    planned: dict[int, list[tuple[str, Decimal, datetime]]] = {pk: [] for pk in ids}
+    for episode_id, code, mg, given_at in planned_given(ids, since=None, until=now):
+        if given_at >= since:
+            planned[episode_id].append((code, mg, given_at))
+        if code == Drug.DIAZEPAM and episode_id in escalations:
+            started = escalations[episode_id]
+            if started is None or given_at > started:
+                diazepam[episode_id] += mg
     open_items = open_discharge_items(ids)
     rows = []
     for row in board:
@@ -702,6 +752,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                 board=row,
                 before_shift=(before_total, before_band) if before_total is not None else None,
                 doses_24h=doses[pk],
+                planned_24h=sorted(planned[pk], key=lambda row: row[2], reverse=True),
                 diazepam_mg=diazepam[pk] if pk in escalations else None,
                 escalation_since=escalations.get(pk),
                 seizures_or_dt=bool(

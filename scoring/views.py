@@ -633,6 +633,7 @@ def ward_medication_record(request: HttpRequest, episode_id: int) -> HttpRespons
                 slot=form.cleaned_data["slot"],
                 given=given,
                 reason=form.cleaned_data.get("reason_not_given") or "",
+                dose_mg=form.cleaned_data.get("dose_mg"),
                 user=user,
                 now=now,
             )
@@ -665,6 +666,7 @@ def planned_dose_correct_view(request: HttpRequest, record_id: int) -> HttpRespo
                     reason_not_given=form.cleaned_data.get("reason_not_given") or "",
                     recorded_at=form.cleaned_data["recorded_at"],
                     reason=form.cleaned_data["reason"],
+                    dose_mg=form.cleaned_data.get("dose_mg"),
                     user=user,
                     now=timezone.now(),
                 )
@@ -678,6 +680,7 @@ def planned_dose_correct_view(request: HttpRequest, record_id: int) -> HttpRespo
             initial={
                 "given": "yes" if original.given else "no",
                 "reason_not_given": original.reason_not_given,
+                "dose_mg": original.dose_mg,
                 "recorded_at": timezone.localtime(original.recorded_at),
             }
         )

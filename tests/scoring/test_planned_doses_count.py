@@ -1,0 +1,122 @@
+"""Audit (issue 14): a planned dose marked given counts in the advice and the handover like a dose
+registered on the result page: the mg is the plan's single amount, or what the nurse enters where
+the plan gives a range (required then, for the drugs the advice counts)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.extensions import planned_doses
+from plans import selectors as plan_selectors
+from plans import services as plan_services
+from scoring.checks import InvalidInput
+from scoring.models import PlannedDoseRecord
+from scoring.planned_doses import planned_dose_correct, planned_dose_record
+from scoring.selectors import ciwa_advice_for, handover
+from tests.scoring.factories import make_inpatient, score, set_history
+
+
+@pytest.fixture
+def episode(ward, clinician):
+    episode = make_inpatient(unit=ward, given_name="Kari", family_name="Hansen")
+    set_history(episode, user=clinician, complications=["delirium_tremens", "seizures"])
+    now = timezone.now()
+    for group in plan_selectors.medication_proposals(episode):
+        for line in group.lines:
+            drugs = line.source.get("drugs", [])
+            if line.kind == "give" and {"diazepam", "valproic_acid", "thiamine"} & set(drugs):
+                plan_services.medication_plan_line_accept(
+                    episode=episode, proposal=line.source, user=clinician, now=now
+                )
+    return episode
+
+
+def _due(episode, drug, now):
+    doses = [d for d in planned_doses(episode, timezone.localdate(now)) if d.drugs == (drug,)]
+    assert doses, f"the plan has a {drug} dose: {planned_doses(episode, timezone.localdate(now))}"
+    return doses[0]
+
+
+def _answer(episode, dose, nurse, now, **values):
+    return planned_dose_record(
+        episode=episode,
+        due_date=timezone.localdate(now),
+        slot=dose.slot,
+        given=True,
+        recorded_at=now - dt.timedelta(minutes=10),
+        user=nurse,
+        now=now,
+        **values,
+    )
+
+
+def test_a_planned_diazepam_dose_given_counts_in_the_advice_and_the_handover(episode, nurse):
+    now = timezone.now().replace(second=0, microsecond=0)
+    # 8.4.5-1's night sedation: "e.g. 20 mg in the evening, then 10 mg every hour until asleep":
+    # no single amount, so the nurse enters what was given.
+    record = _answer(episode, _due(episode, "diazepam", now), nurse, now, dose_mg=Decimal(20))
+    assert (record.drug_code, record.dose_mg) == ("diazepam", Decimal(20))
+
+    latest = score(episode, user=nurse, total=20, observed_at=now - dt.timedelta(minutes=2))
+    advice = ciwa_advice_for(latest, at=now)
+    assert advice.cumulative_diazepam_mg == record.dose_mg
+    # Ten minutes after a planned diazepam dose, the hourly dose is not yet due.
+    assert "diazepam_not_yet_due" in advice.codes
+
+    (row,) = handover(nurse, now=now)
+    assert row.diazepam_mg == record.dose_mg
+    assert [(code, mg) for code, mg, _at in row.planned_24h] == [("diazepam", record.dose_mg)]
+
+
+def test_a_range_dose_needs_the_mg_given_and_then_counts(episode, nurse):
+    now = timezone.now().replace(second=0, microsecond=0)
+    loading = _due(episode, "valproic_acid", now)
+    with pytest.raises(InvalidInput) as error:
+        _answer(episode, loading, nurse, now)
+    assert [problem["field"] for problem in error.value.errors] == ["dose_mg"]
+    assert not PlannedDoseRecord.objects.exists()
+
+    record = _answer(episode, loading, nurse, now, dose_mg=Decimal(900))
+    assert (record.drug_code, record.dose_mg) == ("valproate", Decimal(900))
+    low = score(episode, user=nurse, total=6, observed_at=now - dt.timedelta(minutes=2))
+    # G 4071: the loading dose is "en engangsdose": not offered again once given.
+    assert "valproate_offer" not in ciwa_advice_for(low, at=now).codes
+
+
+def test_thiamine_given_needs_no_amount_and_silences_the_not_recorded_warning(episode, nurse):
+    now = timezone.now().replace(second=0, microsecond=0)
+    latest = score(episode, user=nurse, total=6, observed_at=now - dt.timedelta(minutes=30))
+    assert "thiamine_not_recorded" in ciwa_advice_for(latest, at=now).codes
+    record = _answer(episode, _due(episode, "thiamine", now), nurse, now)
+    assert record.dose_mg is None
+    codes = ciwa_advice_for(latest, at=now).codes
+    assert "thiamine_not_recorded" not in codes
+    assert "thiamine_given" in codes
+
+
+def test_a_correction_to_not_given_takes_the_dose_out_of_the_advice(episode, nurse):
+    now = timezone.now().replace(second=0, microsecond=0)
+    record = _answer(episode, _due(episode, "diazepam", now), nurse, now, dose_mg=Decimal(20))
+    planned_dose_correct(
+        original=record,
+        given=False,
+        reason_not_given="patient asleep",
+        recorded_at=now - dt.timedelta(minutes=10),
+        reason="registered on the wrong patient",
+        user=nurse,
+        now=now,
+    )
+    latest = score(episode, user=nurse, total=20, observed_at=now - dt.timedelta(minutes=2))
+    assert ciwa_advice_for(latest, at=now).cumulative_diazepam_mg == 0
+
+
+def test_the_page_shows_the_mg_field_and_the_amount_given(client, episode, nurse):
+    now = timezone.now().replace(second=0, microsecond=0)
+    client.force_login(nurse)
+    url = reverse("ward-medication", args=[episode.pk])
+    assert 'name="dose_mg"' in client.get(url).content.decode()
+    _answer(episode, _due(episode, "diazepam", now), nurse, now, dose_mg=Decimal(20))
+    assert "Gitt</strong> 20 mg" in client.get(url).content.decode()
