@@ -263,7 +263,32 @@ def patient_update(
     patient.full_clean()
     patient.version += 1
     save_with_history(patient, user=user, reason=reason)
+    if before_sex == "male" and patient.sex != "male":
+        _ask_pregnancy_again(patient, user)
     return patient
+
+
+def _ask_pregnancy_again(patient: Patient, user: User) -> None:
+    """A man's intake records "not pregnant" without asking (the form does not ask a man). Once
+    the sex is corrected, that answer was never given: the open episodes' intakes go back to
+    "not recorded", so the form asks and the advice says pregnancy is not recorded (audit)."""
+    for intake in Intake.objects.select_for_update().filter(
+        episode__patient=patient,
+        episode__status__in=(EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE),
+        pregnant=False,
+    ):
+        reason = gettext("Sex corrected: pregnancy is to be asked, not assumed.")
+        intake.pregnant = None
+        intake.version += 1
+        intake.updated_by = user
+        save_with_history(intake, user=user, reason=reason)
+        _event(
+            intake.episode,
+            EpisodeEventKind.INTAKE_AMENDED,
+            user,
+            reason=reason,
+            details={"changes": [{"field": "pregnant", "old": False, "new": None}], "first": False},
+        )
 
 
 def _check_patient_version(patient: Patient, base_version: int | None) -> None:
@@ -558,6 +583,7 @@ def _intake_write(
         raise ValueError(f"unknown intake fields: {sorted(unknown)}")
     intake = _check_intake_version(episode, base_version)
     before = intake_snapshot(intake) if intake is not None else None
+    was_pregnant = intake.pregnant if intake is not None else None
     if intake is None:
         intake = Intake(episode=episode, created_by=user, version=0)
     intake.version += 1
@@ -567,7 +593,9 @@ def _intake_write(
     if intake.pregnant is None and episode.patient.sex == "male":
         # Not asked on the form for a man: recorded as not pregnant, not as unknown.
         intake.pregnant = False
-    if intake.pregnant is True and episode.patient.sex == "male":
+    # A "pregnant" already on record (from before a sex correction) stays, and can be changed;
+    # recording it anew for a man is refused.
+    if intake.pregnant is True and was_pregnant is not True and episode.patient.sex == "male":
         # One place for the web form and the API: the sex comes from the identity number.
         raise ValidationError(
             {

@@ -495,9 +495,11 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial["pregnant"] = False
     initial["version"] = intake.version if intake is not None else 0
     form = IntakeForm(data, instance=intake or Intake(episode=episode), initial=initial)
-    if episode.patient.sex == "male":
+    if episode.patient.sex == "male" and not (intake is not None and intake.pregnant is True):
         # Pregnancy is not asked of a man (sex from the identity number; correctable on the
-        # patient's page if the register is wrong); the service records "not pregnant".
+        # patient's page if the register is wrong); the service records "not pregnant". A
+        # "pregnant" on record from before a sex correction stays on the form, to be seen and
+        # changed.
         for name in ("pregnant", "last_menstruation"):
             form.fields.pop(name, None)
     formset = SubstanceFormSet(

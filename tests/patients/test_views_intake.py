@@ -1,7 +1,8 @@
 from django.urls import reverse
 
 from patients import services
-from patients.models import Intake
+from patients.models import EpisodeEvent, EpisodeEventKind, Intake
+from patients.services import intake_amend, patient_update
 from tests.patients.conftest import ALCOHOL_DT_POST, intake_post
 
 
@@ -169,6 +170,51 @@ def test_pregnancy_is_asked_again_once_the_sex_is_corrected(client, clinician, p
     assert patient.history.first().history_change_reason == "Feil kjønn i folkeregisteret"
     response = client.get(_url(planned_episode))
     assert 'name="pregnant"' in response.content.decode()
+
+
+def test_a_sex_correction_drops_the_assumed_not_pregnant(client, clinician, planned_episode):
+    """Audit: a man's "not pregnant" was never asked; once the sex is corrected to female it is
+    "not recorded" again (the form asks, the advice says so), with the reason in the history."""
+    client.force_login(clinician)
+    assert client.post(_url(planned_episode), ALCOHOL_DT_POST).status_code == 302
+    planned_episode.intake.refresh_from_db()
+    assert planned_episode.intake.pregnant is False
+    patient = planned_episode.patient
+    patient_update(patient=patient, user=clinician, reason="Feil kjønn", sex="female")
+
+    planned_episode.intake.refresh_from_db()
+    assert planned_episode.intake.pregnant is None
+    assert "Kjønn rettet" in planned_episode.intake.history.first().history_change_reason
+    assert EpisodeEvent.objects.filter(
+        episode=planned_episode, kind=EpisodeEventKind.INTAKE_AMENDED
+    ).exists()
+
+
+def test_a_pregnancy_on_record_stays_amendable_after_a_correction_to_male(
+    clinician, planned_episode
+):
+    """Audit: "pregnant" recorded while registered female, then the sex corrected to male: the
+    intake can still be amended (before, every amendment was refused on a field the form no
+    longer showed), and the answer stays until someone changes it."""
+    patient = planned_episode.patient
+    patient_update(patient=patient, user=clinician, reason="test", sex="female")
+    intake_amend(
+        episode=planned_episode,
+        user=clinician,
+        reason="test set-up",
+        fields={"pregnant": True},
+        substances=[{"substance": "alcohol"}],
+    )
+    patient_update(patient=patient, user=clinician, reason="Feil kjønn", sex="male")
+
+    intake = intake_amend(
+        episode=planned_episode,
+        user=clinician,
+        reason="leversvikt",
+        fields={"liver_failure": True},
+        substances=[{"substance": "alcohol"}],
+    )
+    assert (intake.pregnant, intake.liver_failure) == (True, True)
 
 
 def test_the_ecg_reminder_shows_for_patients_over_50(client, clinician, unit):
