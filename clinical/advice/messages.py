@@ -228,3 +228,8 @@ MSG_SCORE_BEFORE_DOSE: Final = gettext_noop(
     "Score CIWA-Ar again before any dose: the last score (%(observed_at_local)s) was due again "
     "at %(due_at_local)s, and the dose advice follows the score."
 )
+MSG_PREGNANCY_NOT_RECORDED_DRUG: Final = gettext_noop(
+    "Pregnancy is not recorded: rule it out before giving %(drugs)s. In pregnancy the guideline "
+    "gives benzodiazepines (diazepam), and this application then proposes neither valproic acid "
+    "nor olanzapine."
+)

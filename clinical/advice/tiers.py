@@ -19,6 +19,8 @@ from clinical.advice.context import (
     DIAZEPAM_DOSE_MG,
     DIAZEPAM_NO_RESPONSE_AFTER_MG,
     NO_ANTIHISTAMINE_OVER_PERMILLE,
+    OLANZAPINE,
+    VALPROATE,
     Advice,
     AdviceContext,
     AdviceLine,
@@ -54,6 +56,7 @@ from clinical.advice.messages import (
     MSG_NO_RESPONSE,
     MSG_OLANZAPINE_EPISODE_CAP,
     MSG_OLANZAPINE_PREGNANT,
+    MSG_PREGNANCY_NOT_RECORDED_DRUG,
     MSG_SCORE_BEFORE_DOSE,
     MSG_STOP_DIAZEPAM,
 )
@@ -108,6 +111,20 @@ def _score_first(checked: _Checked, hours: int, due: datetime) -> AdviceLine:
             due_at=due,
             due_at_local=due_local,
         ),
+        resolution=True,
+    )
+
+
+def _pregnancy_not_recorded(drugs: tuple[str | None, ...]) -> AdviceLine:
+    """Valproic acid or olanzapine proposed while pregnancy is not recorded (a woman's intake
+    without the answer): in pregnancy 12-5 (G 5741–5743) gives benzodiazepines per 8.4, and the
+    application then proposes neither, so pregnancy must be ruled out first (resolution)."""
+    return AdviceLine(
+        "pregnancy_not_recorded_before_drug",
+        MSG_PREGNANCY_NOT_RECORDED_DRUG,
+        "warning",
+        refs=("12-5",),
+        params=_params(drugs=", ".join(drug for drug in drugs if drug)),
         resolution=True,
     )
 
@@ -370,6 +387,11 @@ def ciwa_advice(ctx: AdviceContext) -> Advice:
         # The score is older than its interval (8.4.6-2): a dose needs a new score first.
         lines = [line for line in lines if line.kind != "dose"]
         lines.append(_score_first(checked, hours, due))
+    not_in_pregnancy = [
+        line.drug for line in lines if line.kind == "dose" and line.drug in (VALPROATE, OLANZAPINE)
+    ]
+    if checked.pregnant is None and not_in_pregnancy:
+        lines.append(_pregnancy_not_recorded(tuple(dict.fromkeys(not_in_pregnancy))))
     lines.sort(key=lambda line: _KIND_ORDER[line.kind])  # stable: keeps order within a kind
     return Advice(
         score=checked.score,

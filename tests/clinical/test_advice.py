@@ -575,6 +575,8 @@ def _varied_advice() -> list[Advice]:
         advise(20, pregnant=True, **on_hourly(50, last_minutes_ago=90)),
         advise(5, prior_withdrawal_seizures=True,
                administrations=[given(VALPROATE, 900, 60 * 24 * 8)]),
+        advise(20, observed_at=ago(120)),
+        advise(5, prior_withdrawal_seizures=True, pregnant=None),
     ]  # fmt: skip
 
 
@@ -620,6 +622,8 @@ ALL_CODES = {
     "olanzapine_max_counted_per_episode",
     "olanzapine_not_in_pregnancy",
     "valproate_course_complete",
+    "ciwa_score_overdue",
+    "pregnancy_not_recorded_before_drug",
 }
 
 
@@ -826,3 +830,19 @@ def test_a_drowsy_patient_stays_on_hold_whatever_the_scores_age():
 def test_a_score_observed_after_now_is_refused():
     with pytest.raises(AdviceError, match="observed_at is after now"):
         advise(12, observed_at=NOW + timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(("pregnant", "warned"), [(None, True), (False, False), (True, False)])
+def test_valproic_acid_or_olanzapine_with_pregnancy_not_recorded_is_warned(pregnant, warned):
+    """Audit: 12-5 gives benzodiazepines in pregnancy, and the application then proposes neither
+    valproic acid nor olanzapine; with pregnancy not recorded, rule it out first."""
+    offer = advise(5, prior_withdrawal_seizures=True, pregnant=pregnant)
+    escalated = advise(20, pregnant=pregnant, **on_hourly(50, last_minutes_ago=90))
+    for advice, drug in ((offer, VALPROATE), (escalated, OLANZAPINE)):
+        assert ("pregnancy_not_recorded_before_drug" in advice.codes) is warned
+        if warned:
+            line = advice.line("pregnancy_not_recorded_before_drug")
+            assert (line.kind, line.refs, line.resolution) == ("warning", ("12-5",), True)
+            assert line.params["drugs"] == drug
+        if pregnant:
+            assert not any(line.drug == drug and line.kind == "dose" for line in advice.lines)
