@@ -88,6 +88,11 @@ _DISCHARGE = Surface(
     (_("the discharge checklist"), _("the handover"), _("CDS Hooks")),
     in_pdf=True,
 )
+_ORDERS = Surface(
+    "order_check",
+    _("Checks of medication orders from the hospital record"),
+    (_("CDS Hooks"),),
+)
 _UNITS = Surface("units", _("The detox units directory"), (_("the detox units page"),))
 _INTAKE = Surface("intake", _("Intake form"), (_("the intake form"),))
 _CARE_PLAN = Surface("care_plan", _("Care-plan PDF"), (), in_pdf=True)
@@ -102,6 +107,7 @@ SOURCES: Final[tuple[tuple[str, Surface], ...]] = (
     ("clinical/regimens/", _REGIMENS),
     ("clinical/tapers/", _TAPERS),
     ("clinical/discharge.py", _DISCHARGE),
+    ("clinical/order_check.py", _ORDERS),
     ("clinical/guideline/detox_units.py", _UNITS),
     ("patients/forms.py", _INTAKE),
     ("plans/care_plan.py", _CARE_PLAN),
