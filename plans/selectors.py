@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinical import discharge, regimens, tapers
+from clinical.regimens.due import doses_due
 from guidelines.models import Edition
 from patients.extensions import PlannedDose
 from patients.models import (
@@ -63,6 +64,7 @@ from plans.presentation import (
     tablets_text,
     taper_view_of,
 )
+from scoring.models import PlannedDoseRecord
 
 logger = logging.getLogger(__name__)
 
@@ -450,19 +452,50 @@ def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
             )
     doses.sort(key=lambda dose: dose.time)
     kept, _removed = regimen_lines(episode)
-    doses.extend(
-        PlannedDose(
-            slot=f"line:{line.code}",
-            time="",
-            drug=line.drugs or line.text,
-            dose=line.dose,
-            drugs=tuple(str(code) for code in line.source.get("drugs", [])),
-            refs=line.refs,
-        )
-        for line in kept
-        if line.kind == "give"
-    )
+    give = [line for line in kept if line.kind == "give"]
+    given_days = _line_given_days(episode, [line.code for line in give])
+    for line in give:
+        params = line.source.get("params") or {}
+        count = doses_due(line.code, params, day, given_days.get(line.code, ()))
+        single_mg = (line.source.get("dose") or {}).get("mg")
+        # Several doses a day: each is the line's single amount ("300 mg x 3 per døgn" → 300 mg).
+        each = f"{number_text(single_mg)} mg" if count > 1 and single_mg is not None else line.dose
+        for number in range(1, count + 1):
+            doses.append(
+                PlannedDose(
+                    # The first dose keeps the line's own slot (answers stored before a line had
+                    # several doses a day still match); the others are numbered.
+                    slot=f"line:{line.code}" if number == 1 else f"line:{line.code}:{number}",
+                    time="",
+                    drug=(
+                        gettext("%(drug)s (dose %(number)d of %(count)d)")
+                        % {"drug": line.drugs or line.text, "number": number, "count": count}
+                        if count > 1
+                        else line.drugs or line.text
+                    ),
+                    dose=each,
+                    drugs=tuple(str(code) for code in line.source.get("drugs", [])),
+                    refs=line.refs,
+                )
+            )
     return tuple(doses)
+
+
+def _line_given_days(episode: Episode, codes: list[str]) -> dict[str, list[date]]:
+    """The days a dose of each plan line was marked given (current answers), by line code."""
+    found: dict[str, list[date]] = {}
+    if not codes:
+        return found
+    rows = (
+        PlannedDoseRecord.objects.current()
+        .filter(episode=episode, given=True, slot__startswith="line:")
+        .values_list("slot", "due_date")
+    )
+    for slot, due_date in rows:
+        code = slot.split(":")[1]
+        if code in codes:
+            found.setdefault(code, []).append(due_date)
+    return found
 
 
 def todays_doses_for(

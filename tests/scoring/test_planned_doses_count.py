@@ -120,3 +120,34 @@ def test_the_page_shows_the_mg_field_and_the_amount_given(client, episode, nurse
     assert 'name="dose_mg"' in client.get(url).content.decode()
     _answer(episode, _due(episode, "diazepam", now), nurse, now, dose_mg=Decimal(20))
     assert "Gitt</strong> 20 mg" in client.get(url).content.decode()
+
+
+def test_the_loading_dose_is_due_until_given_and_the_course_three_times_a_day(episode, nurse):
+    """Audit: "600–900 mg én gang" was due every day, and "300 mg × 3" was one answer a day.
+    G 4071–4073: a single loading dose, then 300 mg × 3 for 3–5 days."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    today = timezone.localdate(now)
+
+    def due(day):
+        return [d for d in planned_doses(episode, day) if d.drugs == ("valproic_acid",)]
+
+    loading, *course = due(today)
+    assert loading.slot == "line:alcohol.valproic_acid_single_dose"
+    assert [d.slot for d in course] == [
+        "line:alcohol.valproic_acid_maintenance",
+        "line:alcohol.valproic_acid_maintenance:2",
+        "line:alcohol.valproic_acid_maintenance:3",
+    ]
+    assert "(dose 2 of 3)" in course[1].drug or "(dose 2 av 3)" in course[1].drug
+
+    _answer(episode, loading, nurse, now, dose_mg=Decimal(900))
+    for dose in course:
+        _answer(episode, dose, nurse, now)
+    # Answered each on its own; the loading dose is not due again the next day.
+    assert PlannedDoseRecord.objects.filter(given=True).count() == 4
+    tomorrow = [d.slot for d in due(today + dt.timedelta(days=1))]
+    assert "line:alcohol.valproic_acid_single_dose" not in tomorrow
+    assert len(tomorrow) == 3
+    # At most 5 days from the first dose (days_max), then not due.
+    assert len(due(today + dt.timedelta(days=4))) == 3
+    assert due(today + dt.timedelta(days=5)) == []
