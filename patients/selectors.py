@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from accounts.access import has_role, unit_ids
 from accounts.roles import CLINICIAN, NURSE
 from clinical.levels import AGE_MAX
+from clinical.pregnancy import pregnancy
 from clinical.workup import ecg_outstanding, ecg_recommended
 from patients import extensions
 from patients.intake_mapping import intake_to_level_input
@@ -183,9 +184,14 @@ def episode_level_input(episode: Episode, *, today: date | None = None) -> dict[
     intake = episode_intake(episode)
     snapshot = intake_snapshot(intake) if intake is not None else {}
     age = age_on(episode.patient.birth_date, today or timezone.localdate())
-    return intake_to_level_input(
+    level_input = intake_to_level_input(
         snapshot, screening=screening_results(episode), age_years=min(max(age, 0), AGE_MAX)
     )
+    if intake is not None:
+        level_input["pregnant"] = pregnancy(
+            snapshot.get("pregnant"), snapshot.get("pregnancy_test"), episode.patient.sex
+        )
+    return level_input
 
 
 def withdrawal_history(episode: Episode) -> dict[str, bool | None]:
@@ -238,7 +244,9 @@ def episode_intake_summary(episode: Episode, *, today: date | None = None) -> di
         "withdrawal_history": withdrawal_history(episode),
         "previous_withdrawal_complications": snapshot["previous_withdrawal_complications"],
         "overdose_count": snapshot["overdose_count"],
-        "pregnant": snapshot["pregnant"],
+        "pregnant": pregnancy(
+            snapshot["pregnant"], snapshot.get("pregnancy_test"), episode.patient.sex
+        ),
         "in_lar": snapshot["in_lar"],
         "allergies": snapshot["allergies"],
         "regular_medicines": snapshot["regular_medicines"],

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinical import discharge, regimens, tapers
+from clinical.pregnancy import pregnancy
 from clinical.regimens.due import doses_due
 from guidelines.models import Edition
 from patients.extensions import PlannedDose
@@ -193,9 +194,16 @@ def _setting(episode: Episode) -> regimens.Setting | None:
     return None
 
 
+def _pregnant(episode: Episode, intake: Intake | None) -> bool | None:
+    """The intake's pregnancy as every engine reads it (``clinical.pregnancy``)."""
+    if intake is None:
+        return pregnancy(None, None, episode.patient.sex)
+    return pregnancy(intake.pregnant, intake.pregnancy_test, episode.patient.sex)
+
+
 def _proposals(episode: Episode, facts: IntakeFacts) -> list[tuple[str, regimens.RegimenProposal]]:
     intake, setting = facts.intake, _setting(episode)
-    pregnant = intake.pregnant if intake else None
+    pregnant = _pregnant(episode, intake)
     found: list[tuple[str, regimens.RegimenProposal]] = []
     if "alcohol" in facts.substances and setting is not None and intake is not None:
         alcohol = facts.rows["alcohol"]
@@ -300,7 +308,7 @@ def taper_initial(episode: Episode) -> dict[str, Any]:
         "weekly_reduction_percent": tapers.DEFAULT_WEEKLY_REDUCTION_PERCENT,
         "doses_per_day": 3,
         "opioid_dependent": (facts.rows["opioids"].dependent if "opioids" in facts.rows else None),
-        "pregnant": facts.intake.pregnant if facts.intake else None,
+        "pregnant": _pregnant(episode, facts.intake),
     }
     benzodiazepine = facts.rows.get("benzodiazepines")
     described = (benzodiazepine.description if benzodiazepine else "").strip().lower()

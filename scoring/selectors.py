@@ -26,6 +26,7 @@ from clinical.advice import (
 )
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OpioidAdvice, OpioidAdviceContext, opioid_advice
+from clinical.pregnancy import pregnancy
 from clinical.schedule import OSLO, DueStatus, due_status, next_due
 from clinical.scoring import ciwa_interval_hours
 from patients import extensions
@@ -322,7 +323,8 @@ class AdviceFacts:
 def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
     """One query: the intake's answers, and whether it lists benzodiazepines; age at the score.
 
-    A man's unanswered pregnancy question is read as "not pregnant".
+    Pregnancy is read by ``clinical.pregnancy`` (a positive test counts; a man's unanswered
+    question is "not pregnant").
     """
     row = (
         Intake.objects.filter(episode=episode)
@@ -333,14 +335,21 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
                 )
             )
         )
-        .values("wernicke_suspected", "head_injury", "pregnant", "in_lar", "benzodiazepines")
+        .values(
+            "wernicke_suspected",
+            "head_injury",
+            "pregnant",
+            "pregnancy_test",
+            "in_lar",
+            "benzodiazepines",
+        )
         .first()
     )
     patient = episode.patient
     age = age_on(patient.birth_date, observed_at.astimezone(OSLO).date())
-    pregnant = row["pregnant"] if row else None
-    if pregnant is None and patient.sex == "male":
-        pregnant = False
+    pregnant = pregnancy(
+        row["pregnant"] if row else None, row["pregnancy_test"] if row else None, patient.sex
+    )
     if row is None:
         return AdviceFacts(None, None, pregnant, None, None, age)
     return AdviceFacts(

@@ -264,3 +264,14 @@ def test_the_page_of_an_older_score_proposes_no_dose(as_nurse, episode, nurse):
         .initial.get("dose_mg")
         == 10
     )
+
+
+def test_a_positive_pregnancy_test_counts_as_pregnant_whatever_the_sex_on_record(
+    ward, nurse, clinician
+):
+    """Audit: a positive test was stored beside "not pregnant" and read by no engine."""
+    episode = make_inpatient(unit=ward, sex="male")
+    set_history(episode, user=clinician, complications=["seizures"], pregnancy_test="positive")
+    advice = ciwa_advice_for(score(episode, user=nurse, total=5, observed_at=T0))
+    assert "valproate_offer" not in advice.codes
+    assert "valproate_not_in_pregnancy" in advice.codes
