@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import time
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -29,12 +28,19 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import generations
+from accounts.remembered import Remembered
 
 KIND: Final = "tokens"
-# At most this many accepted tokens per process; the memory is emptied when it is full.
-_MAX_REMEMBERED: Final = 1000
-# SHA-256 of the key -> (generation, when read (monotonic), token with its user as read).
-_accepted: dict[str, tuple[str, float, Token]] = {}
+
+
+def _copy_token(token: Token) -> Token:
+    copied = copy.copy(token)
+    copied.user = copy.copy(token.user)
+    return copied
+
+
+# SHA-256 of the key -> the token with its user, as read when accepted.
+_accepted: Remembered[Token] = Remembered(KIND, _copy_token)
 
 
 def token_expires_at(token: Token) -> datetime:
@@ -50,40 +56,19 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _remembered(digest: str, generation: str) -> Token | None:
-    """A copy of the token and its user as read when accepted, if nothing changed since: each
-    request gets objects of its own, so nothing a request sets on them reaches another one."""
-    entry = _accepted.get(digest)
-    if entry is None or entry[0] != generation:
-        return None
-    if time.monotonic() - entry[1] > settings.GRANTS_CACHE_SECONDS:
-        return None
-    token = copy.copy(entry[2])
-    token.user = copy.copy(entry[2].user)
-    return token
-
-
-def _remember(digest: str, generation: str, token: Token) -> None:
-    if len(_accepted) >= _MAX_REMEMBERED:
-        _accepted.clear()
-    pristine = copy.copy(token)
-    pristine.user = copy.copy(token.user)
-    _accepted[digest] = (generation, time.monotonic(), pristine)
-
-
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication; a token older than ``API_TOKEN_DAYS`` is refused (401), like
     a revoked one. ``REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]``."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         digest = _digest(key)
-        generation = generations.current(KIND)
-        token = _remembered(digest, generation)
+        generation = _accepted.generation()
+        token = _accepted.get(digest, generation)
         if token is None:
             # Read at the generation seen before the query: a change committed in between
             # replaces it, so what is read here is never kept past that change.
             _user, token = super().authenticate_credentials(key)
-            _remember(digest, generation, token)
+            _accepted.put(digest, generation, token)
         if token_expired(token, now=timezone.now()):
             raise AuthenticationFailed(_("Token expired; ask for a new one."))
         return token.user, token
