@@ -25,9 +25,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
-        from accounts import admin_audit, grants
+        from accounts import admin_audit, grants, tokens
         from accounts.user_admin import register
 
         grants.connect_signals()
+        tokens.connect_signals()
         admin_audit.connect_signals()
         register()

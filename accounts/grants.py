@@ -32,6 +32,7 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from accounts import generations
+from accounts.remembered import Remembered
 
 KIND: Final = "grants"
 # The layout's version is part of the key: a deployment that changes Grants never reads an entry
@@ -91,11 +92,28 @@ def grants_of(user: AbstractBaseUser | AnonymousUser) -> Grants:
     return grants
 
 
+# The user behind each session, by id, as read under the grants generation: every change to a
+# user (deactivation, a password, a role, a login's ``last_login``) replaces that generation.
+_session_users: Remembered[Any] = Remembered(KIND)
+
+
 class CachedPermissionBackend(ModelBackend):
-    """``ModelBackend`` with the permissions read through :func:`grants_of`.
+    """``ModelBackend`` with the permissions read through :func:`grants_of`, and the session's
+    user remembered by each process until anything about users changes (no query per page).
 
     Authentication (the password check) and the per-object answers are ModelBackend's own.
     """
+
+    def get_user(self, user_id: Any) -> Any:
+        generation = _session_users.generation()
+        key = str(user_id)
+        user = _session_users.get(key, generation)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is None:
+                return None
+            _session_users.put(key, generation, user)
+        return user
 
     def get_all_permissions(
         self, user_obj: AbstractBaseUser | AnonymousUser, obj: Model | None = None

@@ -416,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--project", type=Path, default=ROOT, help="the tree whose app is served (for 'before')"
     )
     parser.add_argument("--logs", type=Path, default=ROOT / "benchmarks" / "results" / "compare")
+    parser.add_argument("--out", type=Path, help="also write the JSON document to this file")
     args = parser.parse_args(argv)
     args.logs.mkdir(parents=True, exist_ok=True)
     accounts = json.loads(args.accounts.read_text())
@@ -458,7 +459,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     django.setup()
     run["pdf, 7-day plan (goal <= 2)"] = pdf(int(accounts["pdf_episodes"]["7-day"]))
-    print(json.dumps(run, indent=2))
+    document = json.dumps(run, indent=2)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(document + "\n")
+    print(document)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ class QueryLog:
             self.rows.append(((time.perf_counter() - started) * 1000, sql))
 
 
-def _client(role: str, accounts: dict[str, Any]) -> Any:
+def _client(role: str, accounts: dict[str, Any], *, token: bool = False) -> Any:
+    """A test client logged in as the role's first user: by session, or (``token``) with that
+    user's API token in every request's ``Authorization`` header, as the API's callers send it."""
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -58,6 +60,12 @@ def _client(role: str, accounts: dict[str, Any]) -> Any:
         username = accounts["administrator"]
     else:
         username = accounts[f"{role}s"][next(iter(accounts[f"{role}s"]))][0]
+    if token:
+        return Client(
+            HTTP_X_FORWARDED_PROTO="https",
+            HTTP_HOST="127.0.0.1",
+            HTTP_AUTHORIZATION=f"Token {accounts['tokens'][username]}",
+        )
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username=username))
     return client
@@ -108,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="FORM: post a CIWA-Ar score form to the path (/ward/episodes/{id}/score/ciwa-ar/)",
     )
     parser.add_argument("--json", dest="body", help="JSON body for a POST")
+    parser.add_argument(
+        "--token", action="store_true", help="authenticate with the user's API token, no session"
+    )
+    parser.add_argument("--accounts", type=Path, default=ACCOUNTS, help="benchmarks.seed's --out")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--html", type=Path, help="write pyinstrument's HTML report here")
     parser.add_argument("--queries", action="store_true", help="list the queries and their times")
@@ -126,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from django.db import connection
     from pyinstrument import Profiler
 
-    client = _client(args.role, json.loads(ACCOUNTS.read_text()))
+    client = _client(args.role, json.loads(args.accounts.read_text()), token=args.token)
     response = _request(client, args.method, args.path, args.body)  # warm-up
     print(f"{args.method} {args.path}: HTTP {response.status_code}")
     queries = QueryLog()

@@ -88,17 +88,15 @@ _CITATION_FIELDS = ("ref", "grade", "lead_in", "text", "items")
 
 
 def citation_dicts(refs: Iterable[str]) -> list[Citation]:
-    """One citation per distinct ref, in the order given, in one query.
+    """One citation per distinct ref, in the order given, from ``recommendations_by_ref`` (no
+    query unless the guideline changed since this process last read it).
 
     An unknown ref comes back with ``exists: False`` (and no grade, text or url), never an error.
     """
     wanted = _clean_refs(refs)
     if not wanted:
         return []
-    found = {
-        rec.ref: rec
-        for rec in Recommendation.objects.filter(ref__in=wanted).only(*_CITATION_FIELDS)
-    }
+    found = recommendations_by_ref()
     return [_citation(ref, found.get(ref)) for ref in wanted]
 
 

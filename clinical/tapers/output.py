@@ -137,11 +137,18 @@ class DispensingPeriod:
 
 def count_tablets(days: Iterable[TaperDay]) -> tuple[Tablet, ...]:
     """Tablets of each strength the days' doses take, largest strength first."""
-    counts: dict[Fraction, int] = {}
+    # Days of one week share one tuple of doses (schedules._doses): count each tuple once and
+    # weigh it by its days, which hashes a Fraction per distinct dose instead of per day.
+    repeats: dict[int, tuple[tuple[Dose, ...], int]] = {}
     for day in days:
-        for dose in day.doses:
+        doses, seen = repeats.get(id(day.doses), (day.doses, 0))
+        repeats[id(day.doses)] = (doses, seen + 1)
+    counts: dict[Fraction, int] = {}
+    for doses, days_given in repeats.values():
+        for dose in doses:
             for tablet in dose.tablets:
-                counts[tablet.strength_mg] = counts.get(tablet.strength_mg, 0) + tablet.count
+                strength = tablet.strength_mg
+                counts[strength] = counts.get(strength, 0) + tablet.count * days_given
     return tuple(Tablet(strength, counts[strength]) for strength in sorted(counts, reverse=True))
 
 

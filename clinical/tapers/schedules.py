@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -89,13 +90,19 @@ def buprenorphine_levels(start_mg: Fraction, days: int, dispensing: Dispensing) 
 def _day(on: date, total: Fraction, dispensing: Dispensing, doses_per_day: int) -> TaperDay:
     if total == 0:
         return TaperDay(on, total, ())
+    return TaperDay(on, total, _doses(total, dispensing, doses_per_day))
+
+
+@lru_cache(maxsize=4096)
+def _doses(total: Fraction, dispensing: Dispensing, doses_per_day: int) -> tuple[Dose, ...]:
+    """A day's doses and their tablets: the same for every day of a week (and every taper with
+    that day's total), so worked out once. Pure, and the result is immutable."""
     times = DOSE_TIMES[doses_per_day]
-    doses = tuple(
+    return tuple(
         Dose(time, mg, dispensing.tablets(mg))
         for time, mg in zip(times, dispensing.split(total, doses_per_day), strict=True)
         if mg > 0
     )
-    return TaperDay(on, total, doses)
 
 
 def build_taper(

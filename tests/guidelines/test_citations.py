@@ -46,14 +46,20 @@ def test_the_ungraded_recommendation_has_grade_none(guideline):
     assert citation_dicts(["8.4.6-3"])[0]["grade"] is None
 
 
-def test_citation_dicts_use_one_query_and_drop_duplicates(guideline, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_citation_dicts_drop_duplicates_and_read_no_query_once_loaded(
+    guideline, django_assert_num_queries
+):
+    citation_dicts(["4.1-1"])  # this process has read the guideline
+    with django_assert_num_queries(0):
         citations = citation_dicts(["8.4.3-2", "8.4.3-2", "4.1-1", "1.1-1"])
     assert [c["ref"] for c in citations] == ["8.4.3-2", "4.1-1", "1.1-1"]
 
 
 def test_an_administrators_edit_reaches_the_citation(guideline):
-    Recommendation.objects.filter(ref="8.4.3-2").update(grade="B")
+    assert citation_dicts(["8.4.3-2"])[0]["grade"] == "A"
+    recommendation = Recommendation.objects.get(ref="8.4.3-2")
+    recommendation.grade = "B"
+    recommendation.save()  # as the admin and the guideline editor save it
     assert citation_dicts(["8.4.3-2"])[0]["grade"] == "B"
 
 

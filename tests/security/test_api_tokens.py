@@ -101,3 +101,67 @@ def test_the_token_page_says_when_the_token_expires(client, cast):
     expires = timezone.localtime(token.created + dt.timedelta(days=settings.API_TOKEN_DAYS))
     assert response.context["expires_at"] == expires
     assert not response.context["expired"]
+
+
+# --- Accepted tokens are remembered per process until anything changes (accounts/tokens.py) ---
+
+
+def test_a_remembered_token_costs_no_query_on_the_next_call(cast, django_assert_num_queries):
+    from accounts.tokens import ExpiringTokenAuthentication
+
+    key = cast.tokens[CLINICIAN_A]
+    auth = ExpiringTokenAuthentication()
+    user, _ = auth.authenticate_credentials(key)
+    with django_assert_num_queries(0):
+        again, token = auth.authenticate_credentials(key)
+    assert again.pk == user.pk
+    assert again is not user  # each request gets a user object of its own
+    assert token.key == key
+
+
+def test_a_used_token_revoked_by_its_holder_fails_on_the_next_request(client, cast):
+    key = cast.tokens[CLINICIAN_A]
+    assert token_client(key).get(PATIENTS).status_code == 200  # accepted and remembered
+    client.force_login(cast.users[CLINICIAN_A])
+    assert client.post(reverse("api-token")).status_code == 302
+    assert token_client(key).get(PATIENTS).status_code == 401
+
+
+def test_a_used_token_revoked_in_the_admin_fails_on_the_next_request(client, cast):
+    nurse = cast.users[NURSE_A]
+    key = cast.tokens[NURSE_A]
+    assert token_client(key).get(PATIENTS).status_code == 200
+    client.force_login(cast.users[ADMINISTRATOR_A])
+    delete = reverse("admin:authtoken_tokenproxy_delete", args=[nurse.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert token_client(key).get(PATIENTS).status_code == 401
+
+
+def test_a_used_token_stops_when_its_account_is_deactivated(cast):
+    key = cast.tokens[CLINICIAN_A]
+    assert token_client(key).get(PATIENTS).status_code == 200
+    clinician = cast.users[CLINICIAN_A]
+    clinician.is_active = False
+    clinician.save()
+    assert token_client(key).get(PATIENTS).status_code == 401
+
+
+def test_a_used_token_replaced_by_the_operator_fails_and_the_new_one_works(cast):
+    from django.core.management import call_command
+
+    clinician = cast.users[CLINICIAN_A]
+    old = cast.tokens[CLINICIAN_A]
+    assert token_client(old).get(PATIENTS).status_code == 200
+    call_command("drf_create_token", clinician.username, reset_token=True)
+    assert token_client(old).get(PATIENTS).status_code == 401
+    new = Token.objects.get(user=clinician).key
+    assert token_client(new).get(PATIENTS).status_code == 200
+
+
+def test_a_remembered_token_still_expires(cast):
+    token = Token.objects.get(key=cast.tokens[CLINICIAN_A])
+    client = token_client(token.key)
+    assert client.get(PATIENTS).status_code == 200
+    expired = token.created + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    with time_machine.travel(expired, tick=False):
+        assert client.get(PATIENTS).status_code == 401
