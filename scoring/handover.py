@@ -94,6 +94,8 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
             flags.append(gettext("Drowsy or sedated at the last score"))
         if row.pregnant:
             flags.append(gettext("Pregnant"))
+        elif row.pregnant is None:
+            flags.append(gettext("Pregnancy not recorded"))
         if row.open_discharge_items:
             flags.append(
                 gettext("Open discharge items (%(count)d): %(items)s")

@@ -667,7 +667,7 @@ class HandoverRow:
     diazepam_mg: Decimal | None
     escalation_since: datetime | None
     seizures_or_dt: bool
-    pregnant: bool
+    pregnant: bool | None  # clinical.pregnancy: None is "not recorded"
     drowsy: bool
     current_delirium: bool
     open_discharge_items: tuple[str, ...]  # codes of the checklist items that apply, not done
@@ -721,6 +721,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
             "before_band",
             "intake__previous_withdrawal_complications",
             "intake__pregnant",
+            "intake__pregnancy_test",
             "intake__current_delirium",
         )
     }
@@ -752,14 +753,16 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
     rows = []
     for row in board:
         pk = row.episode.pk
-        before_total, before_band, complications, pregnant, delirium = facts.get(
-            pk, (None, None, None, None, None)
+        before_total, before_band, complications, answer, test, delirium = facts.get(
+            pk, (None, None, None, None, None, None)
         )
         last = row.last
         rows.append(
             HandoverRow(
                 board=row,
-                before_shift=(before_total, before_band) if before_total is not None else None,
+                before_shift=(
+                    (int(before_total), str(before_band)) if before_total is not None else None
+                ),
                 doses_24h=doses[pk],
                 planned_24h=sorted(planned[pk], key=lambda row: row[2], reverse=True),
                 diazepam_mg=diazepam[pk] if pk in escalations else None,
@@ -768,7 +771,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                     complications
                     and ("seizures" in complications or "delirium_tremens" in complications)
                 ),
-                pregnant=bool(pregnant),
+                pregnant=pregnancy(answer, test, row.episode.patient.sex),
                 drowsy=bool(last and last.drowsy),
                 current_delirium=bool(delirium) or bool(last and last.current_delirium),
                 open_discharge_items=open_items.get(pk, ()),

@@ -14,6 +14,7 @@ from clinical.shifts import shift_at
 from patients.models import AccessLogEntry
 from patients.services import episode_room_bed_set, intake_amend
 from plans.services import discharge_checklist_update
+from scoring.handover import handover_lines
 from scoring.selectors import ciwa_advice_for, handover
 from tests.factories import make_unit
 from tests.scoring.factories import give, make_inpatient, score, set_history
@@ -254,3 +255,23 @@ def test_the_handover_in_english(client, ward, nurse, settings):
     assert "Shift handover" in text
     assert "Overdue 1 h 10 min" in text
     assert "unchanged from 3" in text
+
+
+def test_pregnancy_flags_follow_the_one_reading(ward, nurse, clinician):
+    """Audit: a woman whose pregnancy is not recorded was shown as not pregnant; a positive test
+    counts as pregnant."""
+    now = timezone.now()
+    unknown = make_inpatient(unit=ward, sex="female")
+    set_history(unknown, user=clinician)
+    tested = make_inpatient(unit=ward, sex="female")
+    set_history(tested, user=clinician, pregnant=False, pregnancy_test="positive")
+    man = make_inpatient(unit=ward, sex="male")
+    set_history(man, user=clinician)
+
+    rows = {row.board.episode.pk: row for row in handover(nurse, now=now)}
+
+    assert rows[unknown.pk].pregnant is None
+    assert rows[tested.pk].pregnant is True
+    assert rows[man.pk].pregnant is False
+    lines, _shift = handover_lines([rows[unknown.pk]], now=now)
+    assert "Graviditet ikke registrert" in lines[0].flags
