@@ -168,3 +168,11 @@ _W_PREGNANT_OPIOID = gettext_noop(
     "Pregnant and opioid-dependent outside LAR: stabilise on buprenorphine while the further "
     "course is planned with her; be reluctant to detox."
 )
+_W_PREGNANCY_UNKNOWN_BENZODIAZEPINE = gettext_noop(
+    "Pregnancy is not recorded. In pregnancy the guideline asks for a slow taper, planned with "
+    "the woman: rule pregnancy out, or record it, before this schedule is followed."
+)
+_W_PREGNANCY_UNKNOWN_OPIOID = gettext_noop(
+    "Pregnancy is not recorded. A pregnant opioid-dependent woman is stabilised, not tapered: "
+    "rule pregnancy out, or record it, before this schedule is followed."
+)

@@ -28,6 +28,8 @@ from clinical.tapers.messages import (
     _W_DEFAULT_EQUIVALENCE,
     _W_DIAZEPAM,
     _W_HELD,
+    _W_PREGNANCY_UNKNOWN_BENZODIAZEPINE,
+    _W_PREGNANCY_UNKNOWN_OPIOID,
     _W_PREGNANT_BENZODIAZEPINE,
     _W_PREGNANT_OPIOID,
     _W_PREGNANT_OPIOID_OVERRIDDEN,
@@ -232,6 +234,13 @@ def _benzodiazepine_plan(
         warnings.append(
             TaperWarning("pregnant_slow_taper", _W_PREGNANT_BENZODIAZEPINE, {}, ("12-6", "12-3"))
         )
+    elif request.pregnant is None:
+        # 12-6 asks for a slow taper in pregnancy: unknown is said, not read as "no" (audit).
+        warnings.append(
+            TaperWarning(
+                "pregnancy_not_recorded", _W_PREGNANCY_UNKNOWN_BENZODIAZEPINE, {}, ("12-6",), True
+            )
+        )
     return TaperPlan(
         regimen=request.regimen,
         setting=request.setting,
@@ -291,6 +300,17 @@ def _buprenorphine_plan(request: TaperRequest, dispensing: Dispensing) -> TaperP
     if request.setting == "outpatient":
         warnings.append(
             TaperWarning("supervised_daily_dispensing", _W_SUPERVISED, {}, ("10.4.1-2",))
+        )
+    if request.pregnant is None:
+        # 12-7 / 10.3-1: a pregnant woman is stabilised, not tapered; unknown is said (audit).
+        warnings.append(
+            TaperWarning(
+                "pregnancy_not_recorded",
+                _W_PREGNANCY_UNKNOWN_OPIOID,
+                {},
+                ("12-7", "10.3-1"),
+                True,
+            )
         )
     if request.pregnant:
         warnings.append(

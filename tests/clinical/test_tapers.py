@@ -977,3 +977,16 @@ def test_it_splits_the_day_dose_as_evenly_as_whole_tablets_allow(drug, mg, parts
         assert (excess, evenness) == min(ranks)
     else:  # no split with fewer tablets beyond three is also more even
         assert not any(e <= excess and even < evenness for e, even in ranks)
+
+
+@pytest.mark.parametrize("make", [benzo, bup])
+@pytest.mark.parametrize(("pregnant", "warned"), [(None, True), (False, False)])
+def test_pregnancy_not_recorded_is_said_not_read_as_no(make, pregnant, warned):
+    """Audit: 12-6 (slow taper in pregnancy) and 12-7/10.3-1 (stabilise, not taper): a taper
+    for a patient whose pregnancy is not recorded says so (a resolution)."""
+    plan = taper_plan(make(pregnant=pregnant))
+    assert ("pregnancy_not_recorded" in warning_codes(plan)) is warned
+    if warned:
+        (warning,) = [w for w in plan.warnings if w.code == "pregnancy_not_recorded"]
+        assert warning.resolution
+        assert warning.refs == (("12-6",) if make is benzo else ("12-7", "10.3-1"))
