@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext
 
+from clinical.advice import OLANZAPINE_MAX_MG
 from clinical.shifts import Shift, shift_at
 from core.formatting import local_datetime, local_time
 from patients.presentation import item_labels
@@ -38,6 +39,8 @@ class HandoverLine:
     doses: list[str]
     diazepam_mg: str  # "" when there is no CIWA-Ar escalation
     escalation_since: str
+    olanzapine_mg: str  # "" when none was given in the stay
+    olanzapine_max_mg: str  # G 4233 "til max 30 mg"
     flags: list[str]
     scores_url: str
 
@@ -143,6 +146,8 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
                     for code, mg, given_at in row.planned_24h
                 ],
                 diazepam_mg="" if row.diazepam_mg is None else _mg(row.diazepam_mg),
+                olanzapine_mg=_mg(row.olanzapine_mg) if row.olanzapine_mg else "",
+                olanzapine_max_mg=_mg(OLANZAPINE_MAX_MG),
                 escalation_since=(
                     local_datetime(row.escalation_since) if row.escalation_since else ""
                 ),

@@ -666,6 +666,9 @@ class HandoverRow:
     # count it); None when the patient has no CIWA-Ar score, so no escalation.
     diazepam_mg: Decimal | None
     escalation_since: datetime | None
+    # Olanzapine given in the whole stay: the 30 mg maximum (G 4233) is counted over the episode
+    # (a local resolution, as the advice counts it).
+    olanzapine_mg: Decimal
     seizures_or_dt: bool
     pregnant: bool | None  # clinical.pregnancy: None is "not recorded"
     drowsy: bool
@@ -729,14 +732,17 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
     since = now - timedelta(hours=24)
     doses: dict[int, list[MedicationAdministration]] = {pk: [] for pk in ids}
     diazepam: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
+    olanzapine: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
     for dose in (
         MedicationAdministration.objects.given()
         .filter(episode_id__in=ids, given_at__lte=now)
-        .filter(Q(given_at__gte=since) | Q(drug=Drug.DIAZEPAM))
+        .filter(Q(given_at__gte=since) | Q(drug__in=(Drug.DIAZEPAM, Drug.OLANZAPINE)))
         .order_by("-given_at", "-id")
     ):
         if dose.given_at >= since:
             doses[dose.episode_id].append(dose)
+        if dose.drug == Drug.OLANZAPINE:
+            olanzapine[dose.episode_id] += dose.dose_mg
         if dose.drug == Drug.DIAZEPAM and dose.episode_id in escalations:
             started = escalations[dose.episode_id]
             if started is None or dose.given_at > started:
@@ -745,6 +751,8 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
     for episode_id, code, mg, given_at in planned_given(ids, since=None, until=now):
         if given_at >= since:
             planned[episode_id].append((code, mg, given_at))
+        if code == Drug.OLANZAPINE:
+            olanzapine[episode_id] += mg
         if code == Drug.DIAZEPAM and episode_id in escalations:
             started = escalations[episode_id]
             if started is None or given_at > started:
@@ -767,6 +775,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                 planned_24h=sorted(planned[pk], key=lambda row: row[2], reverse=True),
                 diazepam_mg=diazepam[pk] if pk in escalations else None,
                 escalation_since=escalations.get(pk),
+                olanzapine_mg=olanzapine[pk],
                 seizures_or_dt=bool(
                     complications
                     and ("seizures" in complications or "delirium_tremens" in complications)

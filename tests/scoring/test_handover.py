@@ -275,3 +275,19 @@ def test_pregnancy_flags_follow_the_one_reading(ward, nurse, clinician):
     assert rows[man.pk].pregnant is False
     lines, _shift = handover_lines([rows[unknown.pk]], now=now)
     assert "Graviditet ikke registrert" in lines[0].flags
+
+
+def test_olanzapine_is_counted_over_the_stay(client, ward, nurse):
+    """Audit: the 30 mg maximum (G 4233) is counted over the whole episode; the handover says
+    how much of it is used."""
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, admitted_at=now - dt.timedelta(days=3))
+    score(episode, user=nurse, total=5, observed_at=now - dt.timedelta(hours=1), now=now)
+    give(episode, user=nurse, drug="olanzapine", dose_mg="10", given_at=now - dt.timedelta(days=2))
+    give(episode, user=nurse, drug="olanzapine", dose_mg="10", given_at=now - dt.timedelta(hours=3))
+
+    (row,) = handover(nurse, now=now)
+    assert row.olanzapine_mg == Decimal(20)
+    client.force_login(nurse)
+    text = client.get(reverse("ward-handover")).content.decode()
+    assert "Olanzapin i dette oppholdet: 20 mg av høyst 30 mg" in text
