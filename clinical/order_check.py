@@ -118,6 +118,8 @@ OPIOIDS: Final = frozenset(
 )
 # The regimens name buprenorphine as the combination product (10.5-1, first choice).
 _REGIMEN_DRUG: Final[Mapping[str, str]] = {BUPRENORPHINE: "buprenorphine_naloxone"}
+# 12-7 (G 5753-5755): a pregnant opioid-dependent woman outside LAR is stabilised on these.
+_STABILISING: Final = frozenset({BUPRENORPHINE, "buprenorphine_naloxone"})
 
 MSG_BUPRENORPHINE_ORDER_ABOVE_BOUND: Final = gettext_noop(
     "The ordered dose, %(mg)s mg a day, is above %(max_mg)s mg a day, the highest daily dose of "
@@ -211,9 +213,13 @@ def _from_advice(line: AdviceLine, *, resolution: bool = False) -> OrderFinding:
 
 def _from_regimen(line: PlanLine, drug: str) -> OrderFinding | None:
     """A regimen line about this order: ``avoid`` naming the drug is critical; a pregnancy
-    line is a warning; anything else is not about the order."""
+    line is a warning. One exception: for a pregnant woman 12-7 recommends stabilising on
+    buprenorphine, and an order of it cannot tell a stabilisation from a taper, so "no opioid
+    taper" beside a buprenorphine order is a warning, not a stop. Anything else is not about
+    the order."""
     named = _REGIMEN_DRUG.get(drug, drug) in line.drugs
-    if line.kind == "avoid" and named:
+    stabilising_drug = drug in _STABILISING
+    if line.kind == "avoid" and named and not ("pregnant" in line.reasons and stabilising_drug):
         severity: Severity = "critical"
     elif "pregnant" in line.reasons:
         severity = "warning"

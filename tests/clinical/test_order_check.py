@@ -48,7 +48,9 @@ def test_an_opioid_for_a_drowsy_patient_is_held_too_as_a_local_reading():
 def test_buprenorphine_for_a_pregnant_woman_meets_the_no_taper_line():
     facts = OrderFacts(drowsy=False, pregnant=True, in_lar=False, setting="inpatient")
     found = codes(check_order(DraftOrder("buprenorphine", Fraction(8), Fraction(8)), facts))
-    assert found["pregnant_no_opioid_taper"].severity == "critical"
+    # 12-7 recommends stabilising a pregnant woman on buprenorphine: an order of it may be that
+    # stabilisation, so "no taper" is a warning beside it, not a stop (audit of order-select).
+    assert found["pregnant_no_opioid_taper"].severity == "warning"
     assert found["pregnant_no_opioid_taper"].refs == ("12-7", "10.3-1")
     assert found["pregnant_reluctant_detox"].severity == "warning"
 
@@ -105,3 +107,10 @@ def test_the_sedative_cautions_apply_to_an_order():
         "sedative_caution_head_injury",
         "sedative_caution_benzodiazepine_use",
     } <= set(found)
+
+
+def test_methadone_for_a_pregnant_woman_outside_lar_stays_critical():
+    """12-7 names buprenorphine for stabilising; only a buprenorphine order may be that."""
+    facts = OrderFacts(drowsy=False, pregnant=True, in_lar=False, setting="inpatient")
+    found = codes(check_order(DraftOrder("methadone", Fraction(30), Fraction(30)), facts))
+    assert found["pregnant_no_opioid_taper"].severity == "critical"
