@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import user_role
@@ -33,20 +34,29 @@ NAVIGATION = (
 )
 
 
+# (role, language, URL prefix, URLconf) → each visible item's label, path and URL name: the same
+# for every request of that role in that language, so reversed and translated once per process.
+_ITEMS: dict[tuple[str, str, str, str | None], tuple[tuple[str, str, str], ...]] = {}
+
+
+def _items(role_code: str) -> tuple[tuple[str, str, str], ...]:
+    key = (role_code, get_language() or "", get_script_prefix(), get_urlconf())
+    items = _ITEMS.get(key)
+    if items is None:
+        items = _ITEMS[key] = tuple(
+            (str(item.label), reverse(item.url_name), item.url_name)
+            for item in NAVIGATION
+            if role_code in item.roles
+        )
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     role = user_role(request.user)
     if role is None:
         return {"current_role": None, "nav_items": []}
-    items = []
-    for item in NAVIGATION:
-        if role.code in item.roles:
-            url = reverse(item.url_name)
-            items.append(
-                {
-                    "label": item.label,
-                    "url": url,
-                    "active": request.path == url,
-                    "url_name": item.url_name,
-                }
-            )
+    items = [
+        {"label": label, "url": url, "active": request.path == url, "url_name": url_name}
+        for label, url, url_name in _items(role.code)
+    ]
     return {"current_role": role, "nav_items": items}

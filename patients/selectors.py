@@ -208,8 +208,13 @@ def withdrawal_history(episode: Episode) -> dict[str, bool | None]:
     )
     if row is None:
         return {"seizures": None, "delirium_tremens": None, "liver_failure": None}
-    complications: list[str] | None = row[0]
-    liver_failure: bool | None = row[1]
+    return history_from(row[0], row[1])
+
+
+def history_from(
+    complications: list[str] | None, liver_failure: bool | None
+) -> dict[str, bool | None]:
+    """``withdrawal_history`` from an intake's two answers, for a caller that read them itself."""
     if complications is None:
         return {"seizures": None, "delirium_tremens": None, "liver_failure": liver_failure}
     return {

@@ -114,6 +114,7 @@ class BoardLine:
     scores_url: str
     medication_url: str
     score_url: str | None
+    score_label: str = ""  # "Score CIWA-Ar" on the score button
     room_bed: str = ""
     room_url: str = ""
 
@@ -194,6 +195,9 @@ def board_lines(rows: Sequence[BoardRow], now: datetime | None = None) -> list[B
                 medication_url=url("ward-medication", episode.pk),
                 score_url=(
                     url("assessment-create", episode.pk, instrument.code) if instrument else None
+                ),
+                score_label=(
+                    gettext("Score %(scale)s") % {"scale": instrument.name} if instrument else ""
                 ),
                 room_bed=episode.room_bed,
                 room_url=url("episode-room-bed", episode.pk),

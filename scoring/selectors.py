@@ -32,7 +32,7 @@ from clinical.scoring import ciwa_interval_hours
 from patients import extensions
 from patients.extensions import PlannedDose
 from patients.models import Episode, EpisodeStatus, Intake, Setting, SubstanceKind, SubstanceUse
-from patients.selectors import age_on, episodes_visible_to, visible_unit_ids, withdrawal_history
+from patients.selectors import age_on, episodes_visible_to, history_from, visible_unit_ids
 from scoring.models import (
     CIWA_AR_CODE,
     Assessment,
@@ -67,6 +67,28 @@ def get_assessment_for_user(
         return (
             assessments_visible_to(user)
             .select_related("episode__patient", "episode__unit", "entered_by")
+            .get(pk=assessment_id)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+
+
+def get_result_for_user(user: AbstractBaseUser | AnonymousUser, assessment_id: int) -> Assessment:
+    """``get_assessment_for_user`` for the result page, in the same query: the id of the version
+    that corrects it (``newer_version_id``, None for the current one) and whether a dose was
+    registered for it (``has_administrations``)."""
+    try:
+        return (
+            assessments_visible_to(user)
+            .select_related("episode__patient", "episode__unit", "entered_by")
+            .annotate(
+                newer_version_id=Subquery(
+                    Assessment.objects.filter(supersedes=OuterRef("pk")).values("pk")[:1]
+                ),
+                has_administrations=Exists(
+                    MedicationAdministration.objects.filter(assessment=OuterRef("pk"))
+                ),
+            )
             .get(pk=assessment_id)
         )
     except Assessment.DoesNotExist:
@@ -282,7 +304,12 @@ def screening_totals(episode: Episode) -> dict[str, int | None]:
 
 
 def versions_of(assessment: Assessment) -> list[Assessment]:
-    """The whole chain this version belongs to, oldest first (original, then each correction)."""
+    """The whole chain this version belongs to, oldest first (original, then each correction).
+
+    No query for an uncorrected original read by ``get_result_for_user`` (it knows that no
+    version corrects it)."""
+    if assessment.supersedes_id is None and getattr(assessment, "newer_version_id", 0) is None:
+        return [assessment]
     chain = [assessment]
     node = assessment
     while node.supersedes_id is not None:
@@ -318,10 +345,20 @@ class AdviceFacts:
     # Earlier benzodiazepine use or misuse (G 3994–3998): a benzodiazepine row in the intake.
     benzodiazepine_misuse: bool | None
     age_years: int
+    # ``patients.selectors.withdrawal_history``: earlier seizures, delirium tremens, liver failure.
+    history: dict[str, bool | None]
+
+
+_NO_HISTORY: Final[dict[str, bool | None]] = {
+    "seizures": None,
+    "delirium_tremens": None,
+    "liver_failure": None,
+}
 
 
 def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
-    """One query: the intake's answers, and whether it lists benzodiazepines; age at the score.
+    """One query: the intake's answers (with the withdrawal history), and whether it lists
+    benzodiazepines; age at the score.
 
     Pregnancy is read by ``clinical.pregnancy`` (a positive test counts; a man's unanswered
     question is "not pregnant").
@@ -342,6 +379,8 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
             "pregnancy_test",
             "in_lar",
             "benzodiazepines",
+            "previous_withdrawal_complications",
+            "liver_failure",
         )
         .first()
     )
@@ -351,7 +390,7 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
         row["pregnant"] if row else None, row["pregnancy_test"] if row else None, patient.sex
     )
     if row is None:
-        return AdviceFacts(None, None, pregnant, None, None, age)
+        return AdviceFacts(None, None, pregnant, None, None, age, dict(_NO_HISTORY))
     return AdviceFacts(
         wernicke_suspected=row["wernicke_suspected"],
         head_injury=row["head_injury"],
@@ -359,6 +398,7 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
         in_lar=row["in_lar"],
         benzodiazepine_misuse=True if row["benzodiazepines"] else None,
         age_years=age,
+        history=history_from(row["previous_withdrawal_complications"], row["liver_failure"]),
     )
 
 
@@ -382,23 +422,36 @@ def planned_given(
     ]
 
 
-def _given_up_to(assessment: Assessment, at: datetime | None = None) -> list[Administration]:
+@dataclass(frozen=True)
+class _Given:
+    doses: list[Administration]
+    # A planned thiamine dose marked given (with or without an amount).
+    planned_thiamine: bool
+
+
+def _given_up_to(assessment: Assessment, at: datetime | None = None) -> _Given:
     """Every dose given in the episode up to ``at`` (else the score's time): those registered,
-    and the planned doses marked given (an hourly dose must not follow a planned one unseen)."""
+    and the planned doses marked given (an hourly dose must not follow a planned one unseen);
+    two queries (the planned doses' rows once, for ``planned_given``'s doses and thiamine)."""
     until = at or assessment.observed_at
     doses = [
         Administration(*dose)
         for dose in MedicationAdministration.objects.given()
-        .filter(episode=assessment.episode, given_at__lte=until)
+        .filter(episode_id=assessment.episode_id, given_at__lte=until)
         .values_list("drug", "dose_mg", "route", "given_at")
     ]
-    doses += [
-        Administration(code, mg, "planned", given_at)
-        for _episode, code, mg, given_at in planned_given(
-            [assessment.episode_id], since=None, until=until
-        )
-    ]
-    return sorted(doses, key=lambda dose: dose.given_at)
+    planned = (
+        PlannedDoseRecord.objects.current()
+        .filter(episode_id=assessment.episode_id, given=True, recorded_at__lte=until)
+        .values_list("drug_code", "dose_mg", "recorded_at")
+    )
+    thiamine = False
+    for code, mg, given_at in planned:
+        thiamine = thiamine or code == THIAMINE
+        # As ``planned_given``: a counted drug with its mg.
+        if code and mg is not None:
+            doses.append(Administration(code, mg, "planned", given_at))
+    return _Given(sorted(doses, key=lambda dose: dose.given_at), thiamine)
 
 
 def opioid_advice_for(assessment: Assessment, *, at: datetime | None = None) -> OpioidAdvice:
@@ -416,12 +469,42 @@ def opioid_advice_for(assessment: Assessment, *, at: datetime | None = None) -> 
             age_years=facts.age_years,
             head_injury=facts.head_injury,
             benzodiazepine_misuse=facts.benzodiazepine_misuse,
-            administrations=_given_up_to(assessment, at),
+            administrations=_given_up_to(assessment, at).doses,
         )
     )
 
 
-def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Advice:
+def current_scores(episode_id: int, instrument: str) -> list[tuple[int, int, datetime]]:
+    """The episode's current scores on one scale as (id, total, observed at): one query."""
+    return list(
+        Assessment.objects.current()
+        .filter(episode_id=episode_id, instrument=instrument)
+        .values_list("pk", "total", "observed_at")
+    )
+
+
+def earlier_scores(
+    assessment: Assessment, scores: Sequence[tuple[int, int, datetime]]
+) -> list[tuple[int, datetime]]:
+    """Of ``current_scores``, those observed before this one, as (total, observed at)."""
+    return [
+        (total, observed)
+        for pk, total, observed in scores
+        if observed < assessment.observed_at and pk != assessment.pk
+    ]
+
+
+def newer_score_exists(assessment: Assessment, scores: Sequence[tuple[int, int, datetime]]) -> bool:
+    """Of ``current_scores``: is one observed after this one (its advice then stays as it stood)?"""
+    return any(observed > assessment.observed_at for _pk, _total, observed in scores)
+
+
+def ciwa_advice_for(
+    assessment: Assessment,
+    *,
+    at: datetime | None = None,
+    earlier: Sequence[tuple[int, datetime]] | None = None,
+) -> Advice:
     """The guideline's advice for a stored CIWA-Ar score, as it stood when it was observed; with
     ``at`` (the result page of the current version: now), as it stands at that moment, counting
     every dose given since the score (issue 14: the advice follows the doses at once).
@@ -430,16 +513,15 @@ def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Ad
     benzodiazepine use come from the intake; the age from the birth date at the observation;
     drowsiness and delirium tremens now from the score; doses given and earlier scores are the
     episode's current versions up to the observation; thiamine is read from the doses recorded.
+    ``earlier``: those scores' (total, observed at), when the caller has read them
+    (``earlier_scores``).
     """
     episode = assessment.episode
-    history = withdrawal_history(episode)
     facts = advice_facts(episode, assessment.observed_at)
-    earlier = (
-        Assessment.objects.current()
-        .filter(episode=episode, instrument=CIWA_AR_CODE, observed_at__lt=assessment.observed_at)
-        .exclude(pk=assessment.pk)
-        .values_list("total", "observed_at")
-    )
+    history = facts.history
+    if earlier is None:
+        earlier = earlier_scores(assessment, current_scores(episode.pk, CIWA_AR_CODE))
+    given = _given_up_to(assessment, at)
     return ciwa_advice(
         AdviceContext(
             score=assessment.total,
@@ -449,17 +531,9 @@ def ciwa_advice_for(assessment: Assessment, *, at: datetime | None = None) -> Ad
             prior_delirium_tremens=history["delirium_tremens"],
             liver_failure=history["liver_failure"],
             breath_alcohol_permille=assessment.breath_alcohol_permille,
-            administrations=_given_up_to(assessment, at),
+            administrations=given.doses,
             # A planned thiamine dose marked given counts, with or without an amount.
-            thiamine_given=PlannedDoseRecord.objects.current()
-            .filter(
-                episode=episode,
-                given=True,
-                drug_code=Drug.THIAMINE,
-                recorded_at__lte=at or assessment.observed_at,
-            )
-            .exists()
-            or None,
+            thiamine_given=given.planned_thiamine or None,
             earlier_scores=[CiwaObservation(total, at) for total, at in earlier],
             drowsy=assessment.drowsy,
             current_delirium=assessment.current_delirium,

@@ -254,7 +254,7 @@ def _proposed_dose(codes: Iterable[str]) -> dict[str, Any]:
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The result of one score: band, next due time, and the guideline's advice with citations."""
     user = _require(request, VIEW)
-    assessment = selectors.get_assessment_for_user(user, assessment_id)
+    assessment = selectors.get_result_for_user(user, assessment_id)
     episode = assessment.episode
     instrument = INSTRUMENTS[assessment.instrument]
     versions = selectors.versions_of(assessment)
@@ -295,24 +295,27 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         # The latest score's advice stands at now, counting every dose given since the score
         # (issue 14: after a dose the advice and totals follow at once); a corrected version's
         # advice stays as it stood when it was observed.
-        newer = (
-            Assessment.objects.current()
-            .filter(
-                episode=episode,
-                instrument=assessment.instrument,
-                observed_at__gt=assessment.observed_at,
-            )
-            .exists()
+        # Read once: whether a newer score exists, and the earlier ones the CIWA-Ar advice
+        # counts (a corrected version's advice stands as it was, whatever is newer).
+        scores = (
+            selectors.current_scores(episode.pk, assessment.instrument)
+            if context["corrected_by"] is None
+            else None
         )
+        newer = scores is not None and selectors.newer_score_exists(assessment, scores)
         # An older score (a newer one exists) keeps its advice as it stood.
-        at = timezone.now() if context["corrected_by"] is None and not newer else None
+        at = timezone.now() if scores is not None and not newer else None
         if assessment.instrument == "ciwa-ar":
-            advice = selectors.ciwa_advice_for(assessment, at=at)
+            advice = selectors.ciwa_advice_for(
+                assessment,
+                at=at,
+                earlier=None if scores is None else selectors.earlier_scores(assessment, scores),
+            )
             context.update(advice=advice, advice_lines=advice_lines(advice.lines), advice_at=at)
             if any(code.startswith("thiamine") for code in advice.codes):
                 # The advice speaks of thiamine: say what the plan and today's record say.
                 context["thiamine"] = selectors.thiamine_status(episode, timezone.localdate())
-            if at is not None and not assessment.administrations.exists():
+            if at is not None and not getattr(assessment, "has_administrations", True):
                 # Proposed only on the current score's page (an older or corrected score's advice
                 # is as it stood, not what to give now), and until a dose answers it.
                 initial.update(_proposed_dose(advice.codes))
