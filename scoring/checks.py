@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Generic, TypedDict, TypeVar
 
 from django.contrib.auth.models import User
@@ -204,3 +205,25 @@ def store_correction(
 
 def log_access(user: User, episode: Episode, action: str, what: str) -> None:
     access_log_record(user=user, patient=episode.patient, action=action, what=what)
+
+
+DOSE_MAX_MG: Final = Decimal("9999.99")
+
+
+def check_dose_mg(value: object, errors: list[FieldProblem]) -> Decimal | None:
+    """A dose in mg, above 0 and at most ``DOSE_MAX_MG``, to two decimals; a problem on
+    ``dose_mg`` (and None) otherwise."""
+    try:
+        dose = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        dose = None
+    if dose is None or not dose.is_finite() or not Decimal(0) < dose <= DOSE_MAX_MG:
+        errors.append(
+            problem(
+                "dose_mg",
+                gettext("The dose must be a number of milligrams above 0 and at most %(max)s.")
+                % {"max": DOSE_MAX_MG},
+            )
+        )
+        return None
+    return dose.quantize(Decimal("0.01"))

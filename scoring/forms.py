@@ -15,14 +15,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinical.instruments import INSTRUMENTS, Instrument
-from scoring.checks import (
-    FieldProblem,
-)
+from scoring.checks import DOSE_MAX_MG, FieldProblem
 from scoring.models import CIWA_AR_CODE, Drug, Route
-from scoring.services import (
-    BREATH_ALCOHOL_MAX,
-    DOSE_MAX_MG,
-)
+from scoring.services import BREATH_ALCOHOL_MAX
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 from django.contrib.auth.models import User
@@ -31,6 +31,7 @@ from patients.models import AccessAction, Episode, EpisodeEventKind
 from scoring.checks import (
     FieldProblem,
     InvalidInput,
+    check_dose_mg,
     check_moment,
     default_observed_at,
     lock_for_correction,
@@ -39,7 +40,6 @@ from scoring.checks import (
     problem,
 )
 from scoring.models import Drug, PlannedDoseRecord
-from scoring.services import DOSE_MAX_MG
 
 # The plan's drug codes (clinical.regimens, tapers) as the ward's ``Drug`` codes.
 _PLAN_DRUG: Final = {"valproic_acid": Drug.VALPROATE}
@@ -75,20 +75,7 @@ def _given_mg(
     if given is not True:
         return None
     if entered is not None and entered != "":
-        try:
-            mg = Decimal(str(entered)) if not isinstance(entered, bool) else None
-        except InvalidOperation:
-            mg = None
-        if mg is None or not mg.is_finite() or not Decimal(0) < mg <= DOSE_MAX_MG:
-            errors.append(
-                problem(
-                    "dose_mg",
-                    gettext("The dose must be a number of mg above 0 and at most %(max)s.")
-                    % {"max": DOSE_MAX_MG},
-                )
-            )
-            return None
-        return mg.quantize(Decimal("0.01"))
+        return check_dose_mg(entered, errors)
     single = _SINGLE_AMOUNT.match(plan_dose)
     if single:
         return Decimal(single.group(1).replace(",", "."))

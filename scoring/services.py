@@ -25,6 +25,7 @@ from patients.models import AccessAction, Episode
 from scoring.checks import (
     FieldProblem,
     InvalidInput,
+    check_dose_mg,
     check_moment,
     default_observed_at,
     lock_for_correction,
@@ -45,7 +46,6 @@ from scoring.models import (
 # the same episode, instrument, observation time and values, is the same assessment.
 DOUBLE_SUBMIT_WINDOW: Final = timedelta(minutes=2)
 BREATH_ALCOHOL_MAX: Final = Decimal("9.99")  # ‰; the column holds 0.00–9.99
-DOSE_MAX_MG: Final = Decimal("9999.99")
 
 
 class AlreadyRecorded(Exception):
@@ -399,18 +399,7 @@ def _check_dose(
                 routes,
             )
         )
-    try:
-        dose = Decimal(str(dose_mg)) if not isinstance(dose_mg, bool) else None
-    except InvalidOperation:
-        dose = None
-    if dose is None or not dose.is_finite() or not Decimal(0) < dose <= DOSE_MAX_MG:
-        errors.append(
-            problem(
-                "dose_mg",
-                gettext("The dose must be a number of milligrams above 0 and at most %(max)s.")
-                % {"max": DOSE_MAX_MG},
-            )
-        )
+    dose = check_dose_mg(dose_mg, errors)
     check_moment(
         field="given_at", moment=given_at, episode=episode, now=now, screening=False, errors=errors
     )
@@ -423,7 +412,7 @@ def _check_dose(
     return _Dose(
         drug=str(drug),
         drug_other=drug_other if drug == Drug.OTHER else "",
-        dose_mg=dose.quantize(Decimal("0.01")),
+        dose_mg=dose,
         route=str(route),
         given_at=given_at,
         assessment=assessment,
