@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,17 @@ from scoring.handover import handover_lines
 from scoring.selectors import ciwa_advice_for, handover
 from tests.factories import make_unit
 from tests.scoring.factories import give, make_inpatient, score, set_history
+
+# Where ``now`` falls in its shift decides which scores are "before the shift" and what is overdue;
+# a test on the wall clock passes or fails with the hour CI happens to run (it failed at 07:19,
+# minutes into a day shift). The clock is pinned 5 h 30 min into a day shift and keeps ticking.
+PINNED_NOW = dt.datetime(2026, 12, 5, 11, 30, tzinfo=dt.UTC)  # 12:30 in Oslo
+
+
+@pytest.fixture(autouse=True)
+def _mid_shift_clock():
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
 
 
 def _before_this_shift(now):
