@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,7 +46,10 @@ class PlannedDose:
     refs: tuple[str, ...] = ()
 
 
-PlannedDoses = Callable[["Episode", date], "tuple[PlannedDose, ...]"]
+class PlannedDoses(Protocol):
+    def __call__(
+        self, episode: Episode, day: date, *, drug: str | None = None
+    ) -> tuple[PlannedDose, ...]: ...
 
 
 @dataclass
@@ -109,12 +112,15 @@ def todays_doses(user: AbstractBaseUser | AnonymousUser, episode: Episode, today
     return _providers.todays_doses(user, episode, today)
 
 
-def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
+def planned_doses(
+    episode: Episode, day: date, *, drug: str | None = None
+) -> tuple[PlannedDose, ...]:
     """What the accepted medication plan and its tapers say is due on ``day`` (plans), by time;
-    the scoring app's administration view marks each given or not given."""
+    the scoring app's administration view marks each given or not given. With ``drug`` (a drug
+    code), only the doses of that drug, read without the rest of the plan."""
     if _providers.planned_doses is None:
         raise _missing("planned_doses")
-    return _providers.planned_doses(episode, day)
+    return _providers.planned_doses(episode, day, drug=drug)
 
 
 def open_discharge_items(episode_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

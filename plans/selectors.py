@@ -384,19 +384,28 @@ def recomputed_differs(schedule: TaperSchedule) -> bool:
 
 
 def current_tapers(
-    episode: Episode, *, include_removed: bool = False, check_tables: bool = False
+    episode: Episode,
+    *,
+    include_removed: bool = False,
+    check_tables: bool = False,
+    drug: str | None = None,
 ) -> list[TaperView]:
     """The episode's current tapers with their calendars exactly as accepted (``computed``), never
     recomputed: what the plan page, the print view, the ward and the care-plan PDF show.
 
     ``check_tables`` also says, per taper, whether today's tables would give another calendar
-    (the plan page shows that, so the clinician can accept the taper again).
+    (the plan page shows that, so the clinician can accept the taper again). ``drug``: only the
+    tapers of that drug (none, without a query, for a drug that is never tapered).
     """
+    if drug is not None and drug not in tapers.TAPER_DRUGS:
+        return []
     schedules = (
         TaperSchedule.objects.filter(line__plan__episode=episode, replaced_at__isnull=True)
         .select_related("line", "accepted_by")
         .order_by("pk")
     )
+    if drug is not None:
+        schedules = schedules.filter(taper_drug=drug)
     return [
         taper_view_of(
             schedule.computed,
@@ -437,13 +446,16 @@ def todays_doses(episode: Episode, today: date) -> TodaysDoses:
     return TodaysDoses(tuple(sorted(doses, key=lambda d: d.time)), tuple(stops), standing)
 
 
-def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
+def planned_doses(
+    episode: Episode, day: date, *, drug: str | None = None
+) -> tuple[PlannedDose, ...]:
     """The doses the accepted plan says are due on ``day`` (the local date), for the scoring
     app's administration view: each accepted taper's doses of that day by time, then the plan's
     "give" lines without fixed times. Read from the stored, accepted calendars (never
-    recomputed)."""
+    recomputed). ``drug``: only the doses of that drug (the thiamine line of the result page
+    reads no taper calendar: thiamine is never tapered)."""
     doses: list[PlannedDose] = []
-    for taper in current_tapers(episode):
+    for taper in current_tapers(episode, drug=drug):
         schedule_key = taper.schedule.pk if taper.schedule is not None else taper.taper_drug
         for plan_day in taper.plan["days"]:
             if plan_day["date"] != day.isoformat():
@@ -460,7 +472,11 @@ def planned_doses(episode: Episode, day: date) -> tuple[PlannedDose, ...]:
             )
     doses.sort(key=lambda dose: dose.time)
     kept, _removed = regimen_lines(episode)
-    give = [line for line in kept if line.kind == "give"]
+    give = [
+        line
+        for line in kept
+        if line.kind == "give" and (drug is None or drug in line.source.get("drugs", []))
+    ]
     given_days = _line_given_days(episode, [line.code for line in give])
     for line in give:
         params = line.source.get("params") or {}

@@ -658,7 +658,11 @@ def medication_day(episode: Episode, day: date, now: datetime) -> MedicationDay:
 
 def thiamine_status(episode: Episode, day: date) -> str:
     """Thiamine on ``day`` (``_thiamine_word``), for a page that has not read the day's doses."""
-    in_plan = [dose for dose in extensions.planned_doses(episode, day) if THIAMINE in dose.drugs]
+    in_plan = [
+        dose
+        for dose in extensions.planned_doses(episode, day, drug=THIAMINE)
+        if THIAMINE in dose.drugs
+    ]
     start, end = local_day_bounds(day)
     registered = (
         MedicationAdministration.objects.given()

@@ -83,6 +83,27 @@ def test_the_plan_says_what_is_due_today_with_times_and_thiamine(planned):
     assert any("thiamine" in dose.drugs for dose in planned)
 
 
+def test_one_drug_s_doses_are_the_whole_plan_s_doses_of_that_drug(episode, planned):
+    """The result page asks the plan for thiamine alone: the same doses, slots and words as the
+    whole plan's, for every drug, and a drug the plan does not hold gives none."""
+    today = timezone.localdate()
+    for drug in ("thiamine", "oxazepam", "diazepam", "buprenorphine"):
+        assert planned_doses(episode, today, drug=drug) == tuple(
+            dose for dose in planned if drug in dose.drugs
+        )
+    assert planned_doses(episode, today, drug="thiamine")
+
+
+def test_thiamine_alone_reads_no_taper_calendar(episode, planned):
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        planned_doses(episode, today, drug="thiamine")
+    assert not any("detox_taperschedule" in query["sql"] for query in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:
+        planned_doses(episode, today)
+    assert any("detox_taperschedule" in query["sql"] for query in queries.captured_queries)
+
+
 def test_a_dose_not_given_needs_a_reason_and_bad_input_stores_nothing(episode, planned, nurse):
     now = timezone.now()
     with pytest.raises(InvalidInput) as error:
