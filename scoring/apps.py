@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,26 @@ class ScoringConfig(AppConfig):
 
         # patients sits below scoring: it asks for the screening totals through this hook.
         extensions.register(screening_totals=screening_totals)
+        _replace_the_ward_generation_on_saves()
+
+
+def _replace_the_ward_generation_on_saves() -> None:
+    """The overdue badge's remembered counts (``scoring.selectors.overdue_count``) stand until
+    the ward's data changes: any saved or deleted score, episode (admission, discharge, setting,
+    unit), scale choice or unit (its COWS/SOWS interval) replaces the ward's generation, in every
+    process. Signals rather than calls in each service, so that no writer can forget it; none of
+    these models is written with ``update()`` or ``bulk_create()`` outside the benchmarks' seed."""
+    from django.db.models.signals import post_delete, post_save
+
+    from accounts import generations
+    from patients.models import Episode, Unit
+    from scoring.models import Assessment, MonitoringChoice
+    from scoring.selectors import WARD_GENERATION
+
+    def replace(**_kwargs: Any) -> None:
+        generations.replace(WARD_GENERATION)
+
+    for model in (Assessment, Episode, MonitoringChoice, Unit):
+        uid = f"ward-generation-{model._meta.label_lower}"
+        post_save.connect(replace, sender=model, weak=False, dispatch_uid=uid + "-save")
+        post_delete.connect(replace, sender=model, weak=False, dispatch_uid=uid + "-delete")

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.remembered import Remembered
 from clinical.advice import (
     Administration,
     Advice,
@@ -693,17 +694,46 @@ def get_planned_dose_record_for_user(
 # --- the overdue badge and the shift handover (issue 14) ----------------------------------------
 
 
+# The ward's state as the overdue badge counts it: which inpatients there are, their scales and
+# latest scores, the unit's interval. Replaced whenever any of it is saved (scoring/apps.py).
+WARD_GENERATION: Final = "ward"
+# (count, counted at, valid up to and including): per process, by the units' ids.
+_overdue_counts: Remembered[tuple[int, datetime, datetime | None]] = Remembered(WARD_GENERATION)
+
+
 def overdue_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> int:
     """How many of the unit's inpatients are overdue for their score, as the board counts them.
 
-    One query (the episodes with their monitored scale's latest score: instrument, total, time,
-    and the unit's COWS/SOWS interval), none when the user has no unit.
+    The count changes only when the ward's data changes or when a patient's due time passes; it
+    is remembered per process under the ward's generation (``WARD_GENERATION``, replaced by every
+    save of a score, an episode, a scale choice or a unit) until the earliest due time of the
+    patients not yet overdue, so the badge on every page costs no query between those moments.
+    Otherwise one query (``_overdue_count``), none when the user has no unit.
     """
-    if not visible_unit_ids(user):
+    units = visible_unit_ids(user)
+    if not units:
         return 0
+    key = ",".join(str(pk) for pk in sorted(units))
+    generation = _overdue_counts.generation()
+    remembered = _overdue_counts.get(key, generation)
+    if remembered is not None:
+        count, counted_at, valid_until = remembered
+        # Overdue is "now > next due": the count stands from when it was made up to and including
+        # the earliest due time still ahead (none ahead: until the data changes).
+        if counted_at <= now and (valid_until is None or now <= valid_until):
+            return count
+    count, valid_until = _overdue_count(units, now=now)
+    _overdue_counts.put(key, generation, (count, now, valid_until))
+    return count
+
+
+def _overdue_count(units: Sequence[int], *, now: datetime) -> tuple[int, datetime | None]:
+    """The overdue count at ``now`` and the earliest due time of the patients not yet overdue
+    (None when every patient is overdue or there is none): one query, the episodes with their
+    monitored scale's latest score (instrument, total, time) and the unit's COWS/SOWS interval."""
     latest_score = _scores_on_chosen_scale()
     rows = (
-        episodes_visible_to(user)
+        Episode.objects.filter(unit_id__in=units)
         .filter(status=EpisodeStatus.ACTIVE)
         .exclude(setting=Setting.OUTPATIENT)
         .annotate(
@@ -720,6 +750,7 @@ def overdue_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> i
         )
     )
     count = 0
+    ahead: list[datetime] = []
     for scale, total, observed, admitted, local_hours in rows:
         if observed is not None and total is not None:
             hours = ciwa_interval_hours(total) if scale == CIWA_AR_CODE else local_hours
@@ -728,7 +759,9 @@ def overdue_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> i
             due = admitted or now
         if due_status(due, now) == "overdue":
             count += 1
-    return count
+        else:
+            ahead.append(due)
+    return count, min(ahead, default=None)
 
 
 @dataclass(frozen=True)

@@ -250,3 +250,70 @@ def test_the_full_board_page_has_no_out_of_band_badge(client, ward, nurse):
     page = client.get(reverse("ward-board")).content.decode()
     assert page.count('id="nav-overdue"') == 1
     assert "hx-swap-oob" not in page
+
+
+# --- the badge's count is remembered until the ward changes or a due time passes -----------------
+
+
+def test_the_count_is_remembered_until_a_score_changes_it(ward, nurse, django_assert_num_queries):
+    late = _ward_with_overdue(ward, nurse, overdue=2, on_time=1)
+    now = timezone.now()
+    user_role(nurse)
+    assert overdue_count(nurse, now=now) == 2
+
+    with django_assert_num_queries(0):
+        assert overdue_count(nurse, now=now + dt.timedelta(seconds=1)) == 2
+
+    score(late[0], user=nurse, total=3, observed_at=now, now=now)
+    with django_assert_num_queries(1):
+        assert overdue_count(nurse, now=now) == 1
+
+
+def test_the_count_rises_when_a_due_time_passes_with_nothing_saved(ward, nurse):
+    now = timezone.now().replace(microsecond=0)
+    episode = make_inpatient(unit=ward)
+    # Under 10: every 4 h (8.4.6-2), so due at now + 1 min.
+    score(episode, user=nurse, total=3, observed_at=now - dt.timedelta(hours=3, minutes=59))
+    due = now + dt.timedelta(minutes=1)
+
+    assert overdue_count(nurse, now=now) == 0
+    assert overdue_count(nurse, now=due) == 0  # due, not overdue
+    assert overdue_count(nurse, now=due + dt.timedelta(microseconds=1)) == 1
+    # Asked again for an earlier moment (the count only grows with time): counted again.
+    assert overdue_count(nurse, now=now) == 0
+
+
+@pytest.mark.parametrize("change", ["discharge", "scale", "unit interval", "unit"])
+def test_any_change_to_the_ward_is_counted_at_once(ward, nurse, clinician, change):
+    from patients.services import episode_discharge
+    from scoring.services import monitoring_choose
+
+    now = timezone.now()
+    (late,) = _ward_with_overdue(ward, nurse, overdue=1, on_time=0)
+    (on_time,) = [e for e in ward.episodes.all() if e.pk != late.pk] or [make_inpatient(unit=ward)]
+    score(on_time, user=nurse, total=3, observed_at=now - dt.timedelta(hours=1))
+    assert overdue_count(nurse, now=now) == 1
+
+    if change == "discharge":
+        episode_discharge(
+            episode=late, user=clinician, discharged_at=now, override_reason="moved to hospital"
+        )
+        expected = 0
+    elif change == "scale":
+        # COWS never scored: due from admission, long ago.
+        monitoring_choose(episode=on_time, instrument="cows", user=nurse, now=now)
+        expected = 2
+    elif change == "unit interval":
+        monitoring_choose(episode=on_time, instrument="cows", user=nurse, now=now)
+        score(on_time, user=nurse, code="cows", total=3, observed_at=now - dt.timedelta(hours=2))
+        assert overdue_count(nurse, now=now) == 1  # the unit's 4 h
+        ward.opioid_scale_interval_hours = 1
+        ward.save()
+        expected = 2
+    else:
+        late.unit = make_unit()
+        late.save()
+        expected = 0
+
+    assert overdue_count(nurse, now=now) == expected
+    assert expected == sum(row.status == "overdue" for row in ward_board(nurse, now=now))
