@@ -195,6 +195,20 @@ def _substances_of(episode_ids: Sequence[int]) -> dict[int, set[str]]:
     return found
 
 
+# What the board and the handover read of each row's latest score (``BoardRow.last``).
+BOARD_SCORE_FIELDS: Final = (
+    "id",
+    "episode_id",
+    "instrument",
+    "total",
+    "band",
+    "sex",
+    "observed_at",
+    "drowsy",
+    "current_delirium",
+)
+
+
 def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[BoardRow]:
     """Every active inpatient episode of the user's unit(s), overdue first.
 
@@ -211,8 +225,9 @@ def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list
     # The intake's substances suggest a scale where nobody has chosen or scored one yet; a third
     # query, for those episodes only (on a ward in progress, none: cheaper to plan without it).
     substances = _substances_of([e.pk for e in episodes if not e.chosen_scale])
-    # The board shows each latest score's total, band and time, not who entered it.
-    latest = Assessment.objects.in_bulk(
+    # The board shows each latest score's total, band and time, not who entered it; the handover
+    # adds its drowsiness and delirium. Not the items (a JSON document per score) nor the rest.
+    latest = Assessment.objects.only(*BOARD_SCORE_FIELDS).in_bulk(
         [e.last_assessment_id for e in episodes if e.last_assessment_id]
     )
     rows = []
