@@ -209,18 +209,41 @@ BOARD_SCORE_FIELDS: Final = (
 )
 
 
-def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[BoardRow]:
-    """Every active inpatient episode of the user's unit(s), overdue first.
+# The ward's state as the board and the overdue badge read it: which inpatients there are, their
+# names, scales and latest scores, the unit's interval. Replaced whenever any of it is saved
+# (scoring/apps.py).
+WARD_GENERATION: Final = "ward"
 
-    Inpatient: the setting is inpatient, or not decided yet (the patient is on the ward).
 
-    Next due: the last current score of the monitored scale plus its interval (CIWA-Ar by its
-    score, COWS/SOWS by the unit's setting). A patient never scored is due from admission, so one
-    admitted long ago without a score shows as overdue. Two queries, whatever the number of
-    patients (the episodes, their latest scores), and a third for the intake's substances when some
-    patient has no scale yet; the user's role is cached (``accounts.grants``).
-    """
-    # Annotated rows: chosen_scale, last_assessment_id.
+@dataclass(frozen=True)
+class _WardRead:
+    """What the board reads from the database for a set of units; the rows' due states are
+    worked out from it at each request's ``now``."""
+
+    # Annotated: chosen_scale, last_assessment_id.
+    episodes: list[Any]
+    substances: dict[int, set[str]]
+    latest: dict[int, Assessment]
+
+
+def _shared(read: _WardRead) -> _WardRead:
+    # Read-only by every caller (the board, its rows' refresh, the handover): not copied.
+    return read
+
+
+# Per process, by the units' ids, under the ward's generation: any save of a score, episode, scale
+# choice, unit, patient or intake substance replaces it (scoring/apps.py), and an entry lives at
+# most GRANTS_CACHE_SECONDS (5 s) whatever happens; the board's own refresh runs every 30 s.
+_ward_reads: Remembered[_WardRead] = Remembered(WARD_GENERATION, copier=_shared)
+
+
+def _read_ward(user: AbstractBaseUser | AnonymousUser) -> _WardRead:
+    units = visible_unit_ids(user)
+    key = ",".join(str(pk) for pk in sorted(units))
+    generation = _ward_reads.generation()
+    remembered = _ward_reads.get(key, generation)
+    if remembered is not None:
+        return remembered
     episodes: list[Any] = list(_board_queryset(user))
     # The intake's substances suggest a scale where nobody has chosen or scored one yet; a third
     # query, for those episodes only (on a ward in progress, none: cheaper to plan without it).
@@ -230,6 +253,26 @@ def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list
     latest = Assessment.objects.only(*BOARD_SCORE_FIELDS).in_bulk(
         [e.last_assessment_id for e in episodes if e.last_assessment_id]
     )
+    read = _WardRead(episodes, substances, latest)
+    _ward_reads.put(key, generation, read)
+    return read
+
+
+def ward_board(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[BoardRow]:
+    """Every active inpatient episode of the user's unit(s), overdue first.
+
+    Inpatient: the setting is inpatient, or not decided yet (the patient is on the ward).
+
+    Next due: the last current score of the monitored scale plus its interval (CIWA-Ar by its
+    score, COWS/SOWS by the unit's setting). A patient never scored is due from admission, so one
+    admitted long ago without a score shows as overdue. Two queries, whatever the number of
+    patients (the episodes, their latest scores), and a third for the intake's substances when some
+    patient has no scale yet; the user's role is cached (``accounts.grants``). What was read is
+    remembered until the ward's data changes (``_read_ward``), for at most a few seconds; the due
+    states are always worked out at ``now``.
+    """
+    read = _read_ward(user)
+    episodes, substances, latest = read.episodes, read.substances, read.latest
     rows = []
     for episode in episodes:
         used = substances.get(episode.pk, set())
@@ -709,9 +752,6 @@ def get_planned_dose_record_for_user(
 # --- the overdue badge and the shift handover (issue 14) ----------------------------------------
 
 
-# The ward's state as the overdue badge counts it: which inpatients there are, their scales and
-# latest scores, the unit's interval. Replaced whenever any of it is saved (scoring/apps.py).
-WARD_GENERATION: Final = "ward"
 # (count, counted at, valid up to and including): per process, by the units' ids.
 _overdue_counts: Remembered[tuple[int, datetime, datetime | None]] = Remembered(WARD_GENERATION)
 

@@ -317,3 +317,56 @@ def test_any_change_to_the_ward_is_counted_at_once(ward, nurse, clinician, chang
 
     assert overdue_count(nurse, now=now) == expected
     assert expected == sum(row.status == "overdue" for row in ward_board(nurse, now=now))
+
+
+# --- the board's read is remembered until the ward changes ---------------------------------------
+
+
+def test_the_board_is_read_once_until_something_changes(ward, nurse, django_assert_num_queries):
+    _ward_with_overdue(ward, nurse, overdue=1, on_time=1)
+    now = timezone.now()
+    user_role(nurse)
+    first = ward_board(nurse, now=now)
+
+    with django_assert_num_queries(0):
+        again = ward_board(nurse, now=now + dt.timedelta(hours=3))
+
+    assert [row.episode.pk for row in again] == [row.episode.pk for row in first]
+    # The due states are always worked out at the time asked: 3 h later both are overdue.
+    assert [row.status for row in again] == ["overdue", "overdue"]
+
+
+@pytest.mark.parametrize("change", ["name", "room", "substances", "score", "admission"])
+def test_the_board_shows_any_change_at_once(ward, nurse, clinician, change):
+    from patients.services import patient_update
+    from tests.scoring.factories import set_history
+
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, given_name="Kari")
+    set_history(episode, user=clinician, substances=("alcohol",))
+    (row,) = ward_board(nurse, now=now)
+    assert row.instrument is not None
+    assert row.instrument.code == "ciwa-ar"
+    assert row.instrument_suggested
+
+    if change == "name":
+        patient_update(patient=episode.patient, user=clinician, reason="typo", given_name="Karin")
+        (row,) = ward_board(nurse, now=now)
+        assert row.episode.patient.given_name == "Karin"
+    elif change == "room":
+        episode_room_bed_set(episode=episode, user=nurse, room_bed="12", base_version=1)
+        (row,) = ward_board(nurse, now=now)
+        assert row.episode.room_bed == "12"
+    elif change == "substances":
+        set_history(episode, user=clinician, substances=("opioids",))
+        (row,) = ward_board(nurse, now=now)
+        assert row.instrument is not None
+        assert row.instrument.code == "cows"
+    elif change == "score":
+        last = score(episode, user=nurse, total=12, observed_at=now, now=now)
+        (row,) = ward_board(nurse, now=now)
+        assert row.last == last
+        assert row.interval_hours == 1
+    else:
+        make_inpatient(unit=ward)
+        assert len(ward_board(nurse, now=now)) == 2
