@@ -15,6 +15,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinical.instruments import INSTRUMENTS, Instrument
+from core.widgets import (
+    PythonRenderedHiddenInput,
+    PythonRenderedInputMixin,
+    PythonRenderedSelect,
+    PythonRenderedTextInput,
+)
 from scoring.checks import DOSE_MAX_MG, FieldProblem
 from scoring.models import CIWA_AR_CODE, Drug, Route
 from scoring.services import BREATH_ALCOHOL_MAX
@@ -22,7 +28,7 @@ from scoring.services import BREATH_ALCOHOL_MAX
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
+class LocalDateTimeInput(PythonRenderedInputMixin, forms.DateTimeInput):
     """A ``datetime-local`` input: the browser's picker, in the display zone (Europe/Oslo)."""
 
     input_type = "datetime-local"
@@ -114,21 +120,31 @@ class AssessmentCorrectionForm(AssessmentForm, CorrectionReasonMixin):
 
 
 class AdministrationForm(ServiceErrorsMixin, forms.Form):
-    drug = forms.ChoiceField(label=_("Drug"), choices=Drug.choices)
-    drug_other = forms.CharField(label=_("Other drug: name"), required=False, max_length=100)
+    # Rendered in Python (core/widgets.py): the form is on every score's result page.
+    drug = forms.ChoiceField(label=_("Drug"), choices=Drug.choices, widget=PythonRenderedSelect)
+    drug_other = forms.CharField(
+        label=_("Other drug: name"),
+        required=False,
+        max_length=100,
+        widget=PythonRenderedTextInput,
+    )
     dose_mg = forms.DecimalField(
         label=_("Dose (mg)"),
         min_value=0,
         max_value=DOSE_MAX_MG,
         decimal_places=2,
         localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=PythonRenderedTextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
+    route = forms.ChoiceField(
+        label=_("Route"), choices=Route.choices, initial=Route.ORAL, widget=PythonRenderedSelect
+    )
     given_at = _local_datetime_field(_("Given at"), required=False)
-    assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    assessment = forms.IntegerField(required=False, widget=PythonRenderedHiddenInput)
     # One-time key per rendered form: the same form sent twice is "already registered".
-    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    submission_key = forms.CharField(
+        required=False, max_length=64, widget=PythonRenderedHiddenInput
+    )
 
 
 def new_submission_key() -> str:

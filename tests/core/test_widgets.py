@@ -1,0 +1,87 @@
+"""The Python-rendered widgets write exactly what Django's widget templates write (issue 15):
+same attributes in the same order, same escaping, for unbound, initial, bound, invalid and
+hostile values."""
+
+import re
+
+import pytest
+from django import forms
+
+from core.widgets import PythonRenderedHiddenInput, PythonRenderedSelect, PythonRenderedTextInput
+
+HOSTILE = '"><script>alert(1)</script>&amp;'
+
+
+def _markup(html: str) -> str:
+    # Django's select template puts newlines and indentation between the options.
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+def _forms():
+    choices = [("a", "Alfa"), ("b", HOSTILE), ("Group", [("c", "Charlie"), (HOSTILE, "Delta")])]
+
+    class Django(forms.Form):
+        drug = forms.ChoiceField(choices=choices)
+        route = forms.ChoiceField(choices=choices, required=False, initial="b")
+        dose = forms.DecimalField(
+            localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal", "x": None})
+        )
+        key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Ours(forms.Form):
+        drug = forms.ChoiceField(choices=choices, widget=PythonRenderedSelect)
+        route = forms.ChoiceField(
+            choices=choices, required=False, initial="b", widget=PythonRenderedSelect
+        )
+        dose = forms.DecimalField(
+            localize=True,
+            widget=PythonRenderedTextInput(attrs={"inputmode": "decimal", "x": None}),
+        )
+        key = forms.CharField(required=False, widget=PythonRenderedHiddenInput)
+
+    return Django, Ours
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda form: form(),
+        lambda form: form(initial={"drug": "c", "dose": "10,5", "key": HOSTILE}),
+        lambda form: form(data={"drug": HOSTILE, "route": "", "dose": HOSTILE, "key": "k"}),
+        lambda form: form(data={"drug": "a", "route": "b", "dose": "2,5", "key": ""}),
+        lambda form: form(data={}),
+    ],
+    ids=["unbound", "initial", "invalid and hostile", "valid", "empty"],
+)
+def test_the_same_markup_as_django_s_templates(build):
+    django_form, our_form = (build(form) for form in _forms())
+    django_form.is_valid()
+    our_form.is_valid()
+    for name in ("drug", "route", "dose", "key"):
+        assert _markup(our_form[name]) == _markup(django_form[name]), name
+
+
+def test_hostile_values_are_escaped():
+    _django, ours = _forms()
+    form = ours(data={"drug": "a", "dose": HOSTILE, "key": HOSTILE})
+    form.is_valid()
+    html = str(form["dose"]) + str(form["key"]) + str(form["drug"])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_local_date_time_input_writes_what_django_s_date_time_input_writes():
+    import datetime as dt
+
+    from scoring.forms import DATETIME_LOCAL_FORMAT, LocalDateTimeInput
+
+    class DjangoInput(forms.DateTimeInput):
+        input_type = "datetime-local"
+
+    moment = dt.datetime(2026, 10, 25, 2, 30, tzinfo=dt.UTC)
+    for value in (None, moment, HOSTILE):
+        ours = LocalDateTimeInput().render("observed_at", value, {"id": "id_observed_at"})
+        django = DjangoInput(format=DATETIME_LOCAL_FORMAT).render(
+            "observed_at", value, {"id": "id_observed_at"}
+        )
+        assert ours == django
