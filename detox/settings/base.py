@@ -141,6 +141,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments of pages, per process and never shared: a ward-board row's HTML, keyed by
+# everything the row shows (templates/scoring/_board_rows.html), so an entry is never stale, only
+# unused. In process memory rather than Redis: the rows carry patients' names.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "avrusning-fragments",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Celery. Without a broker the embedded default runs every task eagerly, in-process, so the app
 # works with no services at all; with REDIS_URL the web process only queues and a worker runs them.

@@ -30,4 +30,4 @@ STORAGES = {
 TEST_RUN_ID = os.environ.setdefault("AVRUSNING_TEST_RUN_ID", secrets.token_hex(6))
 TEST_REDIS_KEY_PREFIX = f"avrusning-test-{TEST_RUN_ID}"
 if REDIS_URL:
-    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": TEST_REDIS_KEY_PREFIX}}
+    CACHES = {**CACHES, "default": {**CACHES["default"], "KEY_PREFIX": TEST_REDIS_KEY_PREFIX}}

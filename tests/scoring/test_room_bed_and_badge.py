@@ -370,3 +370,36 @@ def test_the_board_shows_any_change_at_once(ward, nurse, clinician, change):
     else:
         make_inpatient(unit=ward)
         assert len(ward_board(nurse, now=now)) == 2
+
+
+# --- each row's HTML is remembered by everything it shows ----------------------------------------
+
+
+def test_a_row_s_html_follows_every_value_of_the_row_and_the_language(ward, nurse):
+    import dataclasses
+
+    from django.template.loader import render_to_string
+
+    from scoring.presentation import board_lines
+
+    now = timezone.now()
+    _ward_with_overdue(ward, nurse, overdue=1, on_time=1)
+    with translation.override("nb"):
+        lines = board_lines(ward_board(nurse, now=now), now)
+        first = render_to_string("scoring/_board_rows.html", {"rows": lines, "now": now})
+        again = render_to_string("scoring/_board_rows.html", {"rows": lines, "now": now})
+        changed = [dataclasses.replace(lines[0], name=HOSTILE, status_label="Forsinket 9 t")]
+        changed_html = render_to_string(
+            "scoring/_board_rows.html", {"rows": changed + lines[1:], "now": now}
+        )
+    with translation.override("en"):
+        english = render_to_string("scoring/_board_rows.html", {"rows": lines, "now": now})
+
+    assert again == first
+    assert "Forsinket 9 t" in changed_html
+    assert "&lt;script&gt;" in changed_html
+    assert HOSTILE not in changed_html
+    assert lines[0].name not in changed_html
+    assert "Rom/seng" in first
+    assert "Room/bed" in english
+    assert "Room/bed" not in first
