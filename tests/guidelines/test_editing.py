@@ -15,7 +15,10 @@ from guidelines.models import Recommendation
 from guidelines.services import StaleEditError, recommendation_restore, recommendation_update
 from tests.guidelines.conftest import rec
 
-NOW = dt.datetime(2027, 2, 1, 10, 30, tzinfo=dt.UTC)
+# An edit comes after the shipped version, which the data migration stores at the wall-clock time
+# the test database is made: a fixed NOW (it was 2027-02-01) sorts before it once that day is past,
+# and ``history.first()`` is then the shipped version, not the edit. A day ahead of collection time.
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)
 REF = "8.4.3-2"
 EDIT = reverse("recommendation-edit", args=[REF])
 HISTORY = reverse("recommendation-history", args=[REF])

@@ -62,7 +62,7 @@ BENZODIAZEPINE_TAPER: dict[str, Any] = {
     "current_use": [{"drug": "alprazolam", "mg_per_day": 2}],
     "taper_drug": "oxazepam",
     "setting": "outpatient",
-    "start_date": "2026-12-01",
+    "start_date": None,  # build_cast starts it on the local day the cast is built
     "weekly_reduction_percent": 10,
     "doses_per_day": 3,
     "start_mg_per_day": None,
@@ -195,10 +195,15 @@ def build_cast() -> Cast:
     administration = give(
         episode, user=nurse, given_at=now - dt.timedelta(minutes=50), assessment=assessment
     )
-    plan_services.taper_schedule_accept(
-        episode=episode, request_data=BENZODIAZEPINE_TAPER, user=clinician, now=now
-    )
     today = timezone.localdate(now)
+    # The planned dose below is today's: a taper started on a fixed day (2026-12-01) had no dose
+    # left to plan by 2027-03-28, and every test on the cast errored.
+    plan_services.taper_schedule_accept(
+        episode=episode,
+        request_data={**BENZODIAZEPINE_TAPER, "start_date": today.isoformat()},
+        user=clinician,
+        now=now,
+    )
     planned_dose = planned_dose_record(
         episode=episode,
         due_date=today,
