@@ -34,11 +34,12 @@ def broker_down(settings: Any) -> Iterator[None]:
         settings.CELERY_TASK_ALWAYS_EAGER = False  # what /healthz reads
         # The production cache backend and options, at a port nobody listens on.
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django_redis.cache.RedisCache",
                 "LOCATION": UNREACHABLE_BROKER,
                 "OPTIONS": settings.REDIS_CACHE_OPTIONS,
-            }
+            },
         }
         yield
 
