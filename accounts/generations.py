@@ -1,34 +1,77 @@
 """Cache generations: one token per kind of shared data, replaced whenever that data changes.
 
 Data that every request reads but that changes rarely (who may do what, the guideline's
-recommendations) is cached across requests and processes under its kind's current *generation*.
-A change replaces the generation, so every process stops using what it cached before, on its next
-read; nothing has to find and delete old entries. The token is random rather than a counter: a
-generation lost from the cache (evicted, flushed) is replaced by a new one, and an entry cached
-under an old token can never be read again.
+recommendations, the ward's board) is cached across requests and processes under its kind's current
+*generation*. A change replaces the generation, so every process stops using what it cached
+before, on its next read; nothing has to find and delete old entries. The token is random rather
+than a counter: a generation lost from the cache (evicted, flushed) is replaced by a new one, and
+an entry cached under an old token can never be read again.
 
-A change made inside a transaction replaces the generation at once and again when the transaction
-commits: a process reading between the two could otherwise cache the data as it was before the
-commit under the new token.
+"Every process" holds where the default cache is shared (Redis: ``REDIS_URL``, as in every
+deployment the project ships). Without it the cache is each process's own memory: right for the
+embedded default's single process; several server processes without Redis would each keep their
+own generation, and a change made in one would reach the others only as their entries expire
+(``GRANTS_CACHE_SECONDS``). ``core.checks`` warns of that on ``check --deploy``.
+
+A change made inside a transaction cannot be seen by other connections until it commits, so the
+shared generation is replaced once per kind, when the transaction commits (after its row locks
+are released: a slow or hung Redis never holds a clinical save's locks). Until then this
+connection reads under a token of its own, replaced at every change, so its own reads inside the
+transaction see its own writes. A rollback drops the private token with the commit callback that
+carries it; nothing changed, so the shared generation stands.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Final
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 _KEY: Final = "detox:generation:{kind}"
+# On the connection: {kind: (private token, the commit callback that will replace the shared one)}.
+_PENDING: Final = "_detox_pending_generations"
 
 
 def key(kind: str) -> str:
     return _KEY.format(kind=kind)
 
 
+def _pending(connection: BaseDatabaseWrapper) -> dict[str, tuple[str, Callable[[], None]]]:
+    pending: dict[str, tuple[str, Callable[[], None]]] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(connection, _PENDING, pending)
+    return pending
+
+
+def _scheduled(connection: BaseDatabaseWrapper, callback: Callable[[], None]) -> bool:
+    """Whether ``callback`` is still to run when this connection's transaction commits (a
+    rollback, of the transaction or of the savepoint it was registered in, discards it)."""
+    return connection.in_atomic_block and any(
+        entry[1] is callback for entry in connection.run_on_commit
+    )
+
+
+def _private(kind: str) -> str | None:
+    """This connection's own token for the kind, while its transaction has changed the kind."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    entry = _pending(connection).get(kind)
+    if entry is None or not _scheduled(connection, entry[1]):
+        return None
+    return entry[0]
+
+
 def current(kind: str) -> str:
     """The kind's generation (one cache read); a new one if the cache has none."""
+    private = _private(kind)
+    if private is not None:
+        return private
     generation = cache.get(key(kind))
     if generation is None:
         generation = secrets.token_hex(8)
@@ -43,6 +86,22 @@ def _replace(kind: str) -> None:
 
 
 def replace(kind: str) -> None:
-    """Everything cached under the kind's current generation is stale, in every process."""
-    _replace(kind)
-    transaction.on_commit(lambda: _replace(kind))
+    """Everything cached under the kind's current generation is stale, in every process: at once
+    outside a transaction; inside one, for this connection at once and for every process when it
+    commits (one cache write per kind and transaction)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _replace(kind)
+        return
+    pending = _pending(connection)
+    entry = pending.get(kind)
+    if entry is not None and _scheduled(connection, entry[1]):
+        pending[kind] = (secrets.token_hex(8), entry[1])
+        return
+
+    def at_commit() -> None:
+        pending.pop(kind, None)
+        _replace(kind)
+
+    pending[kind] = (secrets.token_hex(8), at_commit)
+    transaction.on_commit(at_commit)

@@ -22,9 +22,10 @@ def _replace_the_ward_generation_on_saves() -> None:
     """The overdue badge's remembered counts (``scoring.selectors.overdue_count``) stand until
     the ward's data changes: any saved or deleted score, episode (admission, discharge, setting,
     unit, room), scale choice, unit (its COWS/SOWS interval), patient (the board's name and birth
-    date) or intake substance (the scale the board suggests) replaces the ward's generation, in
-    every process; the board's rows and the badge's count are remembered under it. Signals
-    rather than calls in each service, so that no writer can forget it; none of these models is
+    date) or intake substance (the scale the board suggests) replaces the ward's generation (for
+    every process sharing the cache when the save's transaction commits; see
+    ``accounts.generations``); the board's rows and the badge's count are remembered under it.
+    Signals rather than calls in each service, so that no writer can forget it; none of these is
     written with ``update()`` or ``bulk_create()`` outside the benchmarks' seed."""
     from django.db.models.signals import post_delete, post_save
 

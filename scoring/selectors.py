@@ -232,8 +232,9 @@ def _shared(read: _WardRead) -> _WardRead:
 
 
 # Per process, by the units' ids, under the ward's generation: any save of a score, episode, scale
-# choice, unit, patient or intake substance replaces it (scoring/apps.py), and an entry lives at
-# most GRANTS_CACHE_SECONDS (5 s) whatever happens; the board's own refresh runs every 30 s.
+# choice, unit, patient or intake substance replaces it (scoring/apps.py; for the other processes
+# sharing the cache when the save commits), and an entry lives at most GRANTS_CACHE_SECONDS (5 s)
+# whatever happens; the board's own refresh runs every 30 s.
 _ward_reads: Remembered[_WardRead] = Remembered(WARD_GENERATION, copier=_shared)
 
 

@@ -93,7 +93,7 @@ def test_a_user_permission_counts_as_with_django(nurse):
     assert fresh(nurse).has_perm("guidelines.change_recommendation")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # committed, as in production: the shared generation
 def test_a_lost_generation_never_revives_an_old_entry(nurse):
     assert fresh(nurse).has_perm(VIEW_SCORES)
     from django.core.cache import cache

@@ -403,3 +403,27 @@ def test_a_row_s_html_follows_every_value_of_the_row_and_the_language(ward, nurs
     assert "Rom/seng" in first
     assert "Room/bed" in english
     assert "Room/bed" not in first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_score_reaches_what_every_process_remembered(ward, nurse):
+    """Outside a test's transaction, as in production: the score's own transaction commits, and
+    the shared generation (what every other process reads) is replaced then."""
+    from django.core.cache import cache
+
+    from accounts import generations
+    from scoring.selectors import WARD_GENERATION
+
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    (row,) = ward_board(nurse, now=now)
+    assert row.last is None
+    assert overdue_count(nurse, now=now) == 1
+    shared = cache.get(generations.key(WARD_GENERATION))
+
+    last = score(episode, user=nurse, total=3, observed_at=now, now=now)
+
+    assert cache.get(generations.key(WARD_GENERATION)) != shared
+    (row,) = ward_board(nurse, now=now)
+    assert row.last == last
+    assert overdue_count(nurse, now=now) == 0
