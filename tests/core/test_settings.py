@@ -101,9 +101,24 @@ def test_production_settings_pass_the_deploy_check():
         "--settings=detox.settings.production",
         SECRET_KEY="a-long-random-production-secret-key-" + "x7Qp9zR2" * 6,
         ALLOWED_HOSTS="avrusning.example",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # the check reads the setting; it connects nowhere
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_of_a_cache_each_process_keeps_to_itself():
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--settings=detox.settings.production",
+        SECRET_KEY="a-long-random-production-secret-key-" + "x7Qp9zR2" * 6,
+        ALLOWED_HOSTS="avrusning.example",
+        REDIS_URL="",
+    )
+    assert "avrusning.W001" in result.stderr + result.stdout
+    assert "REDIS_URL" in result.stderr + result.stdout
 
 
 def _production_values(**env: str) -> dict[str, object]:
