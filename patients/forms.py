@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.datetime_fields import LocalDateTimeField
 from patients.concurrency import version_field
 from patients.models import (
     PREFERENCE_CHOICES,
@@ -27,8 +28,6 @@ from patients.models import (
     WithdrawalComplication,
 )
 from patients.names import validate_person_name
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 # django-stubs makes these generic; at runtime they are not subscriptable.
 if TYPE_CHECKING:
@@ -195,12 +194,7 @@ class EpisodeCreateForm(NoColonMixin, forms.Form):
 class EpisodeTransitionForm(NoColonMixin, forms.Form):
     """Confirmation of start, discharge or interruption, with the time it happened."""
 
-    at = forms.DateTimeField(
-        label=_("Time"),
-        required=False,
-        help_text=_("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )
+    at = LocalDateTimeField(label=_("Time"), required=False, help_text=_("Leave empty for now."))
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -491,11 +485,7 @@ class SubstanceRowForm(NoColonMixin, _SubstanceModelForm):
             "continuous_use_days",
             "last_intake_at",
         ]
-        widgets = {
-            "last_intake_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
-            ),
-        }
+        field_classes = {"last_intake_at": LocalDateTimeField}
 
     def __init__(self, *args: Any, substance: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinical import discharge, tapers
+from core.datetime_fields import LocalDateTimeField
 from core.messages import drug_name
 from patients.concurrency import version_field
 from plans.taper_dates import start_date_error
@@ -282,19 +283,12 @@ class TaperForm(forms.Form):
 class DischargeForm(forms.Form):
     """The checklist: each item done or not with a note; the appointment; unplanned discharge."""
 
-    planned_discharge_at = forms.DateTimeField(
+    planned_discharge_at = LocalDateTimeField(
         label=_("Planned discharge"),
         required=False,
         help_text=_("The first appointment is counted from it until the discharge is recorded."),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    appointment_at = forms.DateTimeField(
-        label=_("Time of the first appointment"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    appointment_at = LocalDateTimeField(label=_("Time of the first appointment"), required=False)
     appointment_contact = forms.CharField(
         label=_("Named contact the patient will meet"), required=False, max_length=200
     )

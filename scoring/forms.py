@@ -15,9 +15,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinical.instruments import INSTRUMENTS, Instrument
+from core.datetime_fields import LocalDateTimeField
 from core.widgets import (
     PythonRenderedHiddenInput,
-    PythonRenderedInputMixin,
     PythonRenderedSelect,
     PythonRenderedTextInput,
 )
@@ -25,25 +25,9 @@ from scoring.checks import DOSE_MAX_MG, FieldProblem
 from scoring.models import CIWA_AR_CODE, Drug, Route
 from scoring.services import BREATH_ALCOHOL_MAX
 
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
-
-class LocalDateTimeInput(PythonRenderedInputMixin, forms.DateTimeInput):
-    """A ``datetime-local`` input: the browser's picker, in the display zone (Europe/Oslo)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
-
-
-def _local_datetime_field(label: Any, *, required: bool) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=LocalDateTimeInput(),
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
-    )
+def _local_datetime_field(label: Any, *, required: bool) -> LocalDateTimeField:
+    return LocalDateTimeField(label=label, required=required)
 
 
 class ServiceErrorsMixin:

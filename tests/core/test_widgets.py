@@ -5,7 +5,9 @@ hostile values."""
 import re
 
 import pytest
+import time_machine
 from django import forms
+from django.utils import timezone
 
 from core.widgets import PythonRenderedHiddenInput, PythonRenderedSelect, PythonRenderedTextInput
 
@@ -71,17 +73,30 @@ def test_hostile_values_are_escaped():
 
 
 def test_the_local_date_time_input_writes_what_django_s_date_time_input_writes():
+    """Django's markup for the visible input, then the hidden UTC offset of the time it shows
+    (core/datetime_fields.py): a moment's own offset, now's when there is none."""
     import datetime as dt
 
-    from scoring.forms import DATETIME_LOCAL_FORMAT, LocalDateTimeInput
+    from core.datetime_fields import DATETIME_LOCAL_FORMAT, LocalDateTimeInput
 
     class DjangoInput(forms.DateTimeInput):
         input_type = "datetime-local"
 
-    moment = dt.datetime(2026, 10, 25, 2, 30, tzinfo=dt.UTC)
-    for value in (None, moment, HOSTILE):
+    # Oslo, the autumn night: 02:30 twice, at +02:00 and then at +01:00.
+    first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
+    second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)
+    hidden = '<input type="hidden" name="observed_at_utc_offset" value="{}">'
+    for value, offset in ((first, "+02:00"), (second, "+01:00")):
         ours = LocalDateTimeInput().render("observed_at", value, {"id": "id_observed_at"})
         django = DjangoInput(format=DATETIME_LOCAL_FORMAT).render(
-            "observed_at", value, {"id": "id_observed_at"}
+            "observed_at", timezone.localtime(value), {"id": "id_observed_at"}
         )
-        assert ours == django
+        assert 'value="2026-10-25T02:30"' in django
+        assert ours == django + hidden.format(offset)
+    with time_machine.travel(dt.datetime(2026, 12, 5, 11, 30, tzinfo=dt.UTC), tick=False):
+        for blank in (None, HOSTILE):
+            ours = LocalDateTimeInput().render("observed_at", blank, {"id": "id_observed_at"})
+            django = DjangoInput(format=DATETIME_LOCAL_FORMAT).render(
+                "observed_at", blank, {"id": "id_observed_at"}
+            )
+            assert ours == django + hidden.format("+01:00")
