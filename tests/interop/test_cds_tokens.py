@@ -46,7 +46,7 @@ def test_a_token_without_a_required_claim_is_401(client, secret_issuer, ward, mi
 
 def test_an_unsigned_token_is_401(client, secret_issuer, ward):
     episode = make_inpatient(unit=ward)
-    unsigned = jwt.encode(claims(), key=None, algorithm="none")
+    unsigned = jwt.encode(claims(), key="", algorithm="none")
     assert call(client, episode.patient_id, unsigned).status_code == 401
 
 

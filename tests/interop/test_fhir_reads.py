@@ -59,7 +59,7 @@ def test_every_read_validates(client, nurse, here_and_elsewhere):
 def test_every_search_validates_and_holds_only_the_readers_units(client, nurse, here_and_elsewhere):
     here, elsewhere, scores = here_and_elsewhere
     client.force_login(nurse)
-    searches = {
+    searches: dict[str, dict[str, str]] = {
         "fhir-patient-search": {},
         "fhir-encounter-search": {},
         "fhir-observation-search": {},
