@@ -55,7 +55,7 @@ def advice_cards(
     ]
 
 
-def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
+def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[dict[str, Any]]:
     latest = (
         Assessment.objects.filter(episode=episode, kind="withdrawal", superseded_by__isnull=True)
         .select_related("episode__unit", "episode__patient")
@@ -67,7 +67,7 @@ def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]
     source = reverse("assessment-detail", args=[latest.pk])
     cards: list[dict[str, Any]] = []
     due, hours, _local = selectors.next_due_after(latest)
-    if due < timezone.now():
+    if due < now:
         cards.append(
             card(
                 request,
@@ -78,10 +78,14 @@ def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]
                 source_url=source,
             )
         )
+    # The latest score's advice as its result page shows it (the current version, no newer
+    # score): at now, counting every dose given since the score, and with no dose line once the
+    # score is older than its interval (8.4.6-2). As it stood at the score it would still propose
+    # a dose already given, or a dose on a stale score.
     if latest.instrument == "ciwa-ar":
-        lines = selectors.ciwa_advice_for(latest).lines
+        lines = selectors.ciwa_advice_for(latest, at=now).lines
     else:
-        lines = selectors.opioid_advice_for(latest).lines
+        lines = selectors.opioid_advice_for(latest, at=now).lines
     return cards + advice_cards(request, lines, source_url=source)
 
 
@@ -146,10 +150,11 @@ def _items_card(
 
 
 def patient_view_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
+    now = timezone.now()
     return (
         level_card(request, episode)
-        + _score_cards(request, episode)
-        + discharge_cards(request, episode, timezone.now())
+        + _score_cards(request, episode, now)
+        + discharge_cards(request, episode, now)
     )
 
 
