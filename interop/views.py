@@ -25,9 +25,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from clinical.instruments import INSTRUMENTS
+from clinical.instruments import INSTRUMENTS, Instrument
 from core.messages import drug_name, render_message
 from interop import resources
+from interop.bedside import BY_FIELD as BEDSIDE_BY_FIELD
+from interop.bedside import BedsideItem, bedside_items
 from interop.taper_doses import TaperDose, doses_of, schedules_visible_to, taper_dose_for
 from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode, Patient
@@ -253,6 +255,8 @@ class QuestionnaireSearch(FhirView):
 
 
 def _problem_expression(field: str) -> str:
+    if field in BEDSIDE_BY_FIELD:
+        field = f"items.{BEDSIDE_BY_FIELD[field].link_id}"
     if field.startswith("items."):
         return f"QuestionnaireResponse.item.where(linkId='{field.removeprefix('items.')}')"
     return f"QuestionnaireResponse.{field}"
@@ -279,6 +283,57 @@ def _answer_value(item: Any) -> object:
         gettext("Item %(key)s: answer with valueCoding or valueInteger.") % {"key": item.linkId},
         _problem_expression(f"items.{item.linkId}"),
     )
+
+
+def _bedside_value(question: BedsideItem, item: Any) -> object:
+    """A bedside question's answer (``interop.bedside``): valueBoolean, or valueDecimal."""
+    answers = item.answer or []
+    value = None
+    if len(answers) == 1:
+        answer = answers[0]
+        value = answer.valueBoolean if question.type == "boolean" else answer.valueDecimal
+    if value is None:
+        raise FhirError(
+            422,
+            "value",
+            gettext("Item %(key)s needs exactly one answer, a %(type)s.")
+            % {
+                "key": item.linkId,
+                "type": "valueBoolean" if question.type == "boolean" else "valueDecimal",
+            },
+            _problem_expression(f"items.{item.linkId}"),
+        )
+    return value if question.type == "boolean" else str(value)
+
+
+def _answers(
+    instrument: Instrument, qr: QuestionnaireResponse
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The scale's answers (scored) and the bedside answers by the service's keyword. A yes/no
+    bedside question left out is a 422: absent is not "no" (``interop.bedside``)."""
+    bedside = {question.link_id: question for question in bedside_items(instrument)}
+    items: dict[str, object] = {}
+    extra: dict[str, object] = {}
+    listed: list[Any] = list(qr.item or [])
+    for item in listed:
+        question = bedside.get(item.linkId)
+        if question is None:
+            items[item.linkId] = _answer_value(item)
+        else:
+            extra[question.keyword] = _bedside_value(question, item)
+    missing = [q for q in bedside.values() if q.required and q.keyword not in extra]
+    if missing:
+        raise FhirError(
+            422,
+            "required",
+            gettext(
+                "Item %(key)s must be answered: a missing answer is not read as no, since the "
+                "advice depends on it."
+            )
+            % {"key": missing[0].link_id},
+            _problem_expression(f"items.{missing[0].link_id}"),
+        )
+    return items, extra
 
 
 class QuestionnaireResponseCreate(FhirView):
@@ -326,14 +381,16 @@ class QuestionnaireResponseCreate(FhirView):
                 gettext("subject must be the encounter's patient."),
                 "QuestionnaireResponse.subject",
             )
-        items = {item.linkId: _answer_value(item) for item in qr.item or []}
+        items, bedside = _answers(instrument, qr)
         try:
             assessment = assessment_record(
                 episode=episode,
                 instrument=instrument.code,
                 items=items,
                 observed_at=qr.authored,
-                breath_alcohol=None,
+                breath_alcohol=bedside.get("breath_alcohol"),
+                drowsy=bedside.get("drowsy") is True,
+                current_delirium=bedside.get("current_delirium") is True,
                 user=user,
                 now=timezone.now(),
             )
