@@ -173,3 +173,23 @@ def test_a_score_older_than_its_interval_has_no_dose_line_and_asks_for_a_new_sco
     assert not {text for code, text in shown(at_score).items() if code in doses} & set(summaries)
     at_now = shown(ciwa_advice_for(assessment, at=timezone.now()).lines)
     assert at_now["ciwa_score_overdue"] in summaries
+
+
+def test_the_open_episodes_unit_scopes_the_call_as_on_the_pages(
+    client, issuers, ward, other_ward, nurse
+):
+    from tests.factories import make_episode, make_patient
+
+    # Registered in the issuer's unit, admitted elsewhere: the episode's pages are the other
+    # unit's, so are its cards.
+    ours = make_patient(unit=ward)
+    make_episode(patient=ours, unit=other_ward)
+    assert call(client, ours.pk, token()).status_code == 403
+    # Registered elsewhere, admitted in the issuer's unit: its episode is the issuer's unit's.
+    theirs = make_patient(unit=other_ward)
+    episode = make_episode(patient=theirs, unit=ward)
+    moment = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+    assessment = score(episode, user=nurse, total=18, observed_at=moment)
+    response = call(client, theirs.pk, token())
+    assert response.status_code == 200
+    assert advice_summaries(client, episode, assessment)
