@@ -185,10 +185,30 @@ def _page(
     total = rows.count()
     chunk = list(rows[(page - 1) * count : page * count])
     url = f"{base_url(request)}{kind}"
-    kept = {k: v for k, v in params.items() if k != "_page"}
-    self_url = f"{url}?{urlencode({**kept, '_page': page})}"
-    next_url = f"{url}?{urlencode({**kept, '_page': page + 1})}" if page * count < total else None
+    # Every value of every parameter, in order: a repeated one (date=ge…&date=le…) is one query,
+    # and a link that kept only its last value would run another on the next page.
+    kept = [
+        (name, value)
+        for name, values in request.query_params.lists()
+        if name != "_page"
+        for value in values
+    ]
+    self_url = f"{url}?{urlencode([*kept, ('_page', page)])}"
+    next_url = f"{url}?{urlencode([*kept, ('_page', page + 1)])}" if page * count < total else None
     return chunk, total, self_url, next_url
+
+
+class _Listed:
+    """A built list paged like a queryset (``Rows``)."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, part: slice, /) -> Any:
+        return self.items[part]
 
 
 def _reference_id(value: str, kind: str, param: str) -> int:
@@ -239,15 +259,9 @@ class QuestionnaireSearch(FhirView):
         if "url" in params:
             wanted = params["url"].split("|")[0]
             found = [q for q in found if q.url == wanted]
-        count = min(_int_param(params, "_count", MAX_COUNT), MAX_COUNT)
+        chunk, total, self_url, next_url = _page(request, "Questionnaire", params, _Listed(found))
         return fhir_response(
-            resources.searchset(
-                found[:count],
-                total=len(found),
-                self_url=request.build_absolute_uri(),
-                next_url=None,
-                base=base,
-            )
+            resources.searchset(chunk, total=total, self_url=self_url, next_url=next_url, base=base)
         )
 
 

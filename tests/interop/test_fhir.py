@@ -322,6 +322,46 @@ def test_searches_page_with_next_links(client, nurse, episode):
     assert len(second["entry"]) == 1
 
 
+def link(bundle, relation):
+    return next((item["url"] for item in bundle["link"] if item["relation"] == relation), None)
+
+
+def test_the_next_page_runs_the_same_query_with_every_repeated_parameter(client, nurse, episode):
+    client.force_login(nurse)
+    start = now_minute() - dt.timedelta(hours=3)
+    for n in range(5):
+        score(episode, user=nurse, total=5 + n, observed_at=start + dt.timedelta(minutes=10 * n))
+    window = [
+        "ge" + (start + dt.timedelta(minutes=10)).isoformat(),
+        "le" + (start + dt.timedelta(minutes=30)).isoformat(),
+    ]
+    query = {"date": window, "_count": "2"}
+    first = validated(client.get(reverse("fhir-observation-search"), query))
+    assert first["total"] == 3
+    assert [e["resource"]["valueInteger"] for e in first["entry"]] == [8, 7]
+    for relation in ("self", "next"):
+        url = link(first, relation)
+        assert url.count("date=") == 2
+    second = validated(client.get(link(first, "next")))
+    assert second["total"] == 3
+    assert [e["resource"]["valueInteger"] for e in second["entry"]] == [6]
+    assert link(second, "next") is None
+    again = validated(client.get(link(second, "self")))
+    assert again["total"] == 3
+
+
+def test_questionnaire_search_pages_like_the_others(client, nurse):
+    client.force_login(nurse)
+    first = validated(client.get(reverse("fhir-questionnaire-search"), {"_count": "3"}))
+    assert first["total"] == len(SCALES)
+    assert [e["resource"]["id"] for e in first["entry"]] == SCALES[:3]
+    second = validated(client.get(link(first, "next")))
+    assert [e["resource"]["id"] for e in second["entry"]] == SCALES[3:6]
+    last = validated(client.get(link(second, "next")))
+    assert [e["resource"]["id"] for e in last["entry"]] == SCALES[6:]
+    assert link(last, "next") is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_fhir_client_reads_and_searches_the_running_server(live_server, nurse, ward):
     episode = make_inpatient(unit=ward)
