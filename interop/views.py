@@ -8,7 +8,7 @@ Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
@@ -32,7 +32,7 @@ from interop.bedside import BY_FIELD as BEDSIDE_BY_FIELD
 from interop.bedside import BedsideItem, bedside_items
 from interop.taper_doses import TaperDose, doses_of, schedules_visible_to, taper_dose_for
 from patients.access_log import access_log_record, access_log_record_many
-from patients.models import AccessAction, Episode, Patient
+from patients.models import AccessAction, Episode, NationalIdKind, Patient
 from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
 from patients.selectors import (
     episodes_visible_to,
@@ -209,6 +209,21 @@ class _Listed:
 
     def __getitem__(self, part: slice, /) -> Any:
         return self.items[part]
+
+
+def _token(raw: str) -> tuple[str | None, str]:
+    """A FHIR token: ``system|code`` → (system, code); ``|code`` → ("", code), explicitly no
+    system; ``code`` → (None, code), any system."""
+    if "|" not in raw:
+        return None, raw
+    system, code = raw.split("|", 1)
+    return system, code
+
+
+_IDENTIFIER_KIND_SYSTEMS: Final[dict[str, str]] = {
+    **resources.IDENTIFIER_SYSTEMS,
+    NationalIdKind.HNR: resources.LOCAL_H_NUMBER_SYSTEM,
+}
 
 
 def _reference_id(value: str, kind: str, param: str) -> int:
@@ -513,7 +528,10 @@ class ObservationSearch(FhirView):
                 episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
             )
         if "code" in params:
-            codes = [c.split("|")[-1] for c in params["code"].split(",")]
+            ours = resources.instrument_system(base_url(request))
+            tokens = [_token(value) for value in params["code"].split(",")]
+            # system|code must be this server's system; a bare code matches in any system.
+            codes = [code for system, code in tokens if system in (None, ours)]
             rows = rows.filter(instrument__in=codes)
         for value in request.query_params.getlist("date"):
             rows = _date_filter(rows, value)
@@ -549,7 +567,13 @@ class PatientSearch(FhirView):
         params = _search_params(request, "Patient")
         rows = patients_visible_to(user).select_related("unit").order_by("pk")
         if "identifier" in params:
-            rows = rows.filter(national_id=params["identifier"].split("|")[-1])
+            system, value = _token(params["identifier"])
+            rows = rows.filter(national_id=value)
+            if system is not None:
+                # system|value matches only a number of the kind the system names (the
+                # fødselsnummer system never finds a D-number), an unknown system nothing.
+                kinds = [k for k, known in _IDENTIFIER_KIND_SYSTEMS.items() if known == system]
+                rows = rows.filter(national_id_kind__in=kinds)
         chunk, total, self_url, next_url = _page(request, "Patient", params, rows)
         _log_many(request, user, chunk, "Patient search (FHIR)")
         return fhir_response(

@@ -322,6 +322,45 @@ def test_searches_page_with_next_links(client, nurse, episode):
     assert len(second["entry"]) == 1
 
 
+FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
+DNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.2"
+
+
+def test_patient_identifier_search_matches_the_system(client, nurse, ward):
+    from tests.clinical.test_identity import some_number
+    from tests.factories import make_patient
+
+    client.force_login(nurse)
+    d_number = some_number("410180", range(100, 200))  # day 01 + 40: a D-number
+    patient = make_patient(unit=ward, national_id=d_number)
+    assert patient.national_id_kind == "dnr"
+
+    def found(identifier):
+        bundle = validated(client.get(reverse("fhir-patient-search"), {"identifier": identifier}))
+        return [e["resource"]["id"] for e in bundle.get("entry", [])]
+
+    assert found(f"{FNR_SYSTEM}|{d_number}") == []
+    assert found(f"HNR|{d_number}") == []
+    assert found(f"urn:example|{d_number}") == []
+    assert found(f"{DNR_SYSTEM}|{d_number}") == [str(patient.pk)]
+    assert found(d_number) == [str(patient.pk)]
+
+
+def test_observation_code_search_matches_the_system(client, nurse, episode):
+    client.force_login(nurse)
+    score(episode, user=nurse, total=5, observed_at=now_minute())
+    ours = "http://testserver/fhir/R4/CodeSystem/instrument"
+
+    def total(code):
+        return validated(client.get(reverse("fhir-observation-search"), {"code": code}))["total"]
+
+    assert total(f"{ours}|ciwa-ar") == 1
+    assert total("ciwa-ar") == 1
+    assert total("http://loinc.org|ciwa-ar") == 0
+    assert total("|ciwa-ar") == 0  # explicitly no system: ours always has one
+    assert total(f"http://loinc.org|ciwa-ar,{ours}|ciwa-ar") == 1
+
+
 def link(bundle, relation):
     return next((item["url"] for item in bundle["link"] if item["relation"] == relation), None)
 
