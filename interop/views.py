@@ -344,7 +344,17 @@ def _answers(
     items: dict[str, object] = {}
     extra: dict[str, object] = {}
     listed: list[Any] = list(qr.item or [])
+    seen: set[str] = set()
     for item in listed:
+        if item.linkId in seen:
+            # Two answers to one question: which one the nurse meant is not for us to pick.
+            raise FhirError(
+                422,
+                "duplicate",
+                gettext("Item %(key)s is answered more than once.") % {"key": item.linkId},
+                _problem_expression(f"items.{item.linkId}"),
+            )
+        seen.add(item.linkId)
         question = bedside.get(item.linkId)
         if question is None:
             items[item.linkId] = _answer_value(item)

@@ -266,6 +266,26 @@ def test_a_bad_answer_is_422_naming_the_item_and_nothing_is_stored(client, nurse
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize("repeated", ["tremor", "drowsy"])
+def test_an_item_answered_twice_is_422_naming_it_and_nothing_is_stored(
+    client, nurse, episode, repeated
+):
+    client.force_login(nurse)
+    body = qr_body(episode, "ciwa-ar", items_for("ciwa-ar", 6), now_minute())
+    first = next(item for item in body["item"] if item["linkId"] == repeated)
+    other: dict[str, object] = (
+        {"valueBoolean": True} if repeated == "drowsy" else {"valueCoding": {"code": "7"}}
+    )
+    body["item"].append({"linkId": repeated, "answer": [other]})
+    response = post_qr(client, body)
+    assert response.status_code == 422
+    issue = validated(response)["issue"][0]
+    assert issue["expression"] == [f"QuestionnaireResponse.item.where(linkId='{repeated}')"]
+    assert "mer enn én gang" in issue["diagnostics"]
+    assert first in body["item"]
+    assert not Assessment.objects.exists()
+
+
 def test_a_malformed_response_is_400(client, nurse, episode):
     client.force_login(nurse)
     body = qr_body(episode, "ciwa-ar", items_for("ciwa-ar", 6), now_minute())
