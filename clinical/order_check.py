@@ -125,6 +125,17 @@ MSG_BUPRENORPHINE_ORDER_ABOVE_BOUND: Final = gettext_noop(
     "The ordered dose, %(mg)s mg a day, is above %(max_mg)s mg a day, the highest daily dose of "
     "buprenorphine with naloxone (a local bound of this application; the guideline gives none)."
 )
+MSG_BUPRENORPHINE_SINGLE_DOSE_ABOVE_BOUND: Final = gettext_noop(
+    "The ordered single dose, %(mg)s mg, is already above %(max_mg)s mg a day, the highest daily "
+    "dose of buprenorphine with naloxone (a local bound of this application; the guideline gives "
+    "none): the daily dose is at least the single dose, whatever the timing."
+)
+MSG_TAPER_SINGLE_DOSE_ABOVE_BOUND: Final = gettext_noop(
+    "The ordered single dose, %(mg)s mg %(drug)s, is already more than 1.5 times the recorded "
+    "benzodiazepine use converted at the upper end of the equivalence range (%(high_mg)s mg a "
+    "day), so above %(bound_mg)s mg a day (a local bound of this application, not the "
+    "guideline's): the daily dose is at least the single dose, whatever the timing."
+)
 MSG_TAPER_ORDER_ABOVE_BOUND: Final = gettext_noop(
     "The ordered dose, %(mg)s mg %(drug)s a day, is more than 1.5 times the recorded "
     "benzodiazepine use converted at the upper end of the equivalence range (%(high_mg)s mg a "
@@ -237,34 +248,52 @@ def _mg(value: Fraction) -> int | float:
 def _bound_findings(
     order: DraftOrder, facts: OrderFacts, table: EquipotencyTable, missing: list[str]
 ) -> list[OrderFinding]:
-    drug, per_day = order.drug, order.mg_per_day
+    """The start-dose bounds, on the daily dose; without it (no readable timing) on the single
+    dose, since the daily dose is at least the single dose: one dose already above the daily
+    bound is flagged, anything less leaves the daily dose "not evaluated"."""
+    drug, per_day, single = order.drug, order.mg_per_day, order.dose_mg
     if drug != BUPRENORPHINE and drug not in BENZODIAZEPINE_TAPER_DRUGS:
         return []
-    if per_day is None:
+    if per_day is not None:
+        mg, by_single = per_day, False
+    elif single is not None:
+        mg, by_single = single, True
+    else:
         missing.append("daily_dose")
         return []
     if drug == BUPRENORPHINE:
-        if per_day <= MAX_BUPRENORPHINE_START_MG:
+        if mg <= MAX_BUPRENORPHINE_START_MG:
+            if by_single:
+                missing.append("daily_dose")
             return []
+        message = (
+            MSG_BUPRENORPHINE_SINGLE_DOSE_ABOVE_BOUND
+            if by_single
+            else MSG_BUPRENORPHINE_ORDER_ABOVE_BOUND
+        )
         return [
             OrderFinding(
                 "start_above_bound",
-                MSG_BUPRENORPHINE_ORDER_ABOVE_BOUND,
+                message,
                 "critical",
                 ("10.5-1",),
-                params={"mg": _mg(per_day), "max_mg": MAX_BUPRENORPHINE_START_MG},
+                params={"mg": _mg(mg), "max_mg": MAX_BUPRENORPHINE_START_MG},
                 resolution=True,
             )
         ]
     uses = facts.current_use
     if not uses or any(use.drug not in table.ranges or use.mg_per_day <= 0 for use in uses):
         missing.append("current_use")
+        if by_single:
+            missing.append("daily_dose")
         return []
     bound = start_bound_mg(uses, drug, table)
-    if per_day <= bound:
+    if mg <= bound:
+        if by_single:
+            missing.append("daily_dose")
         return []
     params: dict[str, object] = {
-        "mg": _mg(per_day),
+        "mg": _mg(mg),
         "drug": drug,
         "high_mg": _mg(upper_converted_mg(uses, drug, table)),
         "bound_mg": _mg(bound),
@@ -272,7 +301,7 @@ def _bound_findings(
     return [
         OrderFinding(
             "start_above_bound",
-            MSG_TAPER_ORDER_ABOVE_BOUND,
+            MSG_TAPER_SINGLE_DOSE_ABOVE_BOUND if by_single else MSG_TAPER_ORDER_ABOVE_BOUND,
             "critical",
             ("9.3.1-2",),
             params=params,

@@ -164,6 +164,7 @@ class Call:
     hook: str
     context: Mapping[str, Any]
     patient: Patient | None = None  # stored here
+    episode: Episode | None = None  # the stored patient's open episode, if any
     external: stateless.ExternalPatient | None = None  # known from prefetch only
     prefetch: Mapping[str, Any] = field(default_factory=dict)
 
@@ -210,10 +211,16 @@ def _call(request: HttpRequest, service_id: str) -> Call:
     if raw.isdigit():
         patient = Patient.objects.filter(pk=int(raw)).select_related("unit").first()
     if patient is not None:
-        if patient.unit.code not in caller.units:
-            raise CdsRefused(403, "This patient is outside the issuer's units.")
+        episode = _open_episode(patient)
+        # As the pages: the cards are the open episode's (its scores, intake, checklist), and an
+        # episode's pages are scoped by the episode's unit, which may differ from the patient's
+        # (a patient registered in one unit admitted in another). Without an open episode only
+        # the patient's own facts are read, scoped as the patient page by the patient's unit.
+        unit = episode.unit if episode is not None else patient.unit
+        if unit.code not in caller.units:
+            raise CdsRefused(403, "This patient's open episode is outside the issuer's units.")
         _same_person(patient, prefetch)
-        return Call(caller, hook, context, patient=patient, prefetch=prefetch)
+        return Call(caller, hook, context, patient=patient, episode=episode, prefetch=prefetch)
     if not raw or "patient" not in prefetch:
         raise CdsRefused(404, "Unknown patient, and no Patient in prefetch.")
     try:
@@ -258,7 +265,7 @@ def _open_episode(patient: Patient) -> Episode | None:
 def _patient_view(request: HttpRequest, call: Call) -> list[dict[str, Any]]:
     if call.external is not None:
         return patient_view.stateless_cards(request, call.external)
-    episode = _open_episode(call.patient)  # type: ignore[arg-type]
+    episode = call.episode
     return patient_view.patient_view_cards(request, episode) if episode else []
 
 
@@ -273,7 +280,7 @@ def _order_select(request: HttpRequest, call: Call) -> list[dict[str, Any]]:
             request, orders, facts, unchecked=order_select.STATELESS_UNCHECKED
         )
     patient: Patient = call.patient  # type: ignore[assignment]  # _call sets one of the two
-    episode = _open_episode(patient)
+    episode = call.episode
     facts = (
         order_select.stored_facts(episode, timezone.now())
         if episode

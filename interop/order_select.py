@@ -2,10 +2,11 @@
 
 The draft orders come in ``context.draftOrders`` (a FHIR Bundle, validated with
 ``fhir.resources``); ``context.selections`` names the ones to check (``MedicationRequest/<id>``).
-Each order's drug is read from its ``medicationCodeableConcept`` (an ATC coding, else a known
-name in the text) and its dose from the first ``dosageInstruction``'s ``doseQuantity`` in mg,
-with the daily dose when the timing says how often. ``clinical.order_check`` decides; this
-module only reads the facts and shapes the cards.
+Each order's drug is read from its ``medicationCodeableConcept`` or the contained Medication its
+``medicationReference`` names (an ATC coding, else a known name in the text) and its dose from
+the first ``dosageInstruction``'s ``doseQuantity`` in mg, with the daily dose when the timing
+says how often. ``clinical.order_check`` decides; this module only reads the facts and shapes the
+cards.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ class SelectedOrder:
     reference: str  # MedicationRequest/<id>
     text: str
     order: DraftOrder
+    # False when the order names no medication this service can read at all (no code, no name):
+    # it is then said not to be checked, never passed over in silence.
+    readable: bool = True
 
     @property
     def label(self) -> str:
@@ -100,15 +104,35 @@ def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]
     return None, None
 
 
+def _medication_concept(order: MedicationRequest) -> Any:
+    """The order's medication as a CodeableConcept: ``medicationCodeableConcept``, or the
+    ``code`` of the contained Medication that ``medicationReference`` points to (``#id``), as
+    many EHRs send it. A reference to anything else cannot be read here (no FHIR access)."""
+    if order.medicationCodeableConcept is not None:
+        return order.medicationCodeableConcept
+    reference: Any = order.medicationReference
+    target = (reference.reference or "") if reference is not None else ""
+    if not target.startswith("#"):
+        return None
+    contained: Any
+    for contained in order.contained or []:
+        if contained.get_resource_type() == "Medication" and contained.id == target[1:]:
+            return contained.code
+    return None
+
+
 def _selected(order: MedicationRequest) -> SelectedOrder:
-    concept: Any = order.medicationCodeableConcept
+    concept: Any = _medication_concept(order)
     found = list(concept.coding or []) if concept is not None else []
     codings = [(c.system, c.code) for c in found]
     text = (concept.text if concept is not None else None) or ""
     text = text or " ".join(str(c.display) for c in found if c.display)
     dose, per_day = _dose(order)
     drug = identify_drug(codings, text)
-    return SelectedOrder(f"MedicationRequest/{order.id}", text, DraftOrder(drug, dose, per_day))
+    readable = bool(text.strip()) or any(code for _system, code in codings)
+    return SelectedOrder(
+        f"MedicationRequest/{order.id}", text, DraftOrder(drug, dose, per_day), readable
+    )
 
 
 def selected_orders(context: Mapping[str, Any]) -> list[SelectedOrder]:
@@ -212,6 +236,21 @@ def _check_cards(
     return cards
 
 
+def _unreadable_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
+    text = gettext(
+        "The medication of this order could not be read (no medicationCodeableConcept with a code "
+        "or name, and no medicationReference to a contained Medication with one), so the order "
+        "was not checked."
+    )
+    short = gettext("Not checked: the order's medication could not be read.")
+    return card(
+        request,
+        summary=f"{selected.reference}: {short}",
+        indicator="warning",
+        text=f"{selected.label}: {text}",
+    )
+
+
 def order_cards(
     request: HttpRequest,
     orders: Sequence[SelectedOrder],
@@ -219,9 +258,13 @@ def order_cards(
     *,
     unchecked: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
-    """Cards for each selected benzodiazepine or opioid order; other drugs have none."""
+    """Cards for each selected benzodiazepine or opioid order; other drugs have none, and an
+    order whose medication cannot be read at all has a warning that it was not checked."""
     cards: list[dict[str, Any]] = []
     for selected in orders:
+        if not selected.readable:
+            cards.append(_unreadable_card(request, selected))
+            continue
         check = check_order(selected.order, facts)
         if check.drug_class is not None:
             cards += _check_cards(request, selected, check, unchecked)

@@ -4,8 +4,9 @@ For a stored patient's open episode: the proposed treatment level with its reaso
 decision page's engine), scoring overdue (the ward board's interval), the latest CIWA-Ar or
 COWS/SOWS advice (the result page's), and the discharge checklist's items that apply and are not
 done, the overdose-prevention set on a card of its own (the checklist page's). For a patient
-known only from prefetch (``interop.stateless``): the advice on the prefetched score, and a card
-saying what could not be evaluated.
+known only from prefetch (``interop.stateless``): the prefetched score with its band and when to
+score again, a warning that no dose is proposed (drowsiness and doses given are not in the
+prefetch), and a card saying what could not be evaluated.
 """
 
 from __future__ import annotations
@@ -19,19 +20,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinical.advice import AdviceContext, AdviceLine, ciwa_advice
+from clinical.advice import AdviceLine
+from clinical.instruments import INSTRUMENTS
 from clinical.levels import LevelInputError, evaluate_level, parse_level_input
-from clinical.opioid_advice import OpioidAdviceContext, opioid_advice
+from clinical.schedule import format_oslo, next_due
+from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ciwa_interval_hours
 from interop.cards import Indicator, card
-from interop.stateless import ExternalPatient
+from interop.stateless import ExternalPatient, WithdrawalScore
 from patients.level_presentation import present_proposal
 from patients.models import Episode
 from patients.selectors import episode_level_input
 from plans.presentation import ItemView
 from plans.selectors import discharge_view
 from scoring import selectors
-from scoring.models import Assessment
-from scoring.presentation import advice_lines
+from scoring.models import CIWA_AR_CODE, Assessment
+from scoring.presentation import advice_lines, band_label, interval_words
 
 CRITICAL_KINDS: Final = frozenset({"escalate", "warning"})
 OVERDOSE_GROUPS: Final = frozenset({"overdose_prevention", "opioids"})
@@ -55,7 +58,7 @@ def advice_cards(
     ]
 
 
-def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
+def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[dict[str, Any]]:
     latest = (
         Assessment.objects.filter(episode=episode, kind="withdrawal", superseded_by__isnull=True)
         .select_related("episode__unit", "episode__patient")
@@ -67,7 +70,7 @@ def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]
     source = reverse("assessment-detail", args=[latest.pk])
     cards: list[dict[str, Any]] = []
     due, hours, _local = selectors.next_due_after(latest)
-    if due < timezone.now():
+    if due < now:
         cards.append(
             card(
                 request,
@@ -78,10 +81,14 @@ def _score_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]
                 source_url=source,
             )
         )
+    # The latest score's advice as its result page shows it (the current version, no newer
+    # score): at now, counting every dose given since the score, and with no dose line once the
+    # score is older than its interval (8.4.6-2). As it stood at the score it would still propose
+    # a dose already given, or a dose on a stale score.
     if latest.instrument == "ciwa-ar":
-        lines = selectors.ciwa_advice_for(latest).lines
+        lines = selectors.ciwa_advice_for(latest, at=now).lines
     else:
-        lines = selectors.opioid_advice_for(latest).lines
+        lines = selectors.opioid_advice_for(latest, at=now).lines
     return cards + advice_cards(request, lines, source_url=source)
 
 
@@ -146,37 +153,74 @@ def _items_card(
 
 
 def patient_view_cards(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
+    now = timezone.now()
     return (
         level_card(request, episode)
-        + _score_cards(request, episode)
-        + discharge_cards(request, episode, timezone.now())
+        + _score_cards(request, episode, now)
+        + discharge_cards(request, episode, now)
     )
 
 
 # --- stateless ----------------------------------------------------------------------------------
 
 
-def _external_advice(patient: ExternalPatient) -> Sequence[AdviceLine]:
-    score = patient.score
-    if score is None:
-        return ()
-    if score.instrument == "ciwa-ar":
-        context = AdviceContext(
-            score=score.total,
-            now=score.observed_at,
-            pregnant=patient.pregnant,
-            age_years=patient.age_years,
+def _external_score_card(
+    request: HttpRequest, score: WithdrawalScore, now: datetime
+) -> dict[str, Any]:
+    """The prefetched score with its band and when to score again (8.4.6-2 for CIWA-Ar; COWS and
+    SOWS have no interval in the guideline, so the ward's default local interval)."""
+    instrument = INSTRUMENTS[score.instrument]
+    band = next(band for band in instrument.bands_for(None) if band.contains(score.total))
+    refs: tuple[str, ...]
+    if score.instrument == CIWA_AR_CODE:
+        hours, refs = ciwa_interval_hours(score.total), ("8.4.6-2",)
+    else:
+        hours, refs = DEFAULT_LOCAL_INTERVAL_HOURS, ()
+    due = next_due(score.observed_at, hours)
+    overdue = due < now
+    summary = gettext("%(instrument)s %(total)s (%(band)s), scored %(at)s.") % {
+        "instrument": instrument.name,
+        "total": score.total,
+        "band": band_label(band),
+        "at": format_oslo(score.observed_at),
+    }
+    rescore = gettext("Score again %(interval)s: next score due %(due)s.") % {
+        "interval": interval_words(hours),
+        "due": format_oslo(due),
+    }
+    lines = [summary, rescore]
+    if overdue:
+        lines.append(gettext("Scoring is overdue (every %(hours)s h).") % {"hours": hours})
+    elif score.instrument != CIWA_AR_CODE:
+        lines.append(
+            gettext(
+                "The guideline gives no interval for %(instrument)s: the ward's default is used."
+            )
+            % {"instrument": instrument.name}
         )
-        return ciwa_advice(context).lines
-    return opioid_advice(
-        OpioidAdviceContext(
-            instrument=score.instrument,
-            score=score.total,
-            now=score.observed_at,
-            pregnant=patient.pregnant,
-            age_years=patient.age_years,
-        )
-    ).lines
+    return card(
+        request,
+        summary=summary,
+        indicator="warning" if overdue else "info",
+        text="\n".join(lines),
+        refs=refs,
+    )
+
+
+def _no_dose_card(request: HttpRequest, score: WithdrawalScore) -> dict[str, Any]:
+    """No dose for a patient known only from prefetch: whether to give one, and how much, depends
+    on drowsiness (8.3.1: no sedative for a drowsy patient) and on the doses already given (the
+    hourly regimen and its maxima, 8.4.6-3; chapter 10 for opioids), which the prefetch does not
+    carry; advising on them as unknown could repeat a dose or sedate a drowsy patient."""
+    text = gettext(
+        "No dose is proposed: a dose depends on whether the patient is drowsy or sedated and on "
+        "the doses already given, which the record's data do not carry. Check both before any "
+        "dose."
+    )
+    refs = ("8.4.6-3", "8.4.6-2") if score.instrument == CIWA_AR_CODE else ("10.5-1",)
+    return card(
+        request, summary=text, indicator="warning", text=text, refs=refs, sections=("8.3.1",)
+    )
 
 
 def not_evaluated_card(request: HttpRequest, what: Sequence[str]) -> dict[str, Any]:
@@ -188,8 +232,14 @@ def not_evaluated_card(request: HttpRequest, what: Sequence[str]) -> dict[str, A
 
 
 def stateless_cards(request: HttpRequest, patient: ExternalPatient) -> list[dict[str, Any]]:
-    """Cards from prefetch alone; the advice is as at the score's time, history unknown."""
-    cards = advice_cards(request, _external_advice(patient), source_url=None)
+    """Cards from prefetch alone: the score, its band and when to score again, and a warning that
+    no dose is proposed (drowsiness and doses given are unknown)."""
+    cards = []
+    if patient.score is not None:
+        cards = [
+            _external_score_card(request, patient.score, timezone.now()),
+            _no_dose_card(request, patient.score),
+        ]
     missing = [
         gettext("the treatment level, overdue scoring and the discharge checklist (no episode)"),
         gettext("withdrawal history, doses given, drowsiness and breath alcohol"),

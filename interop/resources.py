@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from django.utils import translation
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.encounter import Encounter
@@ -27,6 +28,13 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.resource import Resource
 
 from clinical.instruments import INSTRUMENTS, Instrument, Item
+from interop.bedside import (
+    BREATH_ALCOHOL_DECIMALS,
+    BREATH_ALCOHOL_MAX,
+    BREATH_ALCOHOL_MIN,
+    BedsideItem,
+    bedside_items,
+)
 from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
 from plans.models import PlanLine
 from scoring.models import Assessment, MedicationAdministration
@@ -37,6 +45,11 @@ if TYPE_CHECKING:
 FHIR_VERSION: Final = "4.0.1"
 TRANSLATION: Final = "http://hl7.org/fhir/StructureDefinition/translation"
 ORDINAL_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+MIN_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/maxValue"
+MAX_DECIMAL_PLACES: Final = "http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces"
+QUESTIONNAIRE_UNIT: Final = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+PER_MILLE: Final = {"system": "http://unitsofmeasure.org", "code": "[ppth]", "display": "‰"}
 # The national identifiers (Direktoratet for e-helse's OIDs, as no-basis-Patient's FNR and DNR
 # slices). ``…4.1.4.3`` is *not* our H-number: it is the felles hjelpenummer (FHN), a national
 # number Norsk helsenett issues (first digit 8 or 9); the H-number (month + 40) is assigned
@@ -69,8 +82,13 @@ def _translated(nb: str, en: str) -> dict[str, Any]:
 
 
 def questionnaire_version(instrument: Instrument) -> str:
-    """A version that changes whenever the instrument's definition changes."""
-    return hashlib.sha256(repr(instrument).encode()).hexdigest()[:12]
+    """A version that changes whenever the instrument's definition changes, or the bedside
+    questions asked with it (their items as sent, texts included)."""
+    definition = repr(instrument)
+    extra = [_bedside_item(item) for item in bedside_items(instrument)]
+    if extra:
+        definition += repr(extra)
+    return hashlib.sha256(definition.encode()).hexdigest()[:12]
 
 
 def questionnaire_url(base: str, instrument: Instrument) -> str:
@@ -109,6 +127,30 @@ def _item(item: Item) -> dict[str, Any]:
     }
 
 
+def _bedside_item(item: BedsideItem) -> dict[str, Any]:
+    """A bedside question the ward form asks with the scale: not scored (no answerOption, no
+    ordinal value), in bokmål with the English translation (``interop.bedside``)."""
+    with translation.override("nb"):
+        nb = translation.gettext(item.label)
+    with translation.override("en"):
+        en = translation.gettext(item.label)
+    built: dict[str, Any] = {
+        "linkId": item.link_id,
+        "text": nb,
+        "_text": _translated(nb, en),
+        "type": item.type,
+        "required": item.required,
+    }
+    if item.type == "decimal":
+        built["extension"] = [
+            {"url": MIN_VALUE, "valueDecimal": BREATH_ALCOHOL_MIN},
+            {"url": MAX_VALUE, "valueDecimal": BREATH_ALCOHOL_MAX},
+            {"url": MAX_DECIMAL_PLACES, "valueInteger": BREATH_ALCOHOL_DECIMALS},
+            {"url": QUESTIONNAIRE_UNIT, "valueCoding": PER_MILLE},
+        ]
+    return built
+
+
 def questionnaire(base: str, instrument: Instrument) -> Questionnaire:
     return Questionnaire.model_validate(
         {
@@ -122,7 +164,10 @@ def questionnaire(base: str, instrument: Instrument) -> Questionnaire:
             "subjectType": ["Patient"],
             "language": "nb",
             "code": [{"system": instrument_system(base), "code": instrument.code}],
-            "item": [_item(item) for item in instrument.items],
+            "item": [
+                *(_item(item) for item in instrument.items),
+                *(_bedside_item(item) for item in bedside_items(instrument)),
+            ],
         }
     )
 
@@ -148,9 +193,23 @@ def questionnaire_response(base: str, assessment: Assessment) -> QuestionnaireRe
                     "answer": [{"valueCoding": {"code": str(value)}}],
                 }
                 for key, value in assessment.items.items()
-            ],
+            ]
+            + _bedside_answers(assessment, instrument),
         }
     )
+
+
+def _bedside_answers(assessment: Assessment, instrument: Instrument) -> list[dict[str, Any]]:
+    answers = []
+    for item in bedside_items(instrument):
+        value = getattr(assessment, item.field)
+        if value is None:
+            continue  # breath alcohol not measured
+        answer = (
+            {"valueBoolean": bool(value)} if item.type == "boolean" else {"valueDecimal": value}
+        )
+        answers.append({"linkId": item.link_id, "answer": [answer]})
+    return answers
 
 
 def observation(base: str, assessment: Assessment, band_label: str) -> Observation:

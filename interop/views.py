@@ -8,7 +8,7 @@ Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
@@ -25,12 +25,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from clinical.instruments import INSTRUMENTS
+from clinical.instruments import INSTRUMENTS, Instrument
 from core.messages import drug_name, render_message
 from interop import resources
+from interop.bedside import BY_FIELD as BEDSIDE_BY_FIELD
+from interop.bedside import BedsideItem, bedside_items
 from interop.taper_doses import TaperDose, doses_of, schedules_visible_to, taper_dose_for
 from patients.access_log import access_log_record, access_log_record_many
-from patients.models import AccessAction, Episode, Patient
+from patients.models import AccessAction, Episode, NationalIdKind, Patient
 from patients.permissions import VIEW_EPISODE, VIEW_PATIENT
 from patients.selectors import (
     episodes_visible_to,
@@ -183,10 +185,45 @@ def _page(
     total = rows.count()
     chunk = list(rows[(page - 1) * count : page * count])
     url = f"{base_url(request)}{kind}"
-    kept = {k: v for k, v in params.items() if k != "_page"}
-    self_url = f"{url}?{urlencode({**kept, '_page': page})}"
-    next_url = f"{url}?{urlencode({**kept, '_page': page + 1})}" if page * count < total else None
+    # Every value of every parameter, in order: a repeated one (date=ge…&date=le…) is one query,
+    # and a link that kept only its last value would run another on the next page.
+    kept = [
+        (name, value)
+        for name, values in request.query_params.lists()
+        if name != "_page"
+        for value in values
+    ]
+    self_url = f"{url}?{urlencode([*kept, ('_page', page)])}"
+    next_url = f"{url}?{urlencode([*kept, ('_page', page + 1)])}" if page * count < total else None
     return chunk, total, self_url, next_url
+
+
+class _Listed:
+    """A built list paged like a queryset (``Rows``)."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, part: slice, /) -> Any:
+        return self.items[part]
+
+
+def _token(raw: str) -> tuple[str | None, str]:
+    """A FHIR token: ``system|code`` → (system, code); ``|code`` → ("", code), explicitly no
+    system; ``code`` → (None, code), any system."""
+    if "|" not in raw:
+        return None, raw
+    system, code = raw.split("|", 1)
+    return system, code
+
+
+_IDENTIFIER_KIND_SYSTEMS: Final[dict[str, str]] = {
+    **resources.IDENTIFIER_SYSTEMS,
+    NationalIdKind.HNR: resources.LOCAL_H_NUMBER_SYSTEM,
+}
 
 
 def _reference_id(value: str, kind: str, param: str) -> int:
@@ -237,15 +274,9 @@ class QuestionnaireSearch(FhirView):
         if "url" in params:
             wanted = params["url"].split("|")[0]
             found = [q for q in found if q.url == wanted]
-        count = min(_int_param(params, "_count", MAX_COUNT), MAX_COUNT)
+        chunk, total, self_url, next_url = _page(request, "Questionnaire", params, _Listed(found))
         return fhir_response(
-            resources.searchset(
-                found[:count],
-                total=len(found),
-                self_url=request.build_absolute_uri(),
-                next_url=None,
-                base=base,
-            )
+            resources.searchset(chunk, total=total, self_url=self_url, next_url=next_url, base=base)
         )
 
 
@@ -253,6 +284,8 @@ class QuestionnaireSearch(FhirView):
 
 
 def _problem_expression(field: str) -> str:
+    if field in BEDSIDE_BY_FIELD:
+        field = f"items.{BEDSIDE_BY_FIELD[field].link_id}"
     if field.startswith("items."):
         return f"QuestionnaireResponse.item.where(linkId='{field.removeprefix('items.')}')"
     return f"QuestionnaireResponse.{field}"
@@ -279,6 +312,67 @@ def _answer_value(item: Any) -> object:
         gettext("Item %(key)s: answer with valueCoding or valueInteger.") % {"key": item.linkId},
         _problem_expression(f"items.{item.linkId}"),
     )
+
+
+def _bedside_value(question: BedsideItem, item: Any) -> object:
+    """A bedside question's answer (``interop.bedside``): valueBoolean, or valueDecimal."""
+    answers = item.answer or []
+    value = None
+    if len(answers) == 1:
+        answer = answers[0]
+        value = answer.valueBoolean if question.type == "boolean" else answer.valueDecimal
+    if value is None:
+        raise FhirError(
+            422,
+            "value",
+            gettext("Item %(key)s needs exactly one answer, a %(type)s.")
+            % {
+                "key": item.linkId,
+                "type": "valueBoolean" if question.type == "boolean" else "valueDecimal",
+            },
+            _problem_expression(f"items.{item.linkId}"),
+        )
+    return value if question.type == "boolean" else str(value)
+
+
+def _answers(
+    instrument: Instrument, qr: QuestionnaireResponse
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The scale's answers (scored) and the bedside answers by the service's keyword. A yes/no
+    bedside question left out is a 422: absent is not "no" (``interop.bedside``)."""
+    bedside = {question.link_id: question for question in bedside_items(instrument)}
+    items: dict[str, object] = {}
+    extra: dict[str, object] = {}
+    listed: list[Any] = list(qr.item or [])
+    seen: set[str] = set()
+    for item in listed:
+        if item.linkId in seen:
+            # Two answers to one question: which one the nurse meant is not for us to pick.
+            raise FhirError(
+                422,
+                "duplicate",
+                gettext("Item %(key)s is answered more than once.") % {"key": item.linkId},
+                _problem_expression(f"items.{item.linkId}"),
+            )
+        seen.add(item.linkId)
+        question = bedside.get(item.linkId)
+        if question is None:
+            items[item.linkId] = _answer_value(item)
+        else:
+            extra[question.keyword] = _bedside_value(question, item)
+    missing = [q for q in bedside.values() if q.required and q.keyword not in extra]
+    if missing:
+        raise FhirError(
+            422,
+            "required",
+            gettext(
+                "Item %(key)s must be answered: a missing answer is not read as no, since the "
+                "advice depends on it."
+            )
+            % {"key": missing[0].link_id},
+            _problem_expression(f"items.{missing[0].link_id}"),
+        )
+    return items, extra
 
 
 class QuestionnaireResponseCreate(FhirView):
@@ -326,14 +420,16 @@ class QuestionnaireResponseCreate(FhirView):
                 gettext("subject must be the encounter's patient."),
                 "QuestionnaireResponse.subject",
             )
-        items = {item.linkId: _answer_value(item) for item in qr.item or []}
+        items, bedside = _answers(instrument, qr)
         try:
             assessment = assessment_record(
                 episode=episode,
                 instrument=instrument.code,
                 items=items,
                 observed_at=qr.authored,
-                breath_alcohol=None,
+                breath_alcohol=bedside.get("breath_alcohol"),
+                drowsy=bedside.get("drowsy") is True,
+                current_delirium=bedside.get("current_delirium") is True,
                 user=user,
                 now=timezone.now(),
             )
@@ -442,7 +538,10 @@ class ObservationSearch(FhirView):
                 episode_id=_reference_id(params["encounter"], "Encounter", "encounter")
             )
         if "code" in params:
-            codes = [c.split("|")[-1] for c in params["code"].split(",")]
+            ours = resources.instrument_system(base_url(request))
+            tokens = [_token(value) for value in params["code"].split(",")]
+            # system|code must be this server's system; a bare code matches in any system.
+            codes = [code for system, code in tokens if system in (None, ours)]
             rows = rows.filter(instrument__in=codes)
         for value in request.query_params.getlist("date"):
             rows = _date_filter(rows, value)
@@ -478,7 +577,13 @@ class PatientSearch(FhirView):
         params = _search_params(request, "Patient")
         rows = patients_visible_to(user).select_related("unit").order_by("pk")
         if "identifier" in params:
-            rows = rows.filter(national_id=params["identifier"].split("|")[-1])
+            system, value = _token(params["identifier"])
+            rows = rows.filter(national_id=value)
+            if system is not None:
+                # system|value matches only a number of the kind the system names (the
+                # fødselsnummer system never finds a D-number), an unknown system nothing.
+                kinds = [k for k, known in _IDENTIFIER_KIND_SYSTEMS.items() if known == system]
+                rows = rows.filter(national_id_kind__in=kinds)
         chunk, total, self_url, next_url = _page(request, "Patient", params, rows)
         _log_many(request, user, chunk, "Patient search (FHIR)")
         return fhir_response(

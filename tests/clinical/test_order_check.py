@@ -79,6 +79,31 @@ def test_buprenorphine_bound_is_24_mg_a_day_inclusive():
     assert finding.resolution
 
 
+def test_a_single_buprenorphine_dose_above_the_daily_bound_is_critical_without_timing():
+    # The daily dose is at least the single dose: 32 mg once is above 24 mg a day however often.
+    above = check_order(DraftOrder("buprenorphine", Fraction(32)), KNOWN)
+    finding = codes(above)["start_above_bound"]
+    assert finding.severity == "critical"
+    assert finding.refs == ("10.5-1",)
+    assert finding.params == {"mg": 32, "max_mg": 24}
+    assert "single dose" in finding.message
+    assert "daily_dose" not in above.not_evaluated
+    below = check_order(DraftOrder("buprenorphine", Fraction(16)), KNOWN)
+    assert "start_above_bound" not in codes(below)
+    assert "daily_dose" in below.not_evaluated
+
+
+def test_a_single_taper_drug_dose_above_the_daily_bound_is_critical_without_timing():
+    facts = OrderFacts(current_use=(CurrentUse("diazepam", Fraction(20)),))
+    above = check_order(DraftOrder("oxazepam", Fraction(160)), facts)
+    finding = codes(above)["start_above_bound"]
+    assert finding.params == {"mg": 160, "drug": "oxazepam", "high_mg": 100, "bound_mg": 150}
+    assert finding.refs == ("9.3.1-2",)
+    below = check_order(DraftOrder("oxazepam", Fraction(50)), facts)
+    assert "start_above_bound" not in codes(below)
+    assert "daily_dose" in below.not_evaluated
+
+
 def test_taper_drug_bound_is_one_and_a_half_times_the_upper_conversion_of_recorded_use():
     facts = OrderFacts(current_use=(CurrentUse("diazepam", Fraction(20)),))
     # 20 mg diazepam = 100 mg oxazepam at the range's upper end (25 mg per 5 mg): bound 150.
@@ -92,7 +117,7 @@ def test_taper_drug_bound_is_one_and_a_half_times_the_upper_conversion_of_record
 
 def test_what_is_not_known_is_listed_not_guessed():
     check = check_order(DraftOrder("oxazepam", Fraction(15)), OrderFacts())
-    assert set(check.not_evaluated) == {"drowsy", "pregnant", "daily_dose", "age"}
+    assert set(check.not_evaluated) == {"drowsy", "pregnant", "daily_dose", "age", "current_use"}
     with_dose = check_order(DraftOrder("oxazepam", Fraction(15), Fraction(45)), OrderFacts())
     assert "current_use" in with_dose.not_evaluated
     opioid = check_order(DraftOrder("morphine"), OrderFacts())

@@ -120,3 +120,76 @@ def test_an_es256_token_is_checked_against_the_issuers_jwks(client, jwks_issuer,
     assert call(client, episode.patient_id, signed).status_code == 200
     # HS256 with a guessed "secret" is refused for an issuer that publishes keys.
     assert call(client, episode.patient_id, token()).status_code == 401
+
+
+def shown(lines):
+    """Each advice line's card summary, by code, in the language the cards are written in."""
+    from django.utils import translation
+
+    from interop.cards import summary_text
+    from scoring.presentation import advice_lines
+
+    with translation.override("nb"):
+        return {line.code: summary_text(line.text) for line in advice_lines(lines)}
+
+
+def advice_summaries(client, episode, assessment):
+    cards = call(client, episode.patient_id, token()).json()["cards"]
+    page = f"/ward/assessments/{assessment.pk}/"
+    return [c["summary"] for c in cards if c["source"]["url"].endswith(page)]
+
+
+def test_a_dose_given_after_the_score_is_counted_as_the_result_page_does(
+    client, issuers, ward, nurse
+):
+    from scoring.selectors import ciwa_advice_for
+    from tests.scoring.factories import give
+
+    episode = make_inpatient(unit=ward)
+    now = timezone.now().replace(microsecond=0)
+    assessment = score(episode, user=nurse, total=18, observed_at=now - dt.timedelta(minutes=20))
+    at_score = shown(ciwa_advice_for(assessment).lines)
+    assert "diazepam_hourly" in at_score  # "Diazepam 10 mg per os nå" as it stood at the score
+    give(episode, user=nurse, given_at=now - dt.timedelta(minutes=10), assessment=assessment)
+    summaries = advice_summaries(client, episode, assessment)
+    assert at_score["diazepam_hourly"] not in summaries
+    at_now = shown(ciwa_advice_for(assessment, at=timezone.now()).lines)
+    assert at_now["diazepam_hourly"] != at_score["diazepam_hourly"]  # the next dose's time
+    assert sorted(summaries) == sorted(at_now.values())
+
+
+def test_a_score_older_than_its_interval_has_no_dose_line_and_asks_for_a_new_score(
+    client, issuers, ward, nurse
+):
+    from scoring.selectors import ciwa_advice_for
+
+    episode = make_inpatient(unit=ward)
+    moment = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    assessment = score(episode, user=nurse, total=18, observed_at=moment)
+    at_score = ciwa_advice_for(assessment).lines
+    assert any(line.kind == "dose" for line in at_score)
+    summaries = advice_summaries(client, episode, assessment)
+    doses = {line.code for line in at_score if line.kind == "dose"}
+    assert not {text for code, text in shown(at_score).items() if code in doses} & set(summaries)
+    at_now = shown(ciwa_advice_for(assessment, at=timezone.now()).lines)
+    assert at_now["ciwa_score_overdue"] in summaries
+
+
+def test_the_open_episodes_unit_scopes_the_call_as_on_the_pages(
+    client, issuers, ward, other_ward, nurse
+):
+    from tests.factories import make_episode, make_patient
+
+    # Registered in the issuer's unit, admitted elsewhere: the episode's pages are the other
+    # unit's, so are its cards.
+    ours = make_patient(unit=ward)
+    make_episode(patient=ours, unit=other_ward)
+    assert call(client, ours.pk, token()).status_code == 403
+    # Registered elsewhere, admitted in the issuer's unit: its episode is the issuer's unit's.
+    theirs = make_patient(unit=other_ward)
+    episode = make_episode(patient=theirs, unit=ward)
+    moment = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+    assessment = score(episode, user=nurse, total=18, observed_at=moment)
+    response = call(client, theirs.pk, token())
+    assert response.status_code == 200
+    assert advice_summaries(client, episode, assessment)

@@ -214,3 +214,61 @@ def test_a_patient_known_only_from_prefetch_is_checked_with_what_prefetch_says(c
     assert AccessLogEntry.objects.filter(
         patient=None, what__startswith="CDS Hooks order-select, stateless"
     ).exists()
+
+
+def test_a_single_buprenorphine_dose_above_the_daily_bound_is_critical_without_timing(
+    client, issuers, ward, clinician
+):
+    episode = make_inpatient(unit=ward)
+    intake(episode, clinician, [{"substance": "opioids", "dependent": True}])
+    response = check(client, episode.patient_id, draft("b1", code="N07BC51", mg=32))
+    critical = by_indicator(response, "critical")
+    assert len(critical) == 1
+    assert "32 mg" in critical[0]["summary"]
+    assert "10.5-1" in critical[0]["detail"]
+
+
+def contained(order_id, medication, reference="#med"):
+    order = draft(order_id, mg=10, per_day=2)
+    del order["medicationCodeableConcept"]
+    order["contained"] = [{"resourceType": "Medication", "id": "med"} | medication]
+    order["medicationReference"] = {"reference": reference}
+    return order
+
+
+def test_an_order_naming_a_contained_medication_is_checked_by_its_code(
+    client, issuers, ward, nurse
+):
+    episode = make_inpatient(unit=ward)
+    score(
+        episode,
+        user=nurse,
+        total=8,
+        observed_at=timezone.now() - dt.timedelta(hours=1),
+        drowsy=True,
+    )
+    diazepam = {"code": {"coding": [{"system": ATC, "code": "N05BA01"}]}}
+    response = check(client, episode.patient_id, contained("c1", diazepam))
+    critical = by_indicator(response, "critical")
+    assert len(critical) == 1
+    assert "8.3.1" in critical[0]["detail"]
+    by_name = contained("c2", {"code": {"text": "Stesolid 5 mg tablett"}})
+    assert len(by_indicator(check(client, episode.patient_id, by_name), "critical")) == 1
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        contained("u1", {"code": {"text": "Stesolid"}}, reference="Medication/123"),
+        contained("u2", {"form": {"text": "tablett"}}),
+    ],
+)
+def test_an_order_whose_medication_cannot_be_read_says_it_was_not_checked(
+    client, issuers, ward, order
+):
+    episode = make_inpatient(unit=ward)
+    warnings = by_indicator(check(client, episode.patient_id, order), "warning")
+    assert len(warnings) == 1
+    assert "Ikke kontrollert" in warnings[0]["summary"]
+    assert "medicationReference" in warnings[0]["detail"]
+    assert warnings[0]["summary"].startswith(f"MedicationRequest/{order['id']}")

@@ -132,8 +132,7 @@ def test_a_patient_not_stored_here_is_answered_from_prefetch_and_says_what_was_n
         "withdrawalScore": ciwa(18, moment),
     }
     cards = cards_for(client, "ehr-77", prefetch)
-    assert any(c["indicator"] == "critical" for c in cards)
-    assert any("8.4." in c["detail"] or "12-5" in c["detail"] for c in cards)
+    assert "CIWA-Ar 18" in cards[0]["summary"]
     assert cards[-1]["indicator"] == "info"
     assert "Ikke vurdert" in cards[-1]["detail"]
     entry = AccessLogEntry.objects.get(what__contains="stateless")
@@ -182,3 +181,25 @@ def test_a_stored_patient_with_another_persons_number_in_prefetch_is_refused(cli
         prefetch={"patient": patient},
     )
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("minutes_ago", [10, 180])
+def test_a_patient_known_only_from_prefetch_is_given_no_dose_whatever_the_score(
+    client, issuers, minutes_ago
+):
+    # CIWA-Ar 18: "Diazepam 10 mg now" for a patient known here, who is not drowsy and has had no
+    # dose; from prefetch neither is known, nor whether the score is still current.
+    moment = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=minutes_ago)
+    prefetch = {"patient": pregnant_patient(), "withdrawalScore": ciwa(18, moment)}
+    cards = cards_for(client, "ehr-77", prefetch)
+    assert not [c for c in cards if "mg" in c["summary"] or "iazepam" in c["summary"]]
+    score, no_dose, not_evaluated = cards
+    assert score["summary"].startswith("CIWA-Ar 18 (Moderat)")
+    assert "hver time" in score["detail"]  # 8.4.6-2: hourly from 10
+    assert "8.4.6-2" in score["detail"]
+    assert score["indicator"] == ("info" if minutes_ago == 10 else "warning")
+    assert no_dose["indicator"] == "warning"
+    assert "sløv eller sedert" in no_dose["detail"]
+    assert "8.3.1" in no_dose["detail"]
+    assert "8.4.6-3" in no_dose["detail"]
+    assert "Ikke vurdert" in not_evaluated["detail"]
