@@ -2,9 +2,9 @@
 
 A card's ``detail`` (CDS Hooks markdown) is the engine's text followed by each reference with
 its grade and the recommendation's current text (``guidelines.citations``), and each section
-the engine cites; the recommendation pages are the card's ``links``. ``source`` is the page the
-card comes from (the result page, the decision page, the checklist) or, for a card about an
-order, the first recommendation it cites.
+the engine cites. ``source`` is the page of the first recommendation the card cites (the
+guideline's front page for a card that cites none); ``links`` are the page in this app the card
+comes from (the result page, the decision page, the checklist), then every recommendation cited.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def card(
     text: str,
     refs: Sequence[str] = (),
     sections: Sequence[str] = (),
-    source_url: str | None = None,
+    app_url: str | None = None,
 ) -> dict[str, Any]:
     every = citation_dicts(refs)
     citations = [c for c in every if c["exists"]]
@@ -65,14 +65,32 @@ def card(
         }
         for c in citations
     ]
-    if source_url is None:
-        source_url = links[0]["url"] if links else reverse("guideline-home")
+    if citations:
+        first = citations[0]
+        source = {
+            "label": f"{SOURCE_LABEL}: {gettext('Recommendation')} {first['ref']}",
+            "url": request.build_absolute_uri(first["url"]),
+        }
+    else:
+        source = {
+            "label": SOURCE_LABEL,
+            "url": request.build_absolute_uri(reverse("guideline-home")),
+        }
+    if app_url is not None:
+        links.insert(
+            0,
+            {
+                "label": gettext("Open in Avrusning"),
+                "url": request.build_absolute_uri(app_url),
+                "type": "absolute",
+            },
+        )
     built: dict[str, Any] = {
         "uuid": str(uuid.uuid4()),
         "summary": summary_text(summary),
         "indicator": indicator,
         "detail": "\n".join(lines),
-        "source": {"label": SOURCE_LABEL, "url": request.build_absolute_uri(source_url)},
+        "source": source,
     }
     if links:
         built["links"] = links

@@ -25,6 +25,7 @@ from clinical.instruments import INSTRUMENTS
 from clinical.levels import LevelInputError, evaluate_level, parse_level_input
 from clinical.schedule import format_oslo, next_due
 from clinical.scoring import DEFAULT_LOCAL_INTERVAL_HOURS, ciwa_interval_hours
+from core.formatting import local_datetime
 from interop.cards import Indicator, card
 from interop.stateless import ExternalPatient, WithdrawalScore
 from patients.level_presentation import present_proposal
@@ -41,7 +42,7 @@ OVERDOSE_GROUPS: Final = frozenset({"overdose_prevention", "opioids"})
 
 
 def advice_cards(
-    request: HttpRequest, lines: Sequence[AdviceLine], *, source_url: str | None
+    request: HttpRequest, lines: Sequence[AdviceLine], *, app_url: str | None
 ) -> list[dict[str, Any]]:
     """One card per advice line: escalations and warnings are critical."""
     return [
@@ -52,16 +53,24 @@ def advice_cards(
             text=shown.text,
             refs=shown.refs,
             sections=shown.sections,
-            source_url=source_url,
+            app_url=app_url,
         )
         for raw, shown in zip(lines, advice_lines(lines), strict=True)
     ]
 
 
 def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[dict[str, Any]]:
+    # The scale the ward monitors the episode with (the board's: the latest choice, else the one
+    # the intake suggests); a score on a scale no longer monitored would ask for a score nobody
+    # takes. With no scale known, the latest withdrawal score of any scale.
+    scale, _suggested = selectors.monitored_scale(episode)
+    scores = Assessment.objects.filter(
+        episode=episode, kind="withdrawal", superseded_by__isnull=True
+    )
+    if scale is not None:
+        scores = scores.filter(instrument=scale)
     latest = (
-        Assessment.objects.filter(episode=episode, kind="withdrawal", superseded_by__isnull=True)
-        .select_related("episode__unit", "episode__patient")
+        scores.select_related("episode__unit", "episode__patient")
         .order_by("-observed_at", "-pk")
         .first()
     )
@@ -76,9 +85,8 @@ def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[
                 request,
                 summary=gettext("Scoring is overdue (every %(hours)s h).") % {"hours": hours},
                 indicator="warning",
-                text=gettext("The next score was due %(due)s.")
-                % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                source_url=source,
+                text=gettext("The next score was due %(due)s.") % {"due": local_datetime(due)},
+                app_url=source,
             )
         )
     # The latest score's advice as its result page shows it (the current version, no newer
@@ -89,7 +97,7 @@ def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[
         lines = selectors.ciwa_advice_for(latest, at=now).lines
     else:
         lines = selectors.opioid_advice_for(latest, at=now).lines
-    return cards + advice_cards(request, lines, source_url=source)
+    return cards + advice_cards(request, lines, app_url=source)
 
 
 def level_card(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
@@ -116,7 +124,7 @@ def level_card(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:
             indicator=indicator,
             text="\n".join([summary, *lines]),
             refs=refs,
-            source_url=reverse("episode-decision", args=[episode.pk]),
+            app_url=reverse("episode-decision", args=[episode.pk]),
         )
     ]
 
@@ -130,8 +138,17 @@ def discharge_cards(request: HttpRequest, episode: Episode, now: datetime) -> li
     others = [item for item in open_items if item.group not in OVERDOSE_GROUPS]
     cards = []
     if overdose:
+        # Open from admission until done, so a warning; critical once a discharge is planned,
+        # as the set must be done before the patient leaves (13.1-9) (docs/interoperability.md).
+        planned = view.checklist.planned_discharge_at if view.checklist else None
         title = gettext("Overdose prevention not done: %(items)s")
-        cards.append(_items_card(request, overdose, "warning", title, source))
+        indicator: Indicator = "warning"
+        if planned is not None:
+            title = gettext(
+                "Overdose prevention not done before the planned discharge %(at)s: %(items)s"
+            ) % {"at": local_datetime(planned), "items": "%(items)s"}
+            indicator = "critical"
+        cards.append(_items_card(request, overdose, indicator, title, source))
     if others:
         title = gettext("Discharge checklist not done: %(items)s")
         cards.append(_items_card(request, others, "info", title, source))
@@ -148,7 +165,7 @@ def _items_card(
         indicator=indicator,
         text="\n".join([summary, *(f"- {item.label}: {item.help}" for item in items)]),
         refs=[ref for item in items for ref in item.refs],
-        source_url=source,
+        app_url=source,
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formatting import local_datetime
 from patients.models import AccessLogEntry
 from patients.services import intake_amend
 from plans.services.discharge import discharge_checklist_update
@@ -33,13 +34,22 @@ def cards_for(client, patient_id, prefetch=None):
     for card in cards:
         assert len(card["summary"]) < 140
         assert card["indicator"] in INDICATORS
-        assert card["source"]["label"] == "Avrusning"
-        assert card["source"]["url"].startswith("http://testserver/")
+        # The source is the first recommendation cited (the guideline's front page if none).
+        assert card["source"]["label"].startswith("Avrusning")
+        assert card["source"]["url"].startswith("http://testserver/guidelines/")
+        cited = [link for link in card.get("links", []) if "/guidelines/r/" in link["url"]]
+        if cited:
+            assert card["source"]["url"] == cited[0]["url"]
+            assert card["source"]["label"].endswith(cited[0]["label"])
     return cards
 
 
 def from_page(cards, url):
-    return [c for c in cards if c["source"]["url"] == "http://testserver" + url]
+    return [
+        c
+        for c in cards
+        if any(link["url"] == "http://testserver" + url for link in c.get("links", []))
+    ]
 
 
 def opioid_intake(episode, user):
@@ -77,6 +87,48 @@ def test_open_overdose_prevention_items_are_a_warning_until_done(client, issuers
     assert len(still) == 1
     assert "10.3-2" not in still[0]["detail"]
     assert "13.1-9" in still[0]["detail"]
+
+
+def test_open_overdose_prevention_is_critical_once_a_discharge_is_planned(
+    client, issuers, ward, clinician
+):
+    episode = make_inpatient(unit=ward)
+    opioid_intake(episode, clinician)
+    checklist = reverse("discharge-checklist", args=[episode.pk])
+    planned = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=1)
+    discharge_checklist_update(
+        episode=episode, user=clinician, done={}, planned_discharge_at=planned
+    )
+    cards = from_page(cards_for(client, episode.patient_id), checklist)
+    critical = [c for c in cards if c["indicator"] == "critical"]
+    assert len(critical) == 1
+    assert "13.1-9" in critical[0]["detail"]
+    assert local_datetime(planned) in critical[0]["summary"]
+    # The items for everyone stay information.
+    assert all(c["indicator"] == "info" for c in cards if c is not critical[0])
+
+
+def test_the_score_cards_follow_the_scale_the_ward_monitors(
+    client, issuers, ward, nurse, clinician
+):
+    from scoring.services import monitoring_choose
+    from tests.scoring.factories import score
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    episode = make_inpatient(unit=ward)
+    monitoring_choose(episode=episode, instrument="cows", user=nurse, now=now)
+    cows = score(
+        episode, user=nurse, code="cows", total=3, observed_at=now - dt.timedelta(minutes=20)
+    )
+    # A later CIWA-Ar (entered on the other scale): the ward monitors COWS, so it is not the one.
+    ciwa = score(episode, user=nurse, total=20, observed_at=now - dt.timedelta(minutes=10))
+    ciwa_page = reverse("assessment-detail", args=[ciwa.pk])
+    cows_page = reverse("assessment-detail", args=[cows.pk])
+
+    cards = cards_for(client, episode.patient_id)
+
+    assert from_page(cards, cows_page)
+    assert not from_page(cards, ciwa_page)
 
 
 def pregnant_patient(patient_id="ehr-77", **extra):
