@@ -50,8 +50,13 @@ def _mg(value: Decimal) -> str:
     return text.replace(".", ",") if (translation.get_language() or "nb").startswith("nb") else text
 
 
-def _trend(row: HandoverRow) -> tuple[str, str]:
+def _trend(row: HandoverRow, shift_start: datetime) -> tuple[str, str]:
+    """The trend since the previous shift: this shift's last score against the last one before
+    the shift began. With no score yet this shift, the last score is the one before it: compared
+    with itself it would read "unchanged"."""
     last = row.board.last
+    if last is not None and last.observed_at < shift_start:
+        return "", gettext("no score this shift")
     if last is None or row.before_shift is None:
         return "", gettext("no score before this shift")
     before_total, _band = row.before_shift
@@ -84,10 +89,11 @@ def shift_label(shift: Shift) -> str:
 
 def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[HandoverLine], str]:
     boards = board_lines([row.board for row in rows], now)
+    shift_start = shift_at(now).start
     lines = []
     for row, board in zip(rows, boards, strict=True):
         patient = row.board.episode.patient
-        trend, trend_label = _trend(row)
+        trend, trend_label = _trend(row, shift_start)
         flags = []
         if row.seizures_or_dt:
             flags.append(gettext("Seizures or delirium tremens at earlier withdrawal"))
