@@ -389,3 +389,17 @@ def test_olanzapine_is_the_stay_s_total_and_labelled_so(
     assert olanzapine in facts[olanzapine_label]
     assert "I gjeldende opptrapping" not in totals
     assert "In the current escalation" not in totals
+
+
+def test_a_dose_given_links_to_its_correction(client, episode, nurse):
+    """Audit: the view listed the doses given with no way to correct one; the scores page has
+    the link, to the same correction page."""
+    dose = give(episode, user=nurse, given_at=timezone.now() - dt.timedelta(minutes=10))
+    correct = reverse("administration-correct", args=[dose.pk])
+    client.force_login(nurse)
+
+    page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
+
+    given = page[page.index('data-testid="given-doses"') :]
+    assert f'href="{correct}"' in given[: given.index("</table>")]
+    assert client.get(correct).status_code == 200
