@@ -403,3 +403,24 @@ def test_a_dose_given_links_to_its_correction(client, episode, nurse):
     given = page[page.index('data-testid="given-doses"') :]
     assert f'href="{correct}"' in given[: given.index("</table>")]
     assert client.get(correct).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "clock"), [("nb", r"\d\d\.\d\d"), ("en", r"\d\d:\d\d")])
+def test_the_planned_times_are_in_the_language_s_time_format(
+    client, episode, planned, nurse, settings, language, clock
+):
+    """Audit: the plan's times were shown as stored ("08:00") on Norwegian pages too."""
+    import re
+
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
+
+    table = page[page.index('data-testid="planned-doses"') :]
+    table = table[: table.index("</table>")]
+    rows = table.split("<tr data-testid=")[1:]
+    times = [row.split("<td>")[1].split("</td>")[0] for row in rows]
+    taper = [time for time in times if time[:1].isdigit()]
+    assert len(taper) == len([dose for dose in planned if "oxazepam" in dose.drugs]) == 3
+    assert all(re.fullmatch(clock, time) for time in taper), times
