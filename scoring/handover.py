@@ -16,7 +16,7 @@ from core.formatting import local_datetime, local_time
 from patients.presentation import item_labels
 from scoring.models import Drug
 from scoring.presentation import board_lines
-from scoring.selectors import HandoverRow
+from scoring.selectors import HandoverRow, PlannedGiven
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,18 @@ def _trend(row: HandoverRow, shift_start: datetime) -> tuple[str, str]:
         "same": gettext("unchanged from %(total)d"),
     }
     return kind, words[kind] % {"total": before_total}
+
+
+def _planned_dose(dose: PlannedGiven) -> str:
+    """A planned dose marked given, with what is known: the amount given when recorded (thiamine
+    and some plan lines are marked given without one), and the plan's words for a drug the ward
+    has no code for (a combination)."""
+    drug = str(Drug(dose.drug_code).label) if dose.drug_code in Drug.values else dose.drug
+    if dose.mg is None:
+        words = [drug, gettext("(planned dose, amount not recorded)")]
+    else:
+        words = [drug, f"{_mg(dose.mg)} mg", gettext("(planned dose)")]
+    return " ".join((local_datetime(dose.given_at), *words))
 
 
 def shift_label(shift: Shift) -> str:
@@ -140,17 +152,7 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
                     )
                     for dose in row.doses_24h
                 ]
-                + [
-                    " ".join(
-                        (
-                            local_datetime(given_at),
-                            str(Drug(code).label),
-                            f"{_mg(mg)} mg",
-                            gettext("(planned dose)"),
-                        )
-                    )
-                    for code, mg, given_at in row.planned_24h
-                ],
+                + [_planned_dose(dose) for dose in row.planned_24h],
                 diazepam_mg="" if row.diazepam_mg is None else _mg(row.diazepam_mg),
                 olanzapine_mg=_mg(row.olanzapine_mg) if row.olanzapine_mg else "",
                 olanzapine_max_mg=_mg(OLANZAPINE_MAX_MG),
