@@ -132,9 +132,9 @@ def _advice_text(page, code):
 
 
 def _clock(moment):
-    """The local time as the advice writes it (hours and minutes; either separator)."""
+    """The local time as a Norwegian page writes it: 08.22."""
     local = timezone.localtime(moment)
-    return rf"{local:%H}[.:]{local:%M}"
+    return rf"{local:%H}\.{local:%M}"
 
 
 def test_a_dose_from_the_result_page_changes_the_advice_line(as_nurse, episode, nurse):
@@ -176,3 +176,30 @@ def test_a_dose_from_the_result_page_changes_the_advice_line(as_nurse, episode, 
         later = second + dt.timedelta(hours=1)
         assert re.search(rf"gitt kl\. {_clock(second)}\b.*kl\. {_clock(later)}", waiting)
         assert not re.search(rf"kl\. {_clock(first)}\b", waiting)
+
+
+@pytest.mark.parametrize(
+    ("language", "due_words", "given_words"),
+    [
+        ("nb", "{d:%d.%m.%Y} kl. {d:%H.%M}", "gitt kl. {g:%H.%M}"),
+        ("en", "{d:%Y-%m-%d %H:%M}", "given at {g:%H:%M}"),
+    ],
+)
+def test_the_advice_s_times_are_in_the_language_s_format(
+    as_nurse, episode, nurse, settings, language, due_words, given_words
+):
+    """Audit: the result page showed the advice's times as the kernel writes them ("kl. 19:50",
+    "06.12.2026 20:45") in both languages; they are rendered like every other time."""
+    now = now_minute()
+    assessment = score(
+        episode, user=nurse, total=17, observed_at=now - dt.timedelta(minutes=5), now=now
+    )
+    dose = give(episode, user=nurse, given_at=now - dt.timedelta(minutes=4))
+    as_nurse.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = as_nurse.get(reverse("assessment-detail", args=[assessment.pk])).content.decode()
+
+    due = timezone.localtime(assessment.observed_at + dt.timedelta(hours=1))
+    given = timezone.localtime(dose.given_at)
+    assert due_words.format(d=due) in _advice_text(page, "ciwa_monitoring_interval")
+    assert given_words.format(g=given) in _advice_text(page, "diazepam_not_yet_due")
