@@ -44,9 +44,11 @@ def _strftime_pattern(django_format: str) -> str | None:
     return "".join(pattern)
 
 
-def _format(value: dt.date, format_name: str) -> str:
+def _format(value: dt.date | dt.time, format_name: str) -> str:
     pattern = _strftime_pattern(str(formats.get_format(format_name)))
     if pattern is None:
+        if isinstance(value, dt.time):
+            return str(formats.time_format(value, format_name))
         return str(formats.date_format(value, format_name))
     return value.strftime(pattern)
 
@@ -58,15 +60,26 @@ def local_datetime(moment: dt.datetime | None, *, empty: str = "–", tz: dt.tzi
     return _format(timezone.localtime(moment, tz), "SHORT_DATETIME_FORMAT")
 
 
-def local_date(day: dt.date | dt.datetime | None, *, empty: str = "–") -> str:
+def local_date(day: dt.date | dt.datetime | None, *, empty: str = "–", tz: dt.tzinfo = OSLO) -> str:
     """The date alone, e.g. ``05.12.2026`` / ``2026-12-05``."""
     if day is None:
         return empty
     if isinstance(day, dt.datetime):
-        day = timezone.localtime(day, OSLO).date()
+        day = timezone.localtime(day, tz).date()
     return _format(day, "SHORT_DATE_FORMAT")
 
 
-def local_time(moment: dt.datetime) -> str:
+def local_time(moment: dt.datetime, *, tz: dt.tzinfo = OSLO) -> str:
     """The time alone in Oslo, e.g. ``08.22`` / ``08:22``."""
-    return _format(timezone.localtime(moment, OSLO), "TIME_FORMAT")
+    return _format(timezone.localtime(moment, tz), "TIME_FORMAT")
+
+
+def clock_time(text: str) -> str:
+    """A wall-clock time kept as text ("08:00", as the plan's calendars store it) in the
+    language's time format, e.g. ``08.00`` / ``08:00``; text that is no such time is returned
+    as it is."""
+    try:
+        clock = dt.time.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    return _format(clock, "TIME_FORMAT")

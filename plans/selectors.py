@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from clinical import discharge, regimens, tapers
 from clinical.pregnancy import pregnancy
 from clinical.regimens.due import doses_due
+from core.formatting import local_date
 from guidelines.models import Edition
 from patients.extensions import PlannedDose
 from patients.models import (
@@ -122,7 +123,7 @@ def guideline_edition_label() -> str:
     edition = Edition.objects.order_by("-date", "code").first()
     if edition is None:
         return ""
-    day = f"{edition.date:%d.%m.%Y}" if edition.date else ""
+    day = local_date(edition.date, empty="")
     parts = ", ".join(part for part in (day, edition.status) if part)
     return f"{edition.code} ({parts})" if parts else edition.code
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape
 from typing import Final
 
-from core.formatting import local_datetime
+from core.formatting import local_date, local_datetime, local_time
 
 WIDTH: Final = 720
 HEIGHT: Final = 300
@@ -134,10 +134,12 @@ def _axes(frame: _Frame, tz: tzinfo) -> list[str]:
         )
     for moment in _time_ticks(frame):
         x = _fmt(frame.x(moment))
-        local = moment.astimezone(tz)
+        # The language's date and time (05.12.2026 / 08.22, 2026-12-05 / 08:22), on two lines so
+        # that six ticks fit the axis.
         parts.append(
-            f'<text x="{x}" y="{_fmt(frame.bottom + 16)}" font-size="11" text-anchor="middle" '
-            f'fill="{INK}">{local:%d.%m %H:%M}</text>'
+            f'<text x="{x}" y="{_fmt(frame.bottom + 14)}" font-size="11" text-anchor="middle" '
+            f'fill="{INK}"><tspan x="{x}">{local_date(moment, tz=tz)}</tspan>'
+            f'<tspan x="{x}" dy="12">{local_time(moment, tz=tz)}</tspan></text>'
         )
     return parts
 

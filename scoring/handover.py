@@ -16,7 +16,7 @@ from core.formatting import local_datetime, local_time
 from patients.presentation import item_labels
 from scoring.models import Drug
 from scoring.presentation import board_lines
-from scoring.selectors import HandoverRow
+from scoring.selectors import HandoverRow, PlannedGiven
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,13 @@ def _mg(value: Decimal) -> str:
     return text.replace(".", ",") if (translation.get_language() or "nb").startswith("nb") else text
 
 
-def _trend(row: HandoverRow) -> tuple[str, str]:
+def _trend(row: HandoverRow, shift_start: datetime) -> tuple[str, str]:
+    """The trend since the previous shift: this shift's last score against the last one before
+    the shift began. With no score yet this shift, the last score is the one before it: compared
+    with itself it would read "unchanged"."""
     last = row.board.last
+    if last is not None and last.observed_at < shift_start:
+        return "", gettext("no score this shift")
     if last is None or row.before_shift is None:
         return "", gettext("no score before this shift")
     before_total, _band = row.before_shift
@@ -69,6 +74,18 @@ def _trend(row: HandoverRow) -> tuple[str, str]:
     return kind, words[kind] % {"total": before_total}
 
 
+def _planned_dose(dose: PlannedGiven) -> str:
+    """A planned dose marked given, with what is known: the amount given when recorded (thiamine
+    and some plan lines are marked given without one), and the plan's words for a drug the ward
+    has no code for (a combination)."""
+    drug = str(Drug(dose.drug_code).label) if dose.drug_code in Drug.values else dose.drug
+    if dose.mg is None:
+        words = [drug, gettext("(planned dose, amount not recorded)")]
+    else:
+        words = [drug, f"{_mg(dose.mg)} mg", gettext("(planned dose)")]
+    return " ".join((local_datetime(dose.given_at), *words))
+
+
 def shift_label(shift: Shift) -> str:
     names = {
         "day": gettext("Day shift"),
@@ -84,10 +101,11 @@ def shift_label(shift: Shift) -> str:
 
 def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[HandoverLine], str]:
     boards = board_lines([row.board for row in rows], now)
+    shift_start = shift_at(now).start
     lines = []
     for row, board in zip(rows, boards, strict=True):
         patient = row.board.episode.patient
-        trend, trend_label = _trend(row)
+        trend, trend_label = _trend(row, shift_start)
         flags = []
         if row.seizures_or_dt:
             flags.append(gettext("Seizures or delirium tremens at earlier withdrawal"))
@@ -134,17 +152,7 @@ def handover_lines(rows: Sequence[HandoverRow], *, now: datetime) -> tuple[list[
                     )
                     for dose in row.doses_24h
                 ]
-                + [
-                    " ".join(
-                        (
-                            local_datetime(given_at),
-                            str(Drug(code).label),
-                            f"{_mg(mg)} mg",
-                            gettext("(planned dose)"),
-                        )
-                    )
-                    for code, mg, given_at in row.planned_24h
-                ],
+                + [_planned_dose(dose) for dose in row.planned_24h],
                 diazepam_mg="" if row.diazepam_mg is None else _mg(row.diazepam_mg),
                 olanzapine_mg=_mg(row.olanzapine_mg) if row.olanzapine_mg else "",
                 olanzapine_max_mg=_mg(OLANZAPINE_MAX_MG),

@@ -22,6 +22,7 @@ from clinical.instruments import Band, Instrument
 from clinical.schedule import OSLO, DueStatus
 from clinical.scoring import Note
 from core.formatting import local_date, local_datetime
+from core.messages import render_message
 from patients.models import Setting
 from scoring.charts import DoseMark, ScorePoint, Threshold, trend_svg
 
@@ -60,7 +61,7 @@ def advice_lines(lines: Sequence[AdviceLine]) -> list[DisplayLine]:
     return [
         DisplayLine(
             code=line.code,
-            text=gettext(line.message) % dict(line.params),
+            text=render_message(line.message, line.params),
             kind=line.kind,
             refs=line.refs,
             sections=line.sections,
@@ -76,7 +77,7 @@ def note_lines(notes: Sequence[Note]) -> list[DisplayLine]:
     return [
         DisplayLine(
             code=note.code,
-            text=gettext(note.message) % dict(note.params),
+            text=render_message(note.message, note.params),
             kind="info",
             refs=note.refs,
             sections=note.sections,

@@ -462,24 +462,35 @@ def advice_facts(episode: Episode, observed_at: datetime) -> AdviceFacts:
     )
 
 
-def planned_given(
-    episode_ids: list[int], *, since: datetime | None, until: datetime
-) -> list[tuple[int, str, Decimal, datetime]]:
-    """Planned doses marked given with a counted drug and mg (``scoring.planned_doses``), as
-    (episode id, drug code, mg, given at) rows: the advice and the handover count them like the
-    doses registered on the result page. The route is the plan's, not recorded ("planned")."""
-    rows = PlannedDoseRecord.objects.current().filter(
-        episode_id__in=episode_ids, given=True, dose_mg__isnull=False, recorded_at__lte=until
-    )
-    if since is not None:
-        rows = rows.filter(recorded_at__gte=since)
-    return [
-        (episode_id, code, mg, at)
-        for episode_id, code, mg, at in rows.exclude(drug_code="").values_list(
-            "episode_id", "drug_code", "dose_mg", "recorded_at"
+@dataclass(frozen=True)
+class PlannedGiven:
+    """A planned dose marked given (``scoring.planned_doses``), as the handover lists it."""
+
+    drug_code: str  # a ``Drug`` code, "" for a combination or a drug the ward has no code for
+    drug: str  # the plan's words for the drug, as read when it was answered
+    mg: Decimal | None  # the mg given, when known (the plan's single amount or the nurse's)
+    given_at: datetime
+
+
+def _planned_given(
+    episode_ids: list[int], *, since: datetime, until: datetime
+) -> dict[int, list[PlannedGiven]]:
+    """By episode, the planned doses marked given up to ``until``: every one from ``since`` on
+    (what was given, whether or not its drug or mg is known), and before that those that count in
+    the stay's diazepam and olanzapine (a ``Drug`` code and the mg). One query."""
+    rows = (
+        PlannedDoseRecord.objects.current()
+        .filter(episode_id__in=episode_ids, given=True, recorded_at__lte=until)
+        .filter(
+            Q(recorded_at__gte=since)
+            | Q(drug_code__in=(Drug.DIAZEPAM, Drug.OLANZAPINE), dose_mg__isnull=False)
         )
-        if mg is not None
-    ]
+        .values_list("episode_id", "drug_code", "drug", "dose_mg", "recorded_at")
+    )
+    found: dict[int, list[PlannedGiven]] = {}
+    for episode_id, code, drug, mg, at in rows:
+        found.setdefault(episode_id, []).append(PlannedGiven(code, drug, mg, at))
+    return found
 
 
 @dataclass(frozen=True)
@@ -492,7 +503,7 @@ class _Given:
 def _given_up_to(assessment: Assessment, at: datetime | None = None) -> _Given:
     """Every dose given in the episode up to ``at`` (else the score's time): those registered,
     and the planned doses marked given (an hourly dose must not follow a planned one unseen);
-    two queries (the planned doses' rows once, for ``planned_given``'s doses and thiamine)."""
+    two queries (the planned doses' rows once, for the counted doses and thiamine)."""
     until = at or assessment.observed_at
     doses = [
         Administration(*dose)
@@ -508,7 +519,7 @@ def _given_up_to(assessment: Assessment, at: datetime | None = None) -> _Given:
     thiamine = False
     for code, mg, given_at in planned:
         thiamine = thiamine or code == THIAMINE
-        # As ``planned_given``: a counted drug with its mg.
+        # A counted drug with its mg (a dose of unknown mg or drug cannot be counted).
         if code and mg is not None:
             doses.append(Administration(code, mg, "planned", given_at))
     return _Given(sorted(doses, key=lambda dose: dose.given_at), thiamine)
@@ -827,8 +838,8 @@ class HandoverRow:
     before_shift: tuple[int, str] | None
     # Current, given doses in the last 24 h, newest first: (drug label, dose mg, given at).
     doses_24h: list[MedicationAdministration]
-    # Planned doses marked given in the last 24 h, newest first: (drug code, mg, given at).
-    planned_24h: list[tuple[str, Decimal, datetime]]
+    # Planned doses marked given in the last 24 h, newest first, with or without a known mg.
+    planned_24h: list[PlannedGiven]
     # Diazepam given in the current CIWA-Ar escalation (as the advice and the medication view
     # count it); None when the patient has no CIWA-Ar score, so no escalation.
     diazepam_mg: Decimal | None
@@ -914,16 +925,19 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
             started = escalations[dose.episode_id]
             if started is None or dose.given_at > started:
                 diazepam[dose.episode_id] += dose.dose_mg
-    planned: dict[int, list[tuple[str, Decimal, datetime]]] = {pk: [] for pk in ids}
-    for episode_id, code, mg, given_at in planned_given(ids, since=None, until=now):
-        if given_at >= since:
-            planned[episode_id].append((code, mg, given_at))
-        if code == Drug.OLANZAPINE:
-            olanzapine[episode_id] += mg
-        if code == Drug.DIAZEPAM and episode_id in escalations:
-            started = escalations[episode_id]
-            if started is None or given_at > started:
-                diazepam[episode_id] += mg
+    planned: dict[int, list[PlannedGiven]] = {pk: [] for pk in ids}
+    for episode_id, given in _planned_given(ids, since=since, until=now).items():
+        for marked in given:
+            if marked.given_at >= since:
+                planned[episode_id].append(marked)
+            if marked.mg is None:
+                continue  # listed, but an unknown amount counts in no total
+            if marked.drug_code == Drug.OLANZAPINE:
+                olanzapine[episode_id] += marked.mg
+            if marked.drug_code == Drug.DIAZEPAM and episode_id in escalations:
+                started = escalations[episode_id]
+                if started is None or marked.given_at > started:
+                    diazepam[episode_id] += marked.mg
     open_items = open_discharge_items(ids)
     rows = []
     for row in board:
@@ -939,7 +953,7 @@ def handover(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> list[H
                     (int(before_total), str(before_band)) if before_total is not None else None
                 ),
                 doses_24h=doses[pk],
-                planned_24h=sorted(planned[pk], key=lambda row: row[2], reverse=True),
+                planned_24h=sorted(planned[pk], key=lambda dose: dose.given_at, reverse=True),
                 diazepam_mg=diazepam[pk] if pk in escalations else None,
                 escalation_since=escalations.get(pk),
                 olanzapine_mg=olanzapine[pk],

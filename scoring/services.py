@@ -63,18 +63,21 @@ class AlreadyRecorded(Exception):
         return gettext("Already registered %(time)s.") % {"time": clock}
 
 
-def _item_label(key: object) -> object:
-    """An item key as the form shows it ("Pupillestørrelse" for ``pupil_size``), else the key."""
+def _item_label(key: object, instrument: Instrument) -> object:
+    """An item key as the scored instrument's form shows it ("Pupillestørrelse" for
+    ``pupil_size``), else the key. Keys are shared between instruments (``yawning`` is in COWS
+    and SOWS, AUDIT's questions recur in FAST and DUDIT with other words): the label is the
+    one of the form being scored."""
     english = get_language() == "en"
-    for instrument in INSTRUMENTS.values():
-        for item in instrument.items:
-            if item.key == key:
-                return item.label_en if english else item.label_nb
+    for item in instrument.items:
+        if item.key == key:
+            return item.label_en if english else item.label_nb
     return key
 
 
-def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
-    """The pure module's errors, in the user's language, naming items by their labels.
+def _scoring_problems(error: ScoringError, instrument: Instrument) -> list[FieldProblem]:
+    """The pure module's errors, in the user's language, naming ``instrument``'s items by their
+    labels.
 
     ``field`` keeps the key (the API's contract); the message names the item as the form does.
     """
@@ -82,7 +85,7 @@ def _scoring_problems(error: ScoringError) -> list[FieldProblem]:
         problem(
             e.field,
             gettext(e.message)
-            % {k: _item_label(v) if k == "item" else v for k, v in e.params.items()},
+            % {k: _item_label(v, instrument) if k == "item" else v for k, v in e.params.items()},
             None if e.allowed is None else list(e.allowed),
         )
         for e in error.field_errors
@@ -144,7 +147,7 @@ def _score(
             local_interval_hours=episode.unit.opioid_scale_interval_hours,
         )
     except ScoringError as error:
-        return None, _scoring_problems(error)
+        return None, _scoring_problems(error, instrument)
     return result, []
 
 

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinical.advice import OLANZAPINE_MAX_MG
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.opioid_advice import OPIOID_SCALES
 from clinical.scoring import score
@@ -605,6 +606,7 @@ def _medication_page(
             "form": form,
             "failed_slot": form["slot"].value() if form is not None else "",
             "now": now,
+            "olanzapine_max_mg": OLANZAPINE_MAX_MG,
         },
         status=status,
     )

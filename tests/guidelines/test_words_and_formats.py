@@ -39,6 +39,31 @@ def test_the_guideline_page_and_footer_say_it_is_the_consultation_draft(
 
 
 @pytest.mark.parametrize(
+    ("language", "draft", "published"),
+    [
+        ("nb", "høringsutkastet til retningslinjen", "publisert i"),
+        ("en", "the guideline's consultation draft (høringsutkast)", "as published"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("url_name", "marker"), [("grades", 'class="lead"'), ("detox-units", 'data-testid="data-age"')]
+)
+def test_the_grades_and_units_pages_quote_the_draft_not_a_published_guideline(
+    client, nurse, guideline, language, draft, published, url_name, marker
+):
+    """Audit: the grades page said its definitions were "quoted as published" and the units page
+    "As published in the guideline's appendix": the text is the consultation draft of
+    11.11.2014 (IS-2211), as the guideline page and the footer say."""
+    client.force_login(nurse)
+    response, html = get(client, reverse(url_name), language)
+    assert response.status_code == 200
+    note = html.split(marker)[1].split("</p>")[0 if url_name == "grades" else 1]
+    assert draft in note
+    assert "not a final published guideline" in note or "ikke en endelig publisert" in note
+    assert published not in html.lower().replace("ikke en endelig publisert", "")
+
+
+@pytest.mark.parametrize(
     ("language", "sentence"),
     [
         ("nb", "Retningslinjeteksten er høringsutkastet av 11.11.2014 (IS-2211)"),

@@ -186,15 +186,17 @@ def test_a_nurse_sees_todays_doses_and_cannot_change_the_plan(client, nurse, cli
 
 def test_todays_doses_include_renders_the_taper_doses(clinician, episode):
     from django.template.loader import render_to_string
+    from django.utils import translation
 
     from plans.selectors import todays_doses
 
     taper = accept_alprazolam_taper(episode, clinician)
-    html = render_to_string(
-        "plans/_todays_doses.html",
-        {"todays": todays_doses(episode, taper.start_date), "today": taper.start_date},
-    )
-    assert "08:00" in html
+    with translation.override("nb"):
+        html = render_to_string(
+            "plans/_todays_doses.html",
+            {"todays": todays_doses(episode, taper.start_date), "today": taper.start_date},
+        )
+    assert "08.00" in html  # the Norwegian time format
     assert "20 mg" in html
     assert "2 × 10 mg" in html
 
@@ -287,3 +289,32 @@ def test_a_pending_care_plan_does_not_download(client, clinician, episode):
     care_plan = services.care_plan_request(episode=episode, user=clinician, task=NoQueue())
     client.force_login(clinician)
     assert client.get(reverse("care-plan-download", args=[care_plan.pk])).status_code == 404
+
+
+def _cells(page: str, marker: str, tag: str) -> list[str]:
+    import re
+
+    section = page[page.index(marker) :]
+    section = section[: section.index("</table>")]
+    return re.findall(rf'<{tag} scope="(?:row|col)">(\d\d[.:]\d\d)</{tag}>', section)
+
+
+@pytest.mark.parametrize(("language", "clock"), [("nb", r"\d\d\.\d\d"), ("en", r"\d\d:\d\d")])
+def test_planned_times_are_in_the_language_s_time_format(
+    client, nurse, clinician, episode, settings, language, clock
+):
+    """Audit: the plan's times ("08:00") were shown as stored on Norwegian pages, which write
+    times 08.00 everywhere else."""
+    import re
+
+    accept_alprazolam_taper(episode, clinician)
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get(reverse("medication-plan", args=[episode.pk])).content.decode()
+
+    todays = _cells(page, 'data-testid="todays-doses"', "th")
+    calendar = _cells(page, 'class="taper-calendar"', "th")
+    assert len(todays) == 3
+    assert calendar == todays  # the calendar's columns are the day's times
+    assert all(re.fullmatch(clock, time) for time in todays + calendar)

@@ -104,3 +104,23 @@ def test_a_single_score_is_drawn_without_a_line():
 def test_thresholds_above_the_drawn_range_are_left_out():
     root = parse(draw(points=[ScorePoint(T0, 3)], max_total=16, thresholds=[Threshold(37, "x")]))
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "threshold"]
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"),
+    [
+        ("nb", ["24.11.2026", "09.00"], ["24.11.2026", "11.00"]),
+        ("en", ["2026-11-24", "09:00"], ["2026-11-24", "11:00"]),
+    ],
+)
+def test_the_time_axis_is_in_the_language_s_date_and_time_format(language, first, last):
+    """Audit: the axis read "24.11 09:00" in both languages, a format of neither."""
+    with translation.override(language):
+        root = parse(draw())
+    labels = [
+        [span.text for span in text.iter(f"{SVG}tspan")]
+        for text in root.iter(f"{SVG}text")
+        if text.find(f"{SVG}tspan") is not None
+    ]
+    assert labels[0] == first  # 08:00 UTC is 09:00 in Oslo
+    assert labels[-1] == last

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,3 +119,87 @@ def test_an_older_score_keeps_its_advice_as_it_stood(as_nurse, episode, nurse):
     give(episode, user=nurse, given_at=now - dt.timedelta(minutes=30))
     page = as_nurse.get(reverse("assessment-detail", args=[older.pk])).content.decode()
     assert 'data-testid="diazepam-given"' not in page
+
+
+def _advice_text(page, code):
+    """The text of the advice line ``code`` on the result page, or None when there is none."""
+    marker = f'data-testid="advice-{code}"'
+    if marker not in page:
+        return None
+    line = page[page.index(marker) :]
+    line = line[line.index('class="advice-text">') :]
+    return line[len('class="advice-text">') : line.index("</span>")]
+
+
+def _clock(moment):
+    """The local time as a Norwegian page writes it: 08.22."""
+    local = timezone.localtime(moment)
+    return rf"{local:%H}\.{local:%M}"
+
+
+def test_a_dose_from_the_result_page_changes_the_advice_line(as_nurse, episode, nurse):
+    """Audit: the dose tests checked the totals and the emptied form, not the advice: after a
+    dose, "diazepam 10 mg now" gives way to the next hourly dose's time, and the last dose's time
+    follows each new dose."""
+    start = now_minute()
+    with time_machine.travel(start, tick=True) as clock:
+        assessment = score(
+            episode, user=nurse, total=17, observed_at=start - dt.timedelta(minutes=5), now=start
+        )
+        url = reverse("assessment-detail", args=[assessment.pk])
+        create = reverse("administration-create", args=[episode.pk])
+        page = as_nurse.get(url).content.decode()
+        assert "per os nå" in _advice_text(page, "diazepam_hourly")
+        assert _advice_text(page, "diazepam_not_yet_due") is None
+
+        _form, key, _dose_input = _form_fields(page)
+        as_nurse.post(create, _dose(assessment, key))
+        first = MedicationAdministration.objects.get().given_at
+        page = as_nurse.get(url).content.decode()
+
+        hourly = _advice_text(page, "diazepam_hourly")
+        assert "per os nå" not in hourly
+        due = first + dt.timedelta(hours=1)
+        assert re.search(_clock(due), hourly)
+        waiting = _advice_text(page, "diazepam_not_yet_due")
+        assert waiting is not None
+        assert re.search(rf"gitt kl\. {_clock(first)}\b.*kl\. {_clock(due)}", waiting)
+
+        clock.move_to(start + dt.timedelta(minutes=20))
+        _form, key, _dose_input = _form_fields(page)
+        as_nurse.post(create, _dose(assessment, key))
+        second = MedicationAdministration.objects.latest("given_at").given_at
+        assert second - first >= dt.timedelta(minutes=19)
+        page = as_nurse.get(url).content.decode()
+
+        waiting = _advice_text(page, "diazepam_not_yet_due")
+        later = second + dt.timedelta(hours=1)
+        assert re.search(rf"gitt kl\. {_clock(second)}\b.*kl\. {_clock(later)}", waiting)
+        assert not re.search(rf"kl\. {_clock(first)}\b", waiting)
+
+
+@pytest.mark.parametrize(
+    ("language", "due_words", "given_words"),
+    [
+        ("nb", "{d:%d.%m.%Y} kl. {d:%H.%M}", "gitt kl. {g:%H.%M}"),
+        ("en", "{d:%Y-%m-%d %H:%M}", "given at {g:%H:%M}"),
+    ],
+)
+def test_the_advice_s_times_are_in_the_language_s_format(
+    as_nurse, episode, nurse, settings, language, due_words, given_words
+):
+    """Audit: the result page showed the advice's times as the kernel writes them ("kl. 19:50",
+    "06.12.2026 20:45") in both languages; they are rendered like every other time."""
+    now = now_minute()
+    assessment = score(
+        episode, user=nurse, total=17, observed_at=now - dt.timedelta(minutes=5), now=now
+    )
+    dose = give(episode, user=nurse, given_at=now - dt.timedelta(minutes=4))
+    as_nurse.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = as_nurse.get(reverse("assessment-detail", args=[assessment.pk])).content.decode()
+
+    due = timezone.localtime(assessment.observed_at + dt.timedelta(hours=1))
+    given = timezone.localtime(dose.given_at)
+    assert due_words.format(d=due) in _advice_text(page, "ciwa_monitoring_interval")
+    assert given_words.format(g=given) in _advice_text(page, "diazepam_not_yet_due")

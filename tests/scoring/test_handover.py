@@ -303,3 +303,38 @@ def test_olanzapine_is_counted_over_the_stay(client, ward, nurse):
     client.force_login(nurse)
     text = client.get(reverse("ward-handover")).content.decode()
     assert "Olanzapin i dette oppholdet: 20 mg av høyst 30 mg" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "wrong"),
+    [
+        ("nb", "ingen skår i denne vakten", "uendret fra"),
+        ("en", "no score this shift", "unchanged"),
+    ],
+)
+def test_no_score_this_shift_is_not_read_as_unchanged(
+    client, ward, nurse, settings, language, words, wrong
+):
+    """Audit: with the last score before the shift began, the trend compared that score with
+    itself and read "unchanged from 14"; the trend is since the previous shift, and there is none
+    in this one yet."""
+    now = timezone.now()
+    episode = make_inpatient(unit=ward)
+    score(episode, user=nurse, total=20, observed_at=_before_this_shift(now), now=now)
+    score(
+        episode,
+        user=nurse,
+        total=14,
+        observed_at=shift_at(now).start - dt.timedelta(minutes=30),
+        now=now,
+    )
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    text = client.get(reverse("ward-handover")).content.decode()
+
+    trend = text[text.index('data-testid="trend"') :]
+    trend = trend[: trend.index("</span>")]
+    assert words in trend
+    assert wrong not in trend
+    assert "trend-none" in text

@@ -342,3 +342,85 @@ def test_the_result_page_says_thiamine_is_not_given_when_planned_and_not_ordered
     page = client.get(url).content.decode()
     line = page[page.index('data-testid="thiamine-status"') :]
     assert "gitt i dag" in line[: line.index("</p>")]
+
+
+@pytest.mark.parametrize(
+    ("language", "diazepam_label", "olanzapine_label", "olanzapine"),
+    [
+        (
+            "nb",
+            "Diazepam i gjeldende opptrapping",
+            "Olanzapin i dette oppholdet",
+            "10 mg av høyst 30 mg",
+        ),
+        (
+            "en",
+            "Diazepam in the current escalation",
+            "Olanzapine in this stay",
+            "10 mg of at most 30 mg",
+        ),
+    ],
+)
+def test_olanzapine_is_the_stay_s_total_and_labelled_so(
+    client, ward, nurse, settings, language, diazepam_label, olanzapine_label, olanzapine
+):
+    """Audit: olanzapine was shown under "In the current escalation", but its 30 mg maximum is
+    counted over the whole stay (as the advice and the handover count it). A dose given in an
+    earlier escalation counts, and the page says "in this stay"."""
+    now = timezone.now()
+    episode = make_inpatient(unit=ward, admitted_at=now - dt.timedelta(days=3))
+    score(episode, user=nurse, total=18, observed_at=now - dt.timedelta(days=2), now=now)
+    give(episode, user=nurse, drug="olanzapine", dose_mg="10", given_at=now - dt.timedelta(days=2))
+    score(episode, user=nurse, total=5, observed_at=now - dt.timedelta(days=1), now=now)  # ends it
+    score(episode, user=nurse, total=17, observed_at=now - dt.timedelta(hours=1), now=now)
+    give(episode, user=nurse, dose_mg="10", given_at=now - dt.timedelta(minutes=50))
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
+
+    totals = page[page.index('data-testid="escalation-totals"') :]
+    totals = totals[: totals.index("</section>")]
+    facts = {
+        fact.split("</dt>")[0].split("<dt>")[-1]: fact.split("</dd>")[0]
+        for fact in totals.split("<div>")[1:]
+    }
+    assert "10 mg" in facts[diazepam_label]
+    assert olanzapine in facts[olanzapine_label]
+    assert "I gjeldende opptrapping" not in totals
+    assert "In the current escalation" not in totals
+
+
+def test_a_dose_given_links_to_its_correction(client, episode, nurse):
+    """Audit: the view listed the doses given with no way to correct one; the scores page has
+    the link, to the same correction page."""
+    dose = give(episode, user=nurse, given_at=timezone.now() - dt.timedelta(minutes=10))
+    correct = reverse("administration-correct", args=[dose.pk])
+    client.force_login(nurse)
+
+    page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
+
+    given = page[page.index('data-testid="given-doses"') :]
+    assert f'href="{correct}"' in given[: given.index("</table>")]
+    assert client.get(correct).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "clock"), [("nb", r"\d\d\.\d\d"), ("en", r"\d\d:\d\d")])
+def test_the_planned_times_are_in_the_language_s_time_format(
+    client, episode, planned, nurse, settings, language, clock
+):
+    """Audit: the plan's times were shown as stored ("08:00") on Norwegian pages too."""
+    import re
+
+    client.force_login(nurse)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
+
+    table = page[page.index('data-testid="planned-doses"') :]
+    table = table[: table.index("</table>")]
+    rows = table.split("<tr data-testid=")[1:]
+    times = [row.split("<td>")[1].split("</td>")[0] for row in rows]
+    taper = [time for time in times if time[:1].isdigit()]
+    assert len(taper) == len([dose for dose in planned if "oxazepam" in dose.drugs]) == 3
+    assert all(re.fullmatch(clock, time) for time in taper), times

@@ -68,7 +68,7 @@ def test_a_planned_diazepam_dose_given_counts_in_the_advice_and_the_handover(epi
 
     (row,) = handover(nurse, now=now)
     assert row.diazepam_mg == record.dose_mg
-    assert [(code, mg) for code, mg, _at in row.planned_24h] == [("diazepam", record.dose_mg)]
+    assert [(dose.drug_code, dose.mg) for dose in row.planned_24h] == [("diazepam", record.dose_mg)]
 
 
 def test_a_range_dose_needs_the_mg_given_and_then_counts(episode, nurse):
@@ -151,3 +151,39 @@ def test_the_loading_dose_is_due_until_given_and_the_course_three_times_a_day(ep
     # At most 5 days from the first dose (days_max), then not due.
     assert len(due(today + dt.timedelta(days=4))) == 3
     assert due(today + dt.timedelta(days=5)) == []
+
+
+def test_the_handover_lists_every_planned_dose_given_counting_only_known_mg(client, episode, nurse):
+    """Audit: the handover's doses of the last 24 h left out planned doses marked given without
+    an amount (thiamine: the guideline gives no dose) and those with no drug code (a combination
+    or a drug the ward has no code for): they were given, so they are listed with what is known,
+    and an unknown amount counts in no total."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    thiamine = _answer(episode, _due(episode, "thiamine", now), nurse, now)
+    assert (thiamine.drug_code, thiamine.dose_mg) == ("thiamine", None)
+    # No accepted "give" line names two drugs today, so the row is written as the service would.
+    PlannedDoseRecord.objects.create(
+        episode=episode,
+        due_date=timezone.localdate(now),
+        slot="line:test.combination",
+        drug="klonidin eller lofeksidin",
+        given=True,
+        recorded_at=now - dt.timedelta(minutes=20),
+        drug_code="",
+        dose_mg=None,
+        entered_by=nurse,
+        entered_at=now,
+    )
+    score(episode, user=nurse, total=12, observed_at=now - dt.timedelta(minutes=5))
+
+    (row,) = handover(nurse, now=now)
+
+    assert [(dose.drug_code, dose.drug, dose.mg) for dose in row.planned_24h] == [
+        ("thiamine", thiamine.drug, None),
+        ("", "klonidin eller lofeksidin", None),
+    ]
+    assert row.diazepam_mg == 0
+    client.force_login(nurse)
+    text = client.get(reverse("ward-handover")).content.decode()
+    assert "tiamin (vitamin B1) (planlagt dose, mengde ikke registrert)" in text
+    assert "klonidin eller lofeksidin (planlagt dose, mengde ikke registrert)" in text
