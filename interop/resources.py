@@ -110,6 +110,8 @@ def _item(item: Item) -> dict[str, Any]:
         coding: dict[str, Any] = {"code": str(option.value)}
         if option.anchor_nb:
             coding["display"] = option.anchor_nb
+            if option.anchor_en:
+                coding["_display"] = _translated(option.anchor_nb, option.anchor_en)
         options.append(
             {
                 "extension": [{"url": ORDINAL_VALUE, "valueDecimal": option.value}],

@@ -121,6 +121,14 @@ def test_each_instrument_is_a_questionnaire_built_from_its_definition(client, nu
     scores = [o["extension"][0]["valueDecimal"] for o in first["answerOption"]]
     assert codes == [str(v) for v in instrument.items[0].allowed]
     assert scores == list(instrument.items[0].allowed)
+    # Every anchored answer in bokmål, with its English translation.
+    for item, sent in zip(instrument.items, body["item"], strict=False):
+        for option, answer in zip(item.options, sent["answerOption"], strict=True):
+            coding = answer["valueCoding"]
+            assert coding.get("display") == option.anchor_nb
+            if option.anchor_nb and option.anchor_en:
+                english = coding["_display"]["extension"][0]["extension"]
+                assert {"url": "content", "valueString": option.anchor_en} in english
     for item in body["item"][len(instrument.items) :]:
         # The bedside questions are not scored: no options, no ordinal value.
         assert item["type"] in {"boolean", "decimal"}
