@@ -561,7 +561,8 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
                 user=user,
             )
             if corrected is not None:
-                return redirect("episode-scores", episode_id=episode.pk)
+                # Back where the nurse came from (the medication view links here with ?next=).
+                return redirect(_safe_next(request, reverse("episode-scores", args=[episode.pk])))
     else:
         form = AdministrationCorrectionForm(
             initial={
@@ -576,7 +577,13 @@ def administration_correct_view(request: HttpRequest, administration_id: int) ->
     return render(
         request,
         "scoring/administration_correct.html",
-        {"episode": episode, "patient": episode.patient, "form": form, "original": original},
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "form": form,
+            "original": original,
+            "next": _safe_next(request, ""),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -401,8 +401,44 @@ def test_a_dose_given_links_to_its_correction(client, episode, nurse):
     page = client.get(reverse("ward-medication", args=[episode.pk])).content.decode()
 
     given = page[page.index('data-testid="given-doses"') :]
-    assert f'href="{correct}"' in given[: given.index("</table>")]
-    assert client.get(correct).status_code == 200
+    here = reverse("ward-medication", args=[episode.pk])
+    link = f"{correct}?next={here}"
+    assert f'href="{link}"' in given[: given.index("</table>")]
+    form = client.get(link).content.decode()
+    assert f'name="next" value="{here}"' in form
+
+    # Saved, the nurse is back on the medication view, not on another page.
+    response = client.post(
+        correct,
+        {
+            "drug": "diazepam",
+            "dose_mg": "5",
+            "route": "oral",
+            "given_at": timezone.localtime(dose.given_at).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Var 5 mg",
+            "next": here,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == here
+
+
+def test_a_correction_never_sends_the_nurse_off_the_site(client, episode, nurse):
+    dose = give(episode, user=nurse, given_at=timezone.now() - dt.timedelta(minutes=10))
+    client.force_login(nurse)
+    response = client.post(
+        reverse("administration-correct", args=[dose.pk]),
+        {
+            "drug": "diazepam",
+            "dose_mg": "5",
+            "route": "oral",
+            "given_at": timezone.localtime(dose.given_at).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Var 5 mg",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("episode-scores", args=[episode.pk])
 
 
 @pytest.mark.parametrize(("language", "clock"), [("nb", r"\d\d\.\d\d"), ("en", r"\d\d:\d\d")])
