@@ -187,14 +187,27 @@ class OrderCheck:
     not_evaluated: tuple[str, ...]
 
 
+def _text_drugs(text: str) -> set[str]:
+    words = "".join(ch if ch.isalpha() else " " for ch in text.lower()).split()
+    return {DRUG_WORDS[word] for word in words if word in DRUG_WORDS}
+
+
 def identify_drug(codes: Sequence[tuple[str | None, str | None]], text: str) -> str | None:
     """The kernel drug an order names: an ATC coding first, else a known word in the text."""
     for system, code in codes:
         if code and (system or ATC_SYSTEM) == ATC_SYSTEM and code.upper() in ATC_DRUGS:
             return ATC_DRUGS[code.upper()]
-    words = "".join(ch if ch.isalpha() else " " for ch in text.lower()).split()
-    found = {DRUG_WORDS[word] for word in words if word in DRUG_WORDS}
+    found = _text_drugs(text)
     return found.pop() if len(found) == 1 else None
+
+
+def drugs_named_in_text(codes: Sequence[tuple[str | None, str | None]], text: str) -> list[str]:
+    """The kernel drugs an order's text names when it has no ATC coding this kernel knows and
+    names more than one, so that no one drug can be checked (sorted); else an empty list."""
+    if identify_drug(codes, text) is not None:
+        return []
+    found = _text_drugs(text)
+    return sorted(found) if len(found) > 1 else []
 
 
 def drug_class(drug: str | None, table: EquipotencyTable | None = None) -> DrugClass | None:

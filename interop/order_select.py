@@ -29,6 +29,7 @@ from clinical.order_check import (
     OrderFacts,
     Setting,
     check_order,
+    drugs_named_in_text,
     identify_drug,
 )
 from clinical.schedule import OSLO
@@ -71,6 +72,8 @@ class SelectedOrder:
     # False when the order names no medication this service can read at all (no code, no name):
     # it is then said not to be checked, never passed over in silence.
     readable: bool = True
+    # The drugs its text names when it names more than one (none of them can be checked).
+    several: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -131,7 +134,11 @@ def _selected(order: MedicationRequest) -> SelectedOrder:
     drug = identify_drug(codings, text)
     readable = bool(text.strip()) or any(code for _system, code in codings)
     return SelectedOrder(
-        f"MedicationRequest/{order.id}", text, DraftOrder(drug, dose, per_day), readable
+        f"MedicationRequest/{order.id}",
+        text,
+        DraftOrder(drug, dose, per_day),
+        readable,
+        tuple(drugs_named_in_text(codings, text)),
     )
 
 
@@ -251,6 +258,21 @@ def _unreadable_card(request: HttpRequest, selected: SelectedOrder) -> dict[str,
     )
 
 
+def _several_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
+    names = ", ".join(drug_name(drug) for drug in selected.several)
+    text = gettext(
+        "This order names more than one drug (%(drugs)s) and has no ATC code that says which, "
+        "so it was not checked. Order each drug on its own to have it checked."
+    ) % {"drugs": names}
+    short = gettext("Not checked: the order names more than one drug.")
+    return card(
+        request,
+        summary=f"{selected.reference}: {short}",
+        indicator="warning",
+        text=f"{selected.label}: {text}",
+    )
+
+
 def order_cards(
     request: HttpRequest,
     orders: Sequence[SelectedOrder],
@@ -258,12 +280,16 @@ def order_cards(
     *,
     unchecked: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
-    """Cards for each selected benzodiazepine or opioid order; other drugs have none, and an
-    order whose medication cannot be read at all has a warning that it was not checked."""
+    """Cards for each selected benzodiazepine or opioid order; other drugs have none. An order
+    whose medication cannot be read at all, or whose text names more than one drug, has a warning
+    that it was not checked."""
     cards: list[dict[str, Any]] = []
     for selected in orders:
         if not selected.readable:
             cards.append(_unreadable_card(request, selected))
+            continue
+        if selected.several:
+            cards.append(_several_card(request, selected))
             continue
         check = check_order(selected.order, facts)
         if check.drug_class is not None:

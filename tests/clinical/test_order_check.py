@@ -2,7 +2,13 @@
 
 from fractions import Fraction
 
-from clinical.order_check import DraftOrder, OrderFacts, check_order, identify_drug
+from clinical.order_check import (
+    DraftOrder,
+    OrderFacts,
+    check_order,
+    drugs_named_in_text,
+    identify_drug,
+)
 from clinical.tapers import CurrentUse
 
 KNOWN = OrderFacts(drowsy=False, pregnant=False, age_years=40, setting="inpatient")
@@ -21,6 +27,15 @@ def test_it_identifies_the_drug_by_atc_code_then_by_name():
     )
     assert identify_drug([], "Paracet 500 mg") is None
     assert identify_drug([], "diazepam and methadone") is None  # two drugs: not guessed
+
+
+def test_an_order_text_naming_several_drugs_is_told_from_one_naming_none():
+    atc = "http://www.whocc.no/atc"
+    assert drugs_named_in_text([], "diazepam and methadone") == ["diazepam", "methadone"]
+    assert drugs_named_in_text([], "Stesolid eller Sobril") == ["diazepam", "oxazepam"]
+    assert drugs_named_in_text([], "Diazepam 5 mg") == []  # one: identified
+    assert drugs_named_in_text([], "Paracet 500 mg") == []  # none: not ours
+    assert drugs_named_in_text([(atc, "N05BA01")], "diazepam and methadone") == []  # ATC says
 
 
 def test_an_unknown_drug_has_no_findings():

@@ -272,3 +272,21 @@ def test_an_order_whose_medication_cannot_be_read_says_it_was_not_checked(
     assert "Ikke kontrollert" in warnings[0]["summary"]
     assert "medicationReference" in warnings[0]["detail"]
     assert warnings[0]["summary"].startswith(f"MedicationRequest/{order['id']}")
+
+
+def test_an_order_naming_two_drugs_says_it_was_not_checked(client, issuers, ward):
+    """Audit: 'diazepam/oksazepam' without an ATC code got no card at all, as if unknown."""
+    episode = make_inpatient(unit=ward)
+    two = draft("two", text="Diazepam eller oksazepam ved behov", mg=10)
+    warnings = by_indicator(check(client, episode.patient_id, two), "warning")
+    assert len(warnings) == 1
+    assert (
+        warnings[0]["summary"]
+        == "MedicationRequest/two: Ikke kontrollert: ordinasjonen nevner mer enn ett legemiddel."
+    )
+    assert "diazepam, oksazepam" in warnings[0]["detail"]
+    # An ATC code says which drug it is: checked, not refused.
+    coded = draft("coded", code="N05BA01", text="Diazepam eller oksazepam", mg=10)
+    cards = check(client, episode.patient_id, coded).json()["cards"]
+    assert not any("mer enn ett" in c["summary"] for c in cards)
+    assert cards
