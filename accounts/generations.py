@@ -32,39 +32,47 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _KEY: Final = "detox:generation:{kind}"
-# On the connection: {kind: (private token, the commit callback that will replace the shared one)}.
+# On the connection: {kind: [(private token, its commit callback), ...]}, oldest first; one entry
+# per change, each registered at the savepoint level of its change.
 _PENDING: Final = "_detox_pending_generations"
+
+_Entry = tuple[str, Callable[[], None]]
 
 
 def key(kind: str) -> str:
     return _KEY.format(kind=kind)
 
 
-def _pending(connection: BaseDatabaseWrapper) -> dict[str, tuple[str, Callable[[], None]]]:
-    pending: dict[str, tuple[str, Callable[[], None]]] | None = getattr(connection, _PENDING, None)
+def _pending(connection: BaseDatabaseWrapper) -> dict[str, list[_Entry]]:
+    pending: dict[str, list[_Entry]] | None = getattr(connection, _PENDING, None)
     if pending is None:
         pending = {}
         setattr(connection, _PENDING, pending)
     return pending
 
 
-def _scheduled(connection: BaseDatabaseWrapper, callback: Callable[[], None]) -> bool:
-    """Whether ``callback`` is still to run when this connection's transaction commits (a
-    rollback, of the transaction or of the savepoint it was registered in, discards it)."""
-    return connection.in_atomic_block and any(
-        entry[1] is callback for entry in connection.run_on_commit
-    )
+def _scheduled(connection: BaseDatabaseWrapper) -> set[int]:
+    """The ids of the callbacks still to run when this connection's transaction commits (a
+    rollback, of the transaction or of the savepoint one was registered in, discards it)."""
+    if not connection.in_atomic_block:
+        return set()
+    return {id(entry[1]) for entry in connection.run_on_commit}
 
 
 def _private(kind: str) -> str | None:
-    """This connection's own token for the kind, while its transaction has changed the kind."""
+    """This connection's own token for the kind, while its transaction has changed the kind: the
+    newest change not undone by a savepoint's rollback."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return None
-    entry = _pending(connection).get(kind)
-    if entry is None or not _scheduled(connection, entry[1]):
+    entries = _pending(connection).get(kind)
+    if not entries:
         return None
-    return entry[0]
+    scheduled = _scheduled(connection)
+    for token, callback in reversed(entries):
+        if id(callback) in scheduled:
+            return token
+    return None
 
 
 def current(kind: str) -> str:
@@ -94,14 +102,21 @@ def replace(kind: str) -> None:
         _replace(kind)
         return
     pending = _pending(connection)
-    entry = pending.get(kind)
-    if entry is not None and _scheduled(connection, entry[1]):
-        pending[kind] = (secrets.token_hex(8), entry[1])
-        return
+    scheduled = _scheduled(connection)
+    entries = [entry for entry in pending.get(kind, []) if id(entry[1]) in scheduled]
+    # One shared write per transaction: the first of its callbacks to run writes, the rest
+    # (changes made in savepoints since) find it done.
+    written = getattr(entries[0][1], "written", None) if entries else None
+    if written is None:
+        written = [False]
 
     def at_commit() -> None:
         pending.pop(kind, None)
-        _replace(kind)
+        if not written[0]:
+            written[0] = True
+            _replace(kind)
 
-    pending[kind] = (secrets.token_hex(8), at_commit)
+    at_commit.written = written  # type: ignore[attr-defined]
+    entries.append((secrets.token_hex(8), at_commit))
+    pending[kind] = entries
     transaction.on_commit(at_commit)

@@ -118,6 +118,35 @@ def test_a_savepoint_rolled_back_drops_only_what_it_changed():
     assert shared() != before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_after_an_earlier_change_returns_to_that_change(monkeypatch):
+    """Review: a change in a savepoint after one outside it swapped the one private token, so
+    after the savepoint's rollback this connection read what was cached under the undone change."""
+    writes = []
+    real_set = cache.set
+
+    def counted_set(k: str, *args: Any, **kwargs: Any) -> Any:
+        writes.append(k)
+        return real_set(k, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", counted_set)
+    before = generations.current(KIND)
+    with transaction.atomic():
+        generations.replace(KIND)
+        outer = generations.current(KIND)
+        with pytest.raises(RuntimeError):
+            _in_a_savepoint_that_fails(change=True)
+        assert generations.current(KIND) == outer
+        with transaction.atomic():
+            generations.replace(KIND)
+            inner = generations.current(KIND)
+        # A savepoint released, not rolled back: its change stands.
+        assert generations.current(KIND) == inner
+        assert len({before, outer, inner}) == 3
+    assert writes == [generations.key(KIND)]
+    assert shared() not in {before, outer, inner}
+
+
 def test_within_a_test_s_transaction_reads_follow_each_change():
     """Tests run inside one transaction that never commits: the connection's own token."""
     first = generations.current(KIND)
