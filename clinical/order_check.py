@@ -263,11 +263,14 @@ def _bound_findings(
 ) -> list[OrderFinding]:
     """The start-dose bounds, on the daily dose; without it (no readable timing) on the single
     dose, since the daily dose is at least the single dose: one dose already above the daily
-    bound is flagged, anything less leaves the daily dose "not evaluated"."""
+    bound is flagged, anything less leaves the daily dose "not evaluated". A single dose larger
+    than the averaged daily dose (32 mg every other day) is the dose of the day it is given."""
     drug, per_day, single = order.drug, order.mg_per_day, order.dose_mg
     if drug != BUPRENORPHINE and drug not in BENZODIAZEPINE_TAPER_DRUGS:
         return []
-    if per_day is not None:
+    if per_day is not None and single is not None and single > per_day:
+        mg, by_single = single, True
+    elif per_day is not None:
         mg, by_single = per_day, False
     elif single is not None:
         mg, by_single = single, True

@@ -123,7 +123,13 @@ class LocalDateTimeField(forms.DateTimeField):
     """``forms.DateTimeField`` for a wall-clock time in the display zone, DST nights included."""
 
     widget = LocalDateTimeInput
-    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+    input_formats = [
+        DATETIME_LOCAL_FORMAT,
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+    ]
     default_error_messages = {
         "repeated": _(
             "%(time)s happens twice this night (first summer time, then winter time) and the "
@@ -154,11 +160,16 @@ class LocalDateTimeField(forms.DateTimeField):
             wall = cast(dt.datetime, BaseTemporalField.to_python(self, str(value).strip()))
         if timezone.is_aware(wall):
             return wall
-        moment = local_moment(wall, offset)
+        zone = timezone.get_current_timezone()
+        try:
+            moment = local_moment(wall, offset)
+            exists = _exists(wall.replace(tzinfo=zone))
+        except (OverflowError, ValueError):
+            # Year 1 or 9999 at the calendar's edge: no moment in UTC (a typo in the picker).
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if moment is not None:
             return moment
-        zone = timezone.get_current_timezone()
-        code = "repeated" if _exists(wall.replace(tzinfo=zone)) else "skipped"
+        code = "repeated" if exists else "skipped"
         raise forms.ValidationError(
             self.error_messages[code], code=code, params={"time": formats.time_format(wall.time())}
         )

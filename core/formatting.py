@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -74,12 +75,18 @@ def local_time(moment: dt.datetime, *, tz: dt.tzinfo = OSLO) -> str:
     return _format(timezone.localtime(moment, tz), "TIME_FORMAT")
 
 
+_CLOCK = re.compile(r"\d\d:\d\d")
+
+
 def clock_time(text: str) -> str:
     """A wall-clock time kept as text ("08:00", as the plan's calendars store it) in the
     language's time format, e.g. ``08.00`` / ``08:00``; text that is no such time is returned
     as it is."""
+    # Exactly HH:MM: fromisoformat alone would read "08:00-09:00" as 08:00 at offset -09:00.
+    if not isinstance(text, str) or not _CLOCK.fullmatch(text):
+        return text
     try:
         clock = dt.time.fromisoformat(text)
-    except (TypeError, ValueError):
+    except ValueError:
         return text
     return _format(clock, "TIME_FORMAT")

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -251,10 +252,14 @@ def _log(request: HttpRequest, call: Call) -> None:
 
 
 def _open_episode(patient: Patient) -> Episode | None:
+    """The stay the patient is in (active) before one only planned; the newest of either."""
     return (
         patient.episodes.filter(status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.PLANNED])
         .select_related("unit", "patient")
-        .order_by("-created_at", "-pk")
+        .annotate(
+            planned_only=Case(When(status=EpisodeStatus.ACTIVE, then=Value(0)), default=Value(1))
+        )
+        .order_by("planned_only", "-created_at", "-pk")
         .first()
     )
 

@@ -93,7 +93,14 @@ def _daily(dose: Fraction, timing: Any) -> Fraction | None:
 
 
 def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]:
-    """The first dosage's single dose in mg, and the daily dose if the timing gives it."""
+    """The largest single dose in mg, and the daily dose if every dosage line's timing gives it.
+
+    Dosage lines with the same ``sequence`` (or none) are taken together, so their daily doses
+    add up (16 mg in the morning and 16 mg at night are 32 mg a day); lines of different
+    sequences follow one another, so the day's dose is the largest of theirs. A dose in another
+    unit than mg reads as no dose at all."""
+    singles: list[Fraction] = []
+    per_sequence: dict[int | None, list[Fraction | None]] = {}
     dosage: Any
     for dosage in request.dosageInstruction or []:
         for rate in dosage.doseAndRate or []:
@@ -103,8 +110,18 @@ def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]
             if (quantity.code or quantity.unit or "").lower() != "mg" or quantity.value <= 0:
                 return None, None
             dose = Fraction(str(quantity.value))
-            return dose, _daily(dose, dosage.timing)
-    return None, None
+            singles.append(dose)
+            per_sequence.setdefault(dosage.sequence, []).append(_daily(dose, dosage.timing))
+            break  # one dose per dosage line
+    if not singles:
+        return None, None
+    days: list[Fraction] = []
+    for dailies in per_sequence.values():
+        known = [daily for daily in dailies if daily is not None]
+        if len(known) < len(dailies):
+            return max(singles), None
+        days.append(sum(known, Fraction(0)))
+    return max(singles), max(days)
 
 
 def _medication_concept(order: MedicationRequest) -> Any:

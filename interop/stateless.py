@@ -27,6 +27,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatient
 from pydantic import ValidationError
 
+from clinical.instruments import INSTRUMENTS
 from clinical.schedule import OSLO
 from patients.selectors import age_on
 
@@ -108,7 +109,13 @@ def _score(raw: object, instrument_system: str) -> WithdrawalScore | None:
             continue
         if moment.tzinfo is None:
             raise PrefetchError("prefetch.withdrawalScore: effectiveDateTime needs a time zone.")
-        return WithdrawalScore(found, int(observation.valueInteger), moment)
+        total = int(observation.valueInteger)
+        highest = INSTRUMENTS[found].max_total
+        if not 0 <= total <= highest:
+            raise PrefetchError(
+                f"prefetch.withdrawalScore: a {found} total is 0 to {highest}, not {total}."
+            )
+        return WithdrawalScore(found, total, moment)
     return None
 
 

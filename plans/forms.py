@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinical import discharge, tapers
 from core.datetime_fields import LocalDateTimeField
+from core.formatting import clock_time
 from core.messages import drug_name
 from patients.concurrency import version_field
 from plans.taper_dates import start_date_error
@@ -53,6 +54,14 @@ class LineDecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def _dose_time_choices() -> list[tuple[int, str]]:
+    """The doses a day with their times, in the page's language (08.00, 20.00 / 08:00, 20:00):
+    a callable, so each page's form shows them in its own language."""
+    return [
+        (n, ", ".join(clock_time(time) for time in times)) for n, times in tapers.DOSE_TIMES.items()
+    ]
 
 
 class TaperForm(forms.Form):
@@ -105,7 +114,7 @@ class TaperForm(forms.Form):
     doses_per_day = forms.TypedChoiceField(
         label=_("Doses a day"),
         coerce=int,
-        choices=[(n, ", ".join(times)) for n, times in tapers.DOSE_TIMES.items()],
+        choices=_dose_time_choices,
     )
     start_mg_per_day = forms.DecimalField(
         label=_("Start dose of your own (mg a day)"),

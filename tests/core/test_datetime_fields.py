@@ -82,10 +82,19 @@ def test_every_other_time_is_read_as_it_always_was(text, utc):
     assert clean(text, "+01:00") == utc
 
 
-def test_a_time_that_is_not_a_time_is_the_usual_invalid_error():
+@pytest.mark.parametrize(
+    "text", ["31.02.2027 25:00", "0001-01-01T00:10", "0001-01-01T00:00", "2027-13-01T08:00"]
+)
+def test_a_time_that_is_not_a_time_is_the_usual_invalid_error(text):
+    """Review: year 1 overflowed in the conversion to UTC (a 500, not a form error)."""
     with pytest.raises(ValidationError) as raised:
-        clean("31.02.2027 25:00")
+        clean(text, "+01:00")
     assert raised.value.code == "invalid"
+
+
+def test_seconds_are_read_too():
+    assert clean("2026-12-05T08:22:30") == dt.datetime(2026, 12, 5, 7, 22, 30, tzinfo=UTC)
+    assert clean("2026-12-05 08:22:30") == dt.datetime(2026, 12, 5, 7, 22, 30, tzinfo=UTC)
 
 
 def test_empty_is_none_and_the_offset_alone_means_nothing():

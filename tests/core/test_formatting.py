@@ -105,3 +105,21 @@ def test_the_helpers_agree_with_django_s_formatter_on_dst_nights_and_year_ends(l
 )
 def test_only_numeric_formats_take_the_strftime_path(django_format, pattern):
     assert _strftime_pattern(django_format) == pattern
+
+
+@pytest.mark.parametrize("text", ["08:00-09:00", "0800", "08", "T08:00", "08:00Z", "ved behov", ""])
+def test_a_plan_time_that_is_not_exactly_hh_mm_is_shown_as_written(text):
+    """Review: fromisoformat read '08:00-09:00' as 08:00 at offset -09:00 and dropped the end."""
+    from core.formatting import clock_time
+
+    with translation.override("nb"):
+        assert clock_time(text) == text
+
+
+def test_a_plan_time_follows_the_language():
+    from core.formatting import clock_time
+
+    with translation.override("nb"):
+        assert clock_time("08:00") == "08.00"
+    with translation.override("en"):
+        assert clock_time("20:30") == "20:30"

@@ -34,3 +34,15 @@ def test_the_care_plan_s_taper_calendar_has_the_language_s_times(clinician, lang
     header = html[html.index('class="grid calendar"') :]
     header = header[: header.index("</thead>")]
     assert re.findall(r'<th scope="col">(\d\d\D\d\d)</th>', header) == times
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nb", "08.00, 20.00"), ("en", "08:00, 20:00")])
+def test_the_taper_form_s_dose_times_are_in_the_page_s_language(language, shown):
+    """Review: the choices were joined once at import, so Norwegian pages showed 08:00, 20:00."""
+    from django.utils import translation
+
+    from plans.forms import TaperForm
+
+    with translation.override(language):
+        html = str(TaperForm()["doses_per_day"])
+    assert shown in html
