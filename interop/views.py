@@ -8,6 +8,7 @@ Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Final, Protocol
 from urllib.parse import urlencode
 
@@ -28,8 +29,8 @@ from rest_framework.views import APIView
 from clinical.instruments import INSTRUMENTS, Instrument
 from core.messages import drug_name, render_message
 from interop import resources
+from interop.bedside import BREATH_ALCOHOL_DECIMALS, BedsideItem, bedside_items
 from interop.bedside import BY_FIELD as BEDSIDE_BY_FIELD
-from interop.bedside import BedsideItem, bedside_items
 from interop.taper_doses import TaperDose, doses_of, schedules_visible_to, taper_dose_for
 from patients.access_log import access_log_record, access_log_record_many
 from patients.models import AccessAction, Episode, NationalIdKind, Patient
@@ -183,7 +184,9 @@ def _page(
     count = min(_int_param(params, "_count", DEFAULT_COUNT), MAX_COUNT)
     page = _int_param(params, "_page", 1)
     total = rows.count()
-    chunk = list(rows[(page - 1) * count : page * count])
+    # Past the last page there is nothing to read (and an offset beyond the database's integers
+    # would be a server error, not an empty page).
+    chunk = list(rows[(page - 1) * count : page * count]) if (page - 1) * count < total else []
     url = f"{base_url(request)}{kind}"
     # Every value of every parameter, in order: a repeated one (date=ge…&date=le…) is one query,
     # and a link that kept only its last value would run another on the next page.
@@ -332,7 +335,19 @@ def _bedside_value(question: BedsideItem, item: Any) -> object:
             },
             _problem_expression(f"items.{item.linkId}"),
         )
-    return value if question.type == "boolean" else str(value)
+    if question.type == "boolean":
+        return value
+    # As the ward form: at most two decimals (the Questionnaire says so too); never rounded.
+    exponent = Decimal(str(value)).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -BREATH_ALCOHOL_DECIMALS:
+        raise FhirError(
+            422,
+            "value",
+            gettext("Item %(key)s has at most %(places)s decimals.")
+            % {"key": item.linkId, "places": BREATH_ALCOHOL_DECIMALS},
+            _problem_expression(f"items.{item.linkId}"),
+        )
+    return str(value)
 
 
 def _answers(

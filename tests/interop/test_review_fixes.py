@@ -1,0 +1,142 @@
+"""Defects an adversarial review found in the FHIR and CDS Hooks answers, each held here."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from fhir.resources.R4B import get_fhir_model_class
+
+from patients.models import EpisodeStatus
+from scoring.models import Assessment
+from tests.factories import make_episode
+from tests.interop.cds_client import ISSUER, ORDER_SELECT, PATIENT_VIEW, SECRET, post, token
+from tests.interop.test_cds_order_select import check as order_check
+from tests.interop.test_cds_order_select import draft
+from tests.interop.test_fhir import bedside, post_qr, qr_body
+from tests.scoring.factories import items_for, make_inpatient
+
+
+@pytest.fixture
+def issuers(settings, ward):
+    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"secret": SECRET, "units": [ward.code]}}
+
+
+def critical(response):
+    assert response.status_code == 200, response.content
+    return [c for c in response.json()["cards"] if c["indicator"] == "critical"]
+
+
+def buprenorphine(order_id, *lines):
+    """A draft buprenorphine order with dosage lines of (mg, times a day or None, sequence)."""
+    order = draft(order_id, code="N07BC01", text="Buprenorfin")
+    order["dosageInstruction"] = []
+    for mg, per_day, sequence in lines:
+        dosage = {"doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}]}
+        if per_day is not None:
+            dosage["timing"] = {"repeat": {"frequency": 1, "period": per_day, "periodUnit": "d"}}
+        if sequence is not None:
+            dosage["sequence"] = sequence
+        order["dosageInstruction"].append(dosage)
+    return order
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        # Two lines taken together: 16 + 16 = 32 mg a day, over 24 mg (10.5-1).
+        ([(16, 1, None), (16, 1, None)], True),
+        # 32 mg every second day: the day it is given has 32 mg.
+        ([(32, 2, None)], True),
+        # One line after the other (sequence): a day has at most 16 mg.
+        ([(16, 1, 1), (12, 1, 2)], False),
+        ([(8, 1, None), (8, 1, None)], False),
+    ],
+)
+def test_order_select_adds_a_day_s_dosage_lines_and_never_averages_a_dose_away(
+    client, issuers, ward, lines, flagged
+):
+    episode = make_inpatient(unit=ward)
+    found = critical(order_check(client, episode.patient_id, buprenorphine("b", *lines)))
+    assert bool([c for c in found if "10.5-1" in c["detail"]]) is flagged
+
+
+def test_the_stay_the_patient_is_in_decides_the_unit_not_a_later_planned_one(
+    client, issuers, ward, other_ward, nurse
+):
+    episode = make_inpatient(unit=ward)
+    make_episode(patient=episode.patient, status=EpisodeStatus.PLANNED, unit=other_ward)
+    response = post(client, PATIENT_VIEW, token(), context={"patientId": str(episode.patient_id)})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("total", [-1, 68, 999])
+def test_a_prefetched_score_outside_the_scale_is_400_not_a_card(client, issuers, total):
+    moment = timezone.now().replace(microsecond=0).isoformat()
+    prefetch = {
+        "patient": {"resourceType": "Patient", "id": "ehr-1", "birthDate": "1980-01-01"},
+        "withdrawalScore": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "status": "final",
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "http://testserver/fhir/R4/CodeSystem/instrument",
+                                    "code": "ciwa-ar",
+                                }
+                            ]
+                        },
+                        "effectiveDateTime": moment,
+                        "valueInteger": total,
+                    }
+                }
+            ],
+        },
+    }
+    response = post(
+        client, PATIENT_VIEW, token(), context={"patientId": "ehr-1"}, prefetch=prefetch
+    )
+    assert response.status_code == 400
+    assert "0 to 67" in response.content.decode()
+
+
+def test_a_page_far_past_the_end_is_empty_not_an_error(client, nurse, ward):
+    make_inpatient(unit=ward)
+    client.force_login(nurse)
+    for name in ("fhir-patient-search", "fhir-observation-search", "fhir-encounter-search"):
+        response = client.get(reverse(name), {"_page": str(2**63 - 1)})
+        assert response.status_code == 200, name
+        body = response.json()
+        get_fhir_model_class("Bundle").model_validate(body)
+        assert body.get("entry", []) == []
+
+
+@pytest.mark.parametrize("permille", [0.005, 1.999])
+def test_breath_alcohol_with_more_than_two_decimals_is_refused_not_rounded(
+    client, nurse, ward, permille
+):
+    episode = make_inpatient(unit=ward)
+    client.force_login(nurse)
+    moment = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+    body = qr_body(
+        episode, "ciwa-ar", items_for("ciwa-ar", 6), moment, bedside(breath_alcohol=permille)
+    )
+    response = post_qr(client, body)
+    assert response.status_code == 422
+    issue = json.loads(response.content)["issue"][0]
+    assert issue["expression"] == ["QuestionnaireResponse.item.where(linkId='breath-alcohol')"]
+    assert not Assessment.objects.exists()
+
+
+def test_order_select_token_is_for_its_own_service(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    response = order_check(
+        client, episode.patient_id, draft("d", code="N05BA01", mg=10), bearer=token(ORDER_SELECT)
+    )
+    assert response.status_code == 200
