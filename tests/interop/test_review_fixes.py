@@ -33,7 +33,7 @@ def buprenorphine(order_id, *lines):
     order = draft(order_id, code="N07BC01", text="Buprenorfin")
     order["dosageInstruction"] = []
     for mg, per_day, sequence in lines:
-        dosage = {"doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}]}
+        dosage: dict[str, object] = {"doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}]}
         if per_day is not None:
             dosage["timing"] = {"repeat": {"frequency": 1, "period": per_day, "periodUnit": "d"}}
         if sequence is not None:
