@@ -29,7 +29,7 @@ from core.formatting import local_datetime
 from interop.cards import Indicator, card
 from interop.stateless import ExternalPatient, WithdrawalScore
 from patients.level_presentation import present_proposal
-from patients.models import Episode
+from patients.models import Episode, EpisodeStatus, Setting
 from patients.selectors import episode_level_input
 from plans.presentation import ItemView
 from plans.selectors import discharge_view
@@ -75,7 +75,7 @@ def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[
         .first()
     )
     if latest is None:
-        return []
+        return _never_scored_card(request, episode, now)
     source = reverse("assessment-detail", args=[latest.pk])
     cards: list[dict[str, Any]] = []
     due, hours, _local = selectors.next_due_after(latest)
@@ -98,6 +98,27 @@ def _score_cards(request: HttpRequest, episode: Episode, now: datetime) -> list[
     else:
         lines = selectors.opioid_advice_for(latest, at=now).lines
     return cards + advice_cards(request, lines, app_url=source)
+
+
+def _never_scored_card(
+    request: HttpRequest, episode: Episode, now: datetime
+) -> list[dict[str, Any]]:
+    """The ward board's rule for a stay with no score on its scale: an inpatient (or one whose
+    level is not decided yet) is due from admission, so one admitted before now is overdue."""
+    on_ward = episode.status == EpisodeStatus.ACTIVE and episode.setting != Setting.OUTPATIENT
+    if not on_ward or episode.admitted_at is None or episode.admitted_at >= now:
+        return []
+    summary = gettext("Scoring is overdue: no score on the monitored scale since admission.")
+    return [
+        card(
+            request,
+            summary=summary,
+            indicator="warning",
+            text=gettext("Due from admission, %(at)s.")
+            % {"at": local_datetime(episode.admitted_at)},
+            app_url=reverse("episode-scores", args=[episode.pk]),
+        )
+    ]
 
 
 def level_card(request: HttpRequest, episode: Episode) -> list[dict[str, Any]]:

@@ -140,3 +140,42 @@ def test_order_select_token_is_for_its_own_service(client, issuers, ward):
         client, episode.patient_id, draft("d", code="N05BA01", mg=10), bearer=token(ORDER_SELECT)
     )
     assert response.status_code == 200
+
+
+def _overdue(cards):
+    return [c for c in cards if "forsinket" in c["summary"].lower()]
+
+
+def test_patient_view_says_overdue_where_the_board_does_for_a_stay_never_scored(
+    client, issuers, ward, nurse
+):
+    from scoring.selectors import ward_board
+    from scoring.services import monitoring_choose
+    from tests.scoring.factories import score
+
+    now = timezone.now()
+    never = make_inpatient(unit=ward, admitted_at=now - dt.timedelta(hours=10))
+    switched = make_inpatient(unit=ward, admitted_at=now - dt.timedelta(hours=10))
+    score(switched, user=nurse, total=25, observed_at=now - dt.timedelta(minutes=30))
+    monitoring_choose(episode=switched, instrument="cows", user=nurse, now=now)
+    board = {row.episode.pk: row.status for row in ward_board(nurse, now=timezone.now())}
+    assert board[never.pk] == board[switched.pk] == "overdue"
+
+    for episode in (never, switched):
+        response = post(
+            client, PATIENT_VIEW, token(), context={"patientId": str(episode.patient_id)}
+        )
+        cards = _overdue(response.json()["cards"])
+        assert len(cards) == 1
+        assert cards[0]["indicator"] == "warning"
+        assert cards[0]["links"][0]["url"].endswith(reverse("episode-scores", args=[episode.pk]))
+
+
+def test_no_overdue_card_for_an_outpatient_never_scored(client, issuers, ward, clinician):
+    from patients.models import Setting
+
+    episode = make_inpatient(unit=ward, admitted_at=timezone.now() - dt.timedelta(hours=10))
+    episode.setting = Setting.OUTPATIENT
+    episode.save()
+    response = post(client, PATIENT_VIEW, token(), context={"patientId": str(episode.patient_id)})
+    assert _overdue(response.json()["cards"]) == []
