@@ -72,6 +72,26 @@ ATC_DRUGS: Final[Mapping[str, str]] = {
     "N02AX02": "tramadol",
     "R05DA04": "codeine",
 }
+# ATC groups of the drugs this check is about (benzodiazepine anxiolytics and hypnotics, the
+# z-drugs, drugs used in opioid dependence, opioid analgesics): a code in one of them that is not
+# in ATC_DRUGS is a drug of the kind this kernel has no rules for, said so, never passed over.
+ATC_CHECKED_GROUPS: Final = ("N05BA", "N05CD", "N05CF", "N07BC", "N02A", "N03AE", "R05DA")
+
+
+def unchecked_atc(codes: Sequence[tuple[str | None, str | None]]) -> str | None:
+    """An ATC code of the checked groups that this kernel does not know, if the order has one
+    and no code it knows."""
+    found = None
+    for system, code in codes:
+        if not code or (system or ATC_SYSTEM) != ATC_SYSTEM:
+            continue
+        if code.upper() in ATC_DRUGS:
+            return None
+        if code.upper().startswith(ATC_CHECKED_GROUPS):
+            found = code.upper()
+    return found
+
+
 # Names (English, Norwegian spelling, common Norwegian brands) read from the order's text.
 DRUG_WORDS: Final[Mapping[str, str]] = {
     "diazepam": "diazepam",

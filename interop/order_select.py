@@ -31,6 +31,7 @@ from clinical.order_check import (
     check_order,
     drugs_named_in_text,
     identify_drug,
+    unchecked_atc,
 )
 from clinical.schedule import OSLO
 from clinical.tapers import CurrentUse
@@ -74,6 +75,8 @@ class SelectedOrder:
     readable: bool = True
     # The drugs its text names when it names more than one (none of them can be checked).
     several: tuple[str, ...] = ()
+    # An ATC code of a benzodiazepine, z-drug or opioid group this service has no rules for.
+    unknown_atc: str | None = None
 
     @property
     def label(self) -> str:
@@ -156,6 +159,7 @@ def _selected(order: MedicationRequest) -> SelectedOrder:
         DraftOrder(drug, dose, per_day),
         readable,
         tuple(drugs_named_in_text(codings, text)),
+        unchecked_atc(codings) if drug is None else None,
     )
 
 
@@ -290,6 +294,20 @@ def _several_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, An
     )
 
 
+def _unknown_atc_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
+    text = gettext(
+        "ATC %(code)s is a benzodiazepine, z-drug or opioid this service has no rules for, so "
+        "the order was not checked against the taper and safety rules."
+    ) % {"code": selected.unknown_atc}
+    short = gettext("Not checked: ATC %(code)s has no rules here.") % {"code": selected.unknown_atc}
+    return card(
+        request,
+        summary=f"{selected.reference}: {short}",
+        indicator="warning",
+        text=f"{selected.label}: {text}",
+    )
+
+
 def order_cards(
     request: HttpRequest,
     orders: Sequence[SelectedOrder],
@@ -307,6 +325,9 @@ def order_cards(
             continue
         if selected.several:
             cards.append(_several_card(request, selected))
+            continue
+        if selected.unknown_atc:
+            cards.append(_unknown_atc_card(request, selected))
             continue
         check = check_order(selected.order, facts)
         if check.drug_class is not None:

@@ -8,6 +8,7 @@ from clinical.order_check import (
     check_order,
     drugs_named_in_text,
     identify_drug,
+    unchecked_atc,
 )
 from clinical.tapers import CurrentUse
 
@@ -154,3 +155,12 @@ def test_methadone_for_a_pregnant_woman_outside_lar_stays_critical():
     facts = OrderFacts(drowsy=False, pregnant=True, in_lar=False, setting="inpatient")
     found = codes(check_order(DraftOrder("methadone", Fraction(30), Fraction(30)), facts))
     assert found["pregnant_no_opioid_taper"].severity == "critical"
+
+
+def test_an_atc_code_of_the_checked_kinds_without_rules_is_named():
+    atc = "http://www.whocc.no/atc"
+    assert unchecked_atc([(atc, "N05BA08")]) == "N05BA08"  # bromazepam
+    assert unchecked_atc([(None, "n02ab02")]) == "N02AB02"  # pethidine, no system given
+    assert unchecked_atc([(atc, "N05BA08"), (atc, "N05BA01")]) is None  # diazepam is known
+    assert unchecked_atc([(atc, "N02BE01")]) is None  # paracetamol: not our kind
+    assert unchecked_atc([("http://snomed.info/sct", "N05BA08")]) is None  # not ATC

@@ -179,3 +179,23 @@ def test_no_overdue_card_for_an_outpatient_never_scored(client, issuers, ward, c
     episode.save()
     response = post(client, PATIENT_VIEW, token(), context={"patientId": str(episode.patient_id)})
     assert _overdue(response.json()["cards"]) == []
+
+
+@pytest.mark.parametrize("code", ["N05BA08", "N05CD08", "N02AB02"])
+def test_an_order_for_a_drug_of_the_checked_kinds_without_rules_says_it_was_not_checked(
+    client, issuers, ward, code
+):
+    """Review: bromazepam (N05BA08) got no card at all, as if it were paracetamol."""
+    episode = make_inpatient(unit=ward)
+    response = order_check(client, episode.patient_id, draft("x", code=code, text="Noe", mg=5))
+    assert response.status_code == 200
+    warnings = [c for c in response.json()["cards"] if c["indicator"] == "warning"]
+    assert [c["summary"] for c in warnings] == [
+        f"MedicationRequest/x: Ikke kontrollert: ATC {code} har ingen regler her."
+    ]
+
+
+def test_a_drug_outside_those_kinds_still_gets_no_card(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    response = order_check(client, episode.patient_id, draft("p", code="N02BE01", mg=500))
+    assert response.json()["cards"] == []
