@@ -47,9 +47,19 @@ class Caller:
 
 
 class CdsRefused(Exception):
-    def __init__(self, status: int, text: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        text: str,
+        *,
+        caller: Caller | None = None,
+        patient: Patient | None = None,
+    ) -> None:
         super().__init__(text)
         self.status = status
+        # An authenticated caller refused a stored patient: the attempt is access-logged.
+        self.caller = caller
+        self.patient = patient
 
 
 def _issuers() -> Mapping[str, Mapping[str, Any]]:
@@ -219,8 +229,18 @@ def _call(request: HttpRequest, service_id: str) -> Call:
         # the patient's own facts are read, scoped as the patient page by the patient's unit.
         unit = episode.unit if episode is not None else patient.unit
         if unit.code not in caller.units:
-            raise CdsRefused(403, "This patient's open episode is outside the issuer's units.")
-        _same_person(patient, prefetch)
+            raise CdsRefused(
+                403,
+                "This patient's open episode is outside the issuer's units.",
+                caller=caller,
+                patient=patient,
+            )
+        try:
+            _same_person(patient, prefetch)
+        except CdsRefused as refused:
+            raise CdsRefused(
+                refused.status, refused.args[0], caller=caller, patient=patient
+            ) from None
         return Call(caller, hook, context, patient=patient, episode=episode, prefetch=prefetch)
     if not raw or "patient" not in prefetch:
         raise CdsRefused(404, "Unknown patient, and no Patient in prefetch.")
@@ -308,6 +328,16 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
         call = _call(request, service_id)
         cards = handler(request, call)
     except CdsRefused as refused:
+        if refused.caller is not None and refused.patient is not None:
+            access_log_record(
+                user=service_account(refused.caller.issuer),
+                patient=refused.patient,
+                action=AccessAction.DENIED,
+                what=(
+                    f"CDS Hooks {HOOKS[service_id]} ({refused.caller.issuer}): {refused.args[0]}"
+                )[:200],
+                request=request,
+            )
         return JsonResponse({"error": refused.args[0]}, status=refused.status)
     _log(request, call)
     return JsonResponse({"cards": cards})

@@ -205,6 +205,9 @@ class AccessAction(models.TextChoices):
     # Another unit tried to register this person (issue 12): the attempt is on the record.
     REFUSED = "refused", _("registration refused")
     REQUEST = "request", _("access request")
+    # An authenticated caller asked for this patient and was refused (outside its units): the
+    # attempt is on the record, though nothing was shown.
+    DENIED = "denied", _("access denied")
 
 
 class AccessLogEntry(models.Model):

@@ -199,3 +199,18 @@ def test_a_drug_outside_those_kinds_still_gets_no_card(client, issuers, ward):
     episode = make_inpatient(unit=ward)
     response = order_check(client, episode.patient_id, draft("p", code="N02BE01", mg=500))
     assert response.json()["cards"] == []
+
+
+def test_a_refused_call_about_a_stored_patient_is_on_the_access_log(
+    client, issuers, ward, other_ward
+):
+    """The issue: each call is access-logged; a refused one too, as refused, not as a view."""
+    from patients.models import AccessAction, AccessLogEntry
+
+    elsewhere = make_inpatient(unit=other_ward)
+    response = post(client, PATIENT_VIEW, token(), context={"patientId": str(elsewhere.patient_id)})
+    assert response.status_code == 403
+    (entry,) = AccessLogEntry.objects.filter(patient=elsewhere.patient)
+    assert entry.action == AccessAction.DENIED
+    assert entry.what.startswith(f"CDS Hooks patient-view ({ISSUER})")
+    assert entry.user.username == f"cds-hooks:{ISSUER}"
