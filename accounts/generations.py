@@ -113,10 +113,12 @@ def replace(kind: str) -> None:
     def at_commit() -> None:
         pending.pop(kind, None)
         if not written[0]:
-            written[0] = True
             _replace(kind)
+            written[0] = True  # only once written: a failed write is tried by the next callback
 
     at_commit.written = written  # type: ignore[attr-defined]
     entries.append((secrets.token_hex(8), at_commit))
     pending[kind] = entries
-    transaction.on_commit(at_commit)
+    # Robust: the data has committed; a cache that fails here is logged, never the request's
+    # error, and the other callbacks still run (entries also live GRANTS_CACHE_SECONDS at most).
+    transaction.on_commit(at_commit, robust=True)

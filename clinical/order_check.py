@@ -275,7 +275,9 @@ def _from_regimen(line: PlanLine, drug: str) -> OrderFinding | None:
 
 
 def _mg(value: Fraction) -> int | float:
-    return int(value) if value.denominator == 1 else round(float(value), 3)
+    if value.denominator == 1 or value > 10**9:
+        return int(value)  # whole, or too large for a float (an order typed wrong)
+    return round(float(value), 3)
 
 
 def _bound_findings(

@@ -27,6 +27,10 @@ from core.widgets import PythonRenderedInputMixin
 
 DATETIME_LOCAL_FORMAT: Final = "%Y-%m-%dT%H:%M"
 OFFSET_SUFFIX: Final = "_utc_offset"
+# Years a time may be entered in: wide for any record, narrow enough that date arithmetic never
+# reaches the calendar's edge.
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2200
 
 
 class ZonedText(str):
@@ -138,6 +142,7 @@ class LocalDateTimeField(forms.DateTimeField):
         "skipped": _(
             "%(time)s does not exist: this night the clocks went forward from 02:00 to 03:00."
         ),
+        "year": _("Enter a year from %(first)s to %(last)s."),
     }
 
     def prepare_value(self, value: Any) -> Any:
@@ -158,6 +163,14 @@ class LocalDateTimeField(forms.DateTimeField):
         else:
             # strptime with input_formats, or the "invalid" error.
             wall = cast(dt.datetime, BaseTemporalField.to_python(self, str(value).strip()))
+        if not FIRST_YEAR <= wall.year <= LAST_YEAR:
+            # A typo in the picker (year 1, 9999): no clinical time, and a date so near the
+            # calendar's edge that adding a day to it overflows later.
+            raise forms.ValidationError(
+                self.error_messages["year"],
+                code="year",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
         if timezone.is_aware(wall):
             return wall
         zone = timezone.get_current_timezone()

@@ -54,12 +54,15 @@ class CdsRefused(Exception):
         *,
         caller: Caller | None = None,
         patient: Patient | None = None,
+        about: str = "",
     ) -> None:
         super().__init__(text)
         self.status = status
-        # An authenticated caller refused a stored patient: the attempt is access-logged.
+        # An authenticated caller refused: the attempt is access-logged, on the patient's log
+        # when the call was about a stored patient, else naming the id it was about.
         self.caller = caller
         self.patient = patient
+        self.about = about
 
 
 def _issuers() -> Mapping[str, Mapping[str, Any]]:
@@ -238,8 +241,9 @@ def _call(request: HttpRequest, service_id: str) -> Call:
         try:
             _same_person(patient, prefetch)
         except CdsRefused as refused:
+            # Whose record the caller meant is not known: not on the stored patient's log.
             raise CdsRefused(
-                refused.status, refused.args[0], caller=caller, patient=patient
+                refused.status, refused.args[0], caller=caller, about=f"Patient/{patient.pk}"
             ) from None
         return Call(caller, hook, context, patient=patient, episode=episode, prefetch=prefetch)
     if not raw or "patient" not in prefetch:
@@ -328,13 +332,15 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
         call = _call(request, service_id)
         cards = handler(request, call)
     except CdsRefused as refused:
-        if refused.caller is not None and refused.patient is not None:
+        if refused.caller is not None and (refused.patient is not None or refused.about):
+            about = f" {refused.about}" if refused.about else ""
             access_log_record(
                 user=service_account(refused.caller.issuer),
                 patient=refused.patient,
                 action=AccessAction.DENIED,
                 what=(
-                    f"CDS Hooks {HOOKS[service_id]} ({refused.caller.issuer}): {refused.args[0]}"
+                    f"CDS Hooks {HOOKS[service_id]}{about} ({refused.caller.issuer}): "
+                    f"{refused.args[0]}"
                 )[:200],
                 request=request,
             )

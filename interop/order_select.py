@@ -11,6 +11,7 @@ cards.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,48 +84,75 @@ class SelectedOrder:
         return f"{self.reference} ({self.text})" if self.text else self.reference
 
 
-def _daily(dose: Fraction, timing: Any) -> Fraction | None:
+def _doses_in_a_day(timing: Any) -> int | None:
+    """The most doses of one dosage line that can fall on one calendar day, or None when the
+    timing does not say. The most, not the average: "every other day" is a whole dose on the
+    day it is given, and "1-4 times a day" (``frequencyMax``) or two times of day (``when``,
+    ``timeOfDay``) is four and two; a total ``count`` caps it (an induction of at most 2 doses)."""
     repeat: Any = timing.repeat if timing is not None else None
-    if repeat is None or not repeat.frequency or repeat.periodUnit not in _PER_DAY:
+    if repeat is None or repeat.periodUnit not in _PER_DAY:
         return None
-    period = Fraction(str(repeat.period or 1))
-    if period <= 0:
+    times = max(
+        int(repeat.frequency or 0),
+        int(repeat.frequencyMax or 0),
+        len(repeat.when or ()),
+        len(timing.repeat.timeOfDay or ()),
+    )
+    period = Fraction(str(repeat.period)) if repeat.period is not None else Fraction(1)
+    if times <= 0 or period <= 0:
         return None
-    frequency = Fraction(int(repeat.frequency))
-    per_day: Fraction = dose * frequency * _PER_DAY[repeat.periodUnit] / period
-    return per_day
+    doses = max(1, math.ceil(times * _PER_DAY[repeat.periodUnit] / period))
+    if repeat.count:
+        doses = min(doses, int(repeat.count))
+    return doses
+
+
+def _line_dose(dosage: Any) -> Fraction | bool | None:
+    """One dosage line's single dose in mg (the top of a dose range); False for a dose in another
+    unit; None when the line has no dose quantity (a rate, or text only)."""
+    for rate in dosage.doseAndRate or []:
+        quantity: Any = rate.doseQuantity or (rate.doseRange.high if rate.doseRange else None)
+        if quantity is None or quantity.value is None:
+            continue
+        if (quantity.code or quantity.unit or "").lower() != "mg" or quantity.value <= 0:
+            return False
+        return Fraction(str(quantity.value))
+    return None
 
 
 def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]:
-    """The largest single dose in mg, and the daily dose if every dosage line's timing gives it.
+    """The largest single dose in mg, and the most one calendar day can hold if every dosage
+    line says it (else None: "daily dose not evaluated").
 
-    Dosage lines with the same ``sequence`` (or none) are taken together, so their daily doses
-    add up (16 mg in the morning and 16 mg at night are 32 mg a day); lines of different
-    sequences follow one another, so the day's dose is the largest of theirs. A dose in another
-    unit than mg reads as no dose at all."""
+    Lines with the same ``sequence`` are given together, so their days add up (16 mg in the
+    morning and 16 mg at night are 32 mg); numbered sequences follow one another, so a day holds
+    the most of any of them; a line without a sequence is counted with every one. A line with no
+    dose quantity (a rate, text) makes the day unknown; a dose in another unit than mg reads as
+    no dose at all."""
     singles: list[Fraction] = []
-    per_sequence: dict[int | None, list[Fraction | None]] = {}
+    days: dict[int | None, Fraction] = {}
+    known = True
     dosage: Any
     for dosage in request.dosageInstruction or []:
-        for rate in dosage.doseAndRate or []:
-            quantity: Any = rate.doseQuantity
-            if quantity is None or quantity.value is None:
-                continue
-            if (quantity.code or quantity.unit or "").lower() != "mg" or quantity.value <= 0:
-                return None, None
-            dose = Fraction(str(quantity.value))
-            singles.append(dose)
-            per_sequence.setdefault(dosage.sequence, []).append(_daily(dose, dosage.timing))
-            break  # one dose per dosage line
+        dose = _line_dose(dosage)
+        if dose is False:
+            return None, None
+        if dose is None or dose is True:
+            known = False
+            continue
+        singles.append(dose)
+        doses = _doses_in_a_day(dosage.timing)
+        if doses is None:
+            known = False
+            continue
+        days[dosage.sequence] = days.get(dosage.sequence, Fraction(0)) + dose * doses
     if not singles:
         return None, None
-    days: list[Fraction] = []
-    for dailies in per_sequence.values():
-        known = [daily for daily in dailies if daily is not None]
-        if len(known) < len(dailies):
-            return max(singles), None
-        days.append(sum(known, Fraction(0)))
-    return max(singles), max(days)
+    if not known:
+        return max(singles), None
+    alongside = days.pop(None, Fraction(0))
+    per_day = max([alongside + day for day in days.values()] or [alongside])
+    return max(singles), per_day
 
 
 def _medication_concept(order: MedicationRequest) -> Any:

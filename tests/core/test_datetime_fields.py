@@ -82,14 +82,33 @@ def test_every_other_time_is_read_as_it_always_was(text, utc):
     assert clean(text, "+01:00") == utc
 
 
-@pytest.mark.parametrize(
-    "text", ["31.02.2027 25:00", "0001-01-01T00:10", "0001-01-01T00:00", "2027-13-01T08:00"]
-)
+@pytest.mark.parametrize("text", ["31.02.2027 25:00", "2027-13-01T08:00", "kl. 8"])
 def test_a_time_that_is_not_a_time_is_the_usual_invalid_error(text):
-    """Review: year 1 overflowed in the conversion to UTC (a 500, not a form error)."""
     with pytest.raises(ValidationError) as raised:
         clean(text, "+01:00")
     assert raised.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00",
+        "0001-01-01T00:10",
+        "1899-12-31T23:59",
+        "2201-01-01T00:00",
+        "9999-12-31T23:59",
+    ],
+)
+def test_a_year_at_the_calendar_s_edge_is_refused_naming_the_years_allowed(text):
+    """Review: year 1 overflowed in the conversion to UTC, and 9999-12-31 was stored and broke
+    the discharge page's date arithmetic ever after (500s, not a form error)."""
+    with translation.override("nb"), pytest.raises(ValidationError) as raised:
+        clean(text, "+01:00")
+    assert raised.value.code == "year"
+    with translation.override("nb"):
+        assert str(raised.value.messages[0]) == "Skriv et årstall fra 1900 til 2200."
+    assert clean("1900-01-01T12:00") is not None
+    assert clean("2200-12-31T12:00") is not None
 
 
 def test_seconds_are_read_too():

@@ -40,7 +40,11 @@ def dosage(value, unit="mg", **repeat):
     [
         (dosage(10, frequency=3, period=1, periodUnit="d"), Fraction(30)),
         (dosage(10, frequency=1, period=8, periodUnit="h"), Fraction(30)),
-        (dosage(10, frequency=1, period=2, periodUnit="d"), Fraction(5)),
+        # Every other day: the day it is given holds the whole 10 mg (the bounds are per day;
+        # an average of 5 would pass a dose that is over them on the days it is given).
+        (dosage(10, frequency=1, period=2, periodUnit="d"), Fraction(10)),
+        (dosage(10, frequency=1, frequencyMax=3, period=1, periodUnit="d"), Fraction(30)),
+        (dosage(10, frequency=1, period=1, periodUnit="h", count=2), Fraction(20)),
         (dosage(10, frequency=1, period=1, periodUnit="wk"), None),
         (dosage(10), None),
     ],

@@ -214,3 +214,93 @@ def test_a_refused_call_about_a_stored_patient_is_on_the_access_log(
     assert entry.action == AccessAction.DENIED
     assert entry.what.startswith(f"CDS Hooks patient-view ({ISSUER})")
     assert entry.user.username == f"cds-hooks:{ISSUER}"
+
+
+def _order(order_id, *lines):
+    """A draft buprenorphine order; each line a dict of mg and the FHIR Timing.repeat (or None)."""
+    order = draft(order_id, code="N07BC01", text="Buprenorfin")
+    order["dosageInstruction"] = []
+    for line in lines:
+        dosage: dict[str, object] = {}
+        if "mg" in line:
+            dosage["doseAndRate"] = [{"doseQuantity": {"value": line["mg"], "unit": "mg"}}]
+        if "range" in line:
+            low, high = line["range"]
+            dosage["doseAndRate"] = [
+                {
+                    "doseRange": {
+                        "low": {"value": low, "unit": "mg"},
+                        "high": {"value": high, "unit": "mg"},
+                    }
+                }
+            ]
+        if line.get("repeat") is not None:
+            dosage["timing"] = {"repeat": line["repeat"]}
+        if "sequence" in line:
+            dosage["sequence"] = line["sequence"]
+        order["dosageInstruction"].append(dosage)
+    return order
+
+
+DAILY = {"frequency": 1, "period": 1, "periodUnit": "d"}
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        # 8 mg 1-4 times a day: up to 32 mg a day.
+        (
+            [
+                {
+                    "mg": 8,
+                    "repeat": {"frequency": 1, "frequencyMax": 4, "period": 1, "periodUnit": "d"},
+                }
+            ],
+            True,
+        ),
+        # 16 mg daily and 16 mg every other day, together: 32 mg on the other days.
+        ([{"mg": 16, "repeat": DAILY}, {"mg": 16, "repeat": DAILY | {"period": 2}}], True),
+        # Morning and night by 'when', or two times of day: 2 x 16 mg.
+        ([{"mg": 16, "repeat": DAILY | {"when": ["MORN", "NIGHT"]}}], True),
+        ([{"mg": 16, "repeat": DAILY | {"timeOfDay": ["08:00:00", "20:00:00"]}}], True),
+        # The top of a dose range counts: 16 + (8-16) mg.
+        ([{"mg": 16, "repeat": DAILY}, {"range": (8, 16), "repeat": DAILY}], True),
+        # A line without a sequence is given alongside the numbered ones.
+        ([{"mg": 16, "repeat": DAILY, "sequence": 1}, {"mg": 16, "repeat": DAILY}], True),
+        # An induction of at most 2 doses of 4 mg every 2 h is 8 mg, not 48 mg a day.
+        (
+            [{"mg": 4, "repeat": {"frequency": 1, "period": 2, "periodUnit": "h", "count": 2}}],
+            False,
+        ),
+        ([{"mg": 8, "repeat": DAILY}, {"mg": 8, "repeat": DAILY | {"period": 2}}], False),
+    ],
+)
+def test_order_select_counts_the_most_a_calendar_day_can_hold(
+    client, issuers, ward, lines, flagged
+):
+    """Review: frequencyMax, when/timeOfDay, dose ranges and lines without a sequence were read
+    too low (the 24 mg bound missed); count was ignored (an induction flagged)."""
+    episode = make_inpatient(unit=ward)
+    found = critical(order_check(client, episode.patient_id, _order("o", *lines)))
+    assert bool([c for c in found if "10.5-1" in c["detail"]]) is flagged
+
+
+def test_a_line_with_a_rate_leaves_the_day_not_evaluated(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    order = _order("r", {"mg": 16, "repeat": DAILY})
+    order["dosageInstruction"].append(
+        {
+            "doseAndRate": [{"rateQuantity": {"value": 1, "unit": "mg/h"}}],
+            "timing": {"repeat": DAILY},
+        }
+    )
+    cards = order_check(client, episode.patient_id, order).json()["cards"]
+    assert any("døgndose" in c["detail"].lower() for c in cards if c["indicator"] == "info")
+
+
+def test_an_absurd_dose_is_answered_not_a_500(client, issuers, ward):
+    episode = make_inpatient(unit=ward)
+    order = _order("x", {"mg": 1e300, "repeat": {"frequency": 10, "period": 7, "periodUnit": "h"}})
+    response = order_check(client, episode.patient_id, order)
+    assert response.status_code == 200
+    assert critical(response)
