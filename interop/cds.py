@@ -12,6 +12,7 @@ applies, and the log names the caller's patient id.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ SERVICE_ACCOUNT_PREFIX: Final = "cds-hooks:"
 class Caller:
     issuer: str
     units: frozenset[str]
+
+
+@functools.lru_cache(maxsize=32)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    """One client per issuer's JWKS address, per process: PyJWT keeps the fetched key set for
+    five minutes (and fetches again for a key id it does not know), so a call does not wait on
+    the EHR's key server each time; a key server that does not answer fails the call in 5 s."""
+    return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=300, timeout=5)
 
 
 class CdsRefused(Exception):
@@ -85,7 +94,7 @@ def authenticate(request: HttpRequest, audience: str, *, now: float) -> Caller:
             key: Any = str(config["secret"])
             algorithms = ["HS256"]
         elif "jwks_url" in config:
-            key = jwt.PyJWKClient(str(config["jwks_url"])).get_signing_key_from_jwt(token).key
+            key = _jwks_client(str(config["jwks_url"])).get_signing_key_from_jwt(token).key
             algorithms = ["RS256", "ES256"]
         else:
             raise CdsRefused(401, "The issuer has no key configured.")

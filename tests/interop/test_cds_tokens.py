@@ -5,6 +5,7 @@ import json
 import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -67,8 +68,11 @@ def rsa_issuer(settings, ward):
     public = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
     jwks = json.dumps({"keys": [public | {"kid": "r1", "use": "sig", "alg": "RS256"}]}).encode()
 
+    fetched = []
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            fetched.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -81,7 +85,7 @@ def rsa_issuer(settings, ward):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/jwks.json"
     settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
-    yield private
+    yield SimpleNamespace(key=private, fetched=fetched)
     server.shutdown()
 
 
@@ -89,9 +93,17 @@ def test_an_rs256_token_is_checked_against_the_issuers_jwks(client, rsa_issuer, 
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     episode = make_inpatient(unit=ward)
-    signed = jwt.encode(claims(), rsa_issuer, algorithm="RS256", headers={"kid": "r1"})
+    signed = jwt.encode(claims(), rsa_issuer.key, algorithm="RS256", headers={"kid": "r1"})
     assert call(client, episode.patient_id, signed).status_code == 200
     # Signed by another key under the same kid: refused.
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = jwt.encode(claims(), stranger, algorithm="RS256", headers={"kid": "r1"})
     assert call(client, episode.patient_id, forged).status_code == 401
+
+
+def test_the_issuers_keys_are_fetched_once_not_on_every_call(client, rsa_issuer, ward):
+    episode = make_inpatient(unit=ward)
+    for _ in range(3):
+        signed = jwt.encode(claims(), rsa_issuer.key, algorithm="RS256", headers={"kid": "r1"})
+        assert call(client, episode.patient_id, signed).status_code == 200
+    assert rsa_issuer.fetched == ["/jwks.json"]
