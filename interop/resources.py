@@ -37,7 +37,7 @@ from interop.bedside import (
 )
 from patients.models import Episode, EpisodeStatus, NationalIdKind, Patient
 from plans.models import PlanLine
-from scoring.models import Assessment, MedicationAdministration
+from scoring.models import Assessment, MedicationAdministration, PlannedDoseRecord
 
 if TYPE_CHECKING:
     from interop.taper_doses import TaperDose
@@ -335,6 +335,40 @@ def medication_administration(record: MedicationAdministration, drug: str) -> Fh
     }
     if record.assessment_id:
         data["supportingInformation"] = [_ref("Observation", record.assessment_id)]
+    return FhirAdministration.model_validate(data)
+
+
+PLANNED_PREFIX: Final = "planned-"
+
+
+def planned_dose_administration(record: PlannedDoseRecord) -> FhirAdministration:
+    """A dose the plan said was due, answered on the medication view: given (``completed``, with
+    the mg where known, else the plan's dose as text) or not given (``not-done``, with why)."""
+    dosage: dict[str, Any] = {
+        "text": " ".join(part for part in (record.dose, record.due_time) if part)
+    }
+    if record.given and record.dose_mg is not None:
+        dosage["dose"] = {
+            "value": float(record.dose_mg),
+            "unit": "mg",
+            "system": "http://unitsofmeasure.org",
+            "code": "mg",
+        }
+    data: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "id": f"{PLANNED_PREFIX}{record.pk}",
+        "status": "completed" if record.given else "not-done",
+        "medicationCodeableConcept": {"text": record.drug},
+        "subject": _ref("Patient", record.episode.patient_id),
+        "context": _ref("Encounter", record.episode_id),
+        "effectiveDateTime": record.recorded_at.isoformat(),
+    }
+    if dosage["text"] or "dose" in dosage:
+        data["dosage"] = {key: value for key, value in dosage.items() if value}
+    if not record.given:
+        data["statusReason"] = [{"text": record.reason_not_given}]
+    if record.supersedes_id:
+        data["note"] = [{"text": f"Correction: {record.correction_reason}"}]
     return FhirAdministration.model_validate(data)
 
 

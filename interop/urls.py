@@ -30,7 +30,7 @@ urlpatterns = [
         name="fhir-medicationadministration-search",
     ),
     path(
-        "MedicationAdministration/<int:pk>",
+        "MedicationAdministration/<str:pk>",
         views.MedicationAdministrationRead.as_view(),
         name="fhir-medicationadministration",
     ),

@@ -48,12 +48,13 @@ from scoring import selectors as scoring_selectors
 from scoring.checks import (
     InvalidInput,
 )
-from scoring.models import Assessment, MedicationAdministration
+from scoring.models import Assessment, MedicationAdministration, PlannedDoseRecord
 from scoring.permissions import (
     ADD_ASSESSMENT,
     ADD_SCREENING,
     VIEW_ADMINISTRATION,
     VIEW_ASSESSMENT,
+    VIEW_PLANNED_DOSE,
 )
 from scoring.presentation import band_label
 from scoring.services import (
@@ -651,34 +652,86 @@ def _drug_text(record: MedicationAdministration) -> str:
 
 
 class MedicationAdministrationRead(FhirView):
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    """A dose registered on the ward (``<id>``), or a planned dose answered given or not given on
+    the medication view (``planned-<id>``)."""
+
+    def get(self, request: Request, pk: str) -> HttpResponse:
         user = self.user(VIEW_ADMINISTRATION)
-        record = scoring_selectors.get_administration_for_user(user, pk)
+        if pk.startswith(resources.PLANNED_PREFIX):
+            number = pk.removeprefix(resources.PLANNED_PREFIX)
+            if not number.isdigit() or not user.has_perm(VIEW_PLANNED_DOSE):
+                raise Http404
+            planned = scoring_selectors.get_planned_dose_record_for_user(user, int(number))
+            _log(request, user, planned.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
+            return fhir_response(resources.planned_dose_administration(planned))
+        if not pk.isdigit():
+            raise Http404
+        record = scoring_selectors.get_administration_for_user(user, int(pk))
         _log(request, user, record.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
         return fhir_response(resources.medication_administration(record, _drug_text(record)))
+
+
+class _GivenThenPlanned:
+    """The doses registered (newest first), then the planned doses answered (newest first): one
+    list, each part paged in the database."""
+
+    def __init__(self, given: QuerySet[Any], planned: QuerySet[Any]) -> None:
+        self.given, self.planned = given, planned
+        self._given_count = given.count()
+
+    def count(self) -> int:
+        return self._given_count + self.planned.count()
+
+    def __getitem__(self, part: slice, /) -> list[Any]:
+        start, stop = part.start or 0, part.stop
+        rows: list[Any] = list(self.given[start:stop])
+        if stop is None or stop > self._given_count:
+            first = max(start - self._given_count, 0)
+            last = None if stop is None else stop - self._given_count
+            rows += list(self.planned[first:last])
+        return rows
 
 
 class MedicationAdministrationSearch(FhirView):
     def get(self, request: Request) -> HttpResponse:
         user = self.user(VIEW_ADMINISTRATION)
         params = _search_params(request, "MedicationAdministration")
-        rows = (
-            MedicationAdministration.objects.filter(episode__in=episodes_visible_to(user))
+        episodes = episodes_visible_to(user)
+        given = (
+            MedicationAdministration.objects.filter(episode__in=episodes)
             .select_related("episode__patient")
             .order_by("-given_at", "-id")
         )
+        planned = (
+            PlannedDoseRecord.objects.current()
+            .filter(episode__in=episodes)
+            .select_related("episode__patient")
+            .order_by("-recorded_at", "-id")
+        )
+        if not user.has_perm(VIEW_PLANNED_DOSE):
+            planned = planned.none()
         for name in ("subject", "patient"):
             if name in params:
-                rows = rows.filter(episode__patient_id=_reference_id(params[name], "Patient", name))
+                patient_id = _reference_id(params[name], "Patient", name)
+                given = given.filter(episode__patient_id=patient_id)
+                planned = planned.filter(episode__patient_id=patient_id)
         if "context" in params:
-            rows = rows.filter(episode_id=_reference_id(params["context"], "Encounter", "context"))
+            episode_id = _reference_id(params["context"], "Encounter", "context")
+            given = given.filter(episode_id=episode_id)
+            planned = planned.filter(episode_id=episode_id)
+        rows = _GivenThenPlanned(given, planned)
         chunk, total, self_url, next_url = _page(request, "MedicationAdministration", params, rows)
         _log_many(
             request, user, [a.episode.patient for a in chunk], "MedicationAdministration search"
         )
         return fhir_response(
             resources.searchset(
-                [resources.medication_administration(a, _drug_text(a)) for a in chunk],
+                [
+                    resources.planned_dose_administration(a)
+                    if isinstance(a, PlannedDoseRecord)
+                    else resources.medication_administration(a, _drug_text(a))
+                    for a in chunk
+                ],
                 total=total,
                 self_url=self_url,
                 next_url=next_url,
