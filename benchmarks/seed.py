@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -192,11 +193,16 @@ def ciwa_trajectory(rng: random.Random, hours: int) -> list[int]:
     return totals
 
 
+OSLO = ZoneInfo("Europe/Oslo")
+
+
 class Seeder:
     def __init__(self, shape: Shape, password: str, *, now: dt.datetime) -> None:
         self.shape = shape
         self.password = password
         self.now = now
+        # The ward's day is Oslo's: between midnight and 01:00/02:00 the UTC date is yesterday.
+        self.today = now.astimezone(OSLO).date()
         self.rng = random.Random(SEED)
         self.counts: dict[str, int] = {}
 
@@ -294,7 +300,7 @@ class Seeder:
                     given_name=self.rng.choice(GIVEN_NAMES),
                     family_name=self.rng.choice(FAMILY_NAMES),
                     user=clinician,
-                    today=self.now.date(),
+                    today=self.today,
                 )
                 episode = services.episode_create(
                     patient=patient, user=clinician, responsible_clinician=clinician
@@ -334,7 +340,7 @@ class Seeder:
     def _taper(self, episode: Any, clinician: Any, request: dict[str, Any]) -> None:
         from plans import services
 
-        start = (self.now + dt.timedelta(days=1)).date().isoformat()
+        start = (self.today + dt.timedelta(days=1)).isoformat()
         services.taper_schedule_accept(
             episode=episode,
             request_data={**request, "start_date": start},
@@ -424,7 +430,7 @@ class Seeder:
 
         patients = []
         for number in numbers[: self.shape.discharged_patients]:
-            parsed = parse_national_id(number, today=self.now.date())
+            parsed = parse_national_id(number, today=self.today)
             unit = self.rng.choice(self.units)
             patients.append(
                 Patient(
