@@ -94,7 +94,12 @@ def authenticate(request: HttpRequest, audience: str, *, now: float) -> Caller:
             key: Any = str(config["secret"])
             algorithms = ["HS256"]
         elif "jwks_url" in config:
-            key = _jwks_client(str(config["jwks_url"])).get_signing_key_from_jwt(token).key
+            try:
+                client = _jwks_client(str(config["jwks_url"]))
+                key = client.get_signing_key_from_jwt(token).key
+            except (OSError, ValueError) as error:
+                # The key server answered with something that is not a key set, or reset.
+                raise CdsRefused(401, f"The issuer's keys could not be read: {error}") from None
             algorithms = ["RS256", "ES256"]
         else:
             raise CdsRefused(401, "The issuer has no key configured.")

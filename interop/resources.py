@@ -354,10 +354,13 @@ def planned_dose_administration(record: PlannedDoseRecord) -> FhirAdministration
             "system": "http://unitsofmeasure.org",
             "code": "mg",
         }
+    # A corrected answer: its correction is the record; this one was entered in error.
+    replaced = getattr(record, "superseded_by", None)
+    status = "completed" if record.given else "not-done"
     data: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
         "id": f"{PLANNED_PREFIX}{record.pk}",
-        "status": "completed" if record.given else "not-done",
+        "status": "entered-in-error" if replaced is not None else status,
         "medicationCodeableConcept": {"text": record.drug},
         "subject": _ref("Patient", record.episode.patient_id),
         "context": _ref("Encounter", record.episode_id),
@@ -367,8 +370,15 @@ def planned_dose_administration(record: PlannedDoseRecord) -> FhirAdministration
         data["dosage"] = {key: value for key, value in dosage.items() if value}
     if not record.given:
         data["statusReason"] = [{"text": record.reason_not_given}]
+    notes = []
     if record.supersedes_id:
-        data["note"] = [{"text": f"Correction: {record.correction_reason}"}]
+        notes.append({"text": f"Correction: {record.correction_reason}"})
+    if replaced is not None:
+        notes.append(
+            {"text": f"Corrected by MedicationAdministration/{PLANNED_PREFIX}{replaced.pk}"}
+        )
+    if notes:
+        data["note"] = notes
     return FhirAdministration.model_validate(data)
 
 

@@ -8,6 +8,7 @@ Every answer is ``application/fhir+json``; every error an ``OperationOutcome``.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, Final, Protocol
 from urllib.parse import urlencode
@@ -651,6 +652,11 @@ def _drug_text(record: MedicationAdministration) -> str:
     return record.drug_other or str(record.get_drug_display())
 
 
+# An id as this server writes them: ASCII digits, at most 18 (str.isdigit() also takes '²'
+# and other digits int() refuses or reads as another id).
+_ID: Final = re.compile(r"[0-9]{1,18}")
+
+
 class MedicationAdministrationRead(FhirView):
     """A dose registered on the ward (``<id>``), or a planned dose answered given or not given on
     the medication view (``planned-<id>``)."""
@@ -659,12 +665,12 @@ class MedicationAdministrationRead(FhirView):
         user = self.user(VIEW_ADMINISTRATION)
         if pk.startswith(resources.PLANNED_PREFIX):
             number = pk.removeprefix(resources.PLANNED_PREFIX)
-            if not number.isdigit() or not user.has_perm(VIEW_PLANNED_DOSE):
+            if not _ID.fullmatch(number) or not user.has_perm(VIEW_PLANNED_DOSE):
                 raise Http404
             planned = scoring_selectors.get_planned_dose_record_for_user(user, int(number))
             _log(request, user, planned.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
             return fhir_response(resources.planned_dose_administration(planned))
-        if not pk.isdigit():
+        if not _ID.fullmatch(pk):
             raise Http404
         record = scoring_selectors.get_administration_for_user(user, int(pk))
         _log(request, user, record.episode.patient, f"MedicationAdministration/{pk} (FHIR)")
@@ -705,7 +711,7 @@ class MedicationAdministrationSearch(FhirView):
         planned = (
             PlannedDoseRecord.objects.current()
             .filter(episode__in=episodes)
-            .select_related("episode__patient")
+            .select_related("episode__patient", "superseded_by")
             .order_by("-recorded_at", "-id")
         )
         if not user.has_perm(VIEW_PLANNED_DOSE):

@@ -107,3 +107,30 @@ def test_the_issuers_keys_are_fetched_once_not_on_every_call(client, rsa_issuer,
         signed = jwt.encode(claims(), rsa_issuer.key, algorithm="RS256", headers={"kid": "r1"})
         assert call(client, episode.patient_id, signed).status_code == 200
     assert rsa_issuer.fetched == ["/jwks.json"]
+
+
+@pytest.mark.parametrize("answer", [b"<html>not a key set</html>", b"{}", b'{"keys": 7}'])
+def test_a_key_server_answering_nonsense_is_401_not_500(client, settings, ward, answer):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/jwks.json"
+        settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
+        episode = make_inpatient(unit=ward)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        signed = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": "r1"})
+        assert call(client, episode.patient_id, signed).status_code == 401
+    finally:
+        server.shutdown()

@@ -93,7 +93,17 @@ def test_a_planned_dose_is_read_logged_and_scoped_and_a_correction_replaces_it(
     assert AccessLogEntry.objects.filter(
         patient=episode.patient, what=f"MedicationAdministration/planned-{thiamine.pk} (FHIR)"
     ).exists()
-    for bad in ("planned-x", "planned-999999", "x12"):
+    for bad in (
+        "planned-x",
+        "planned-999999",
+        "x12",
+        "planned-²",
+        "²",
+        "planned-١",
+        "planned-" + "9" * 5000,
+        "9" * 5000,
+        "planned-",
+    ):
         response = client.get(reverse("fhir-medicationadministration", args=[bad]))
         assert response.status_code == 404, bad
     now = timezone.now().replace(second=0, microsecond=0)
@@ -110,6 +120,12 @@ def test_a_planned_dose_is_read_logged_and_scoped_and_a_correction_replaces_it(
     ids = {entry["resource"]["id"] for entry in bundle["entry"]}
     assert f"planned-{corrected.pk}" in ids
     assert f"planned-{thiamine.pk}" not in ids
+    # Read by its id, the corrected answer says it was entered in error and what corrects it.
+    original = validated(client.get(url))
+    assert original["status"] == "entered-in-error"
+    assert {"text": f"Corrected by MedicationAdministration/planned-{corrected.pk}"} in original[
+        "note"
+    ]
     # Another unit's nurse sees none of it.
     elsewhere = make_inpatient(unit=other_ward)
     assert elsewhere.unit != episode.unit
