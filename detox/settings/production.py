@@ -4,9 +4,10 @@
 are sent only over HTTPS and HSTS is announced; off (``.env.example``, for a plain-HTTP trial on
 ``docker compose up``), none of the three, since each would break or pin a plain-HTTP site.
 
-With it on and SECRET_KEY set,
+With it on and SECRET_KEY and REDIS_URL set,
 ``python manage.py check --deploy --settings=detox.settings.production`` reports nothing;
-with it off it warns about exactly those three, as it should.
+with it off it warns about exactly those three, as it should; without REDIS_URL it warns that the
+cache is per process (``core.checks``, avrusning.W001).
 """
 
 from __future__ import annotations
