@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
@@ -107,7 +107,7 @@ def _doses_in_a_day(timing: Any) -> int | None:
     return doses
 
 
-def _line_dose(dosage: Any) -> Fraction | bool | None:
+def _line_dose(dosage: Any) -> Fraction | Literal[False] | None:
     """One dosage line's single dose in mg (the top of a dose range); False for a dose in another
     unit; None when the line has no dose quantity (a rate, or text only)."""
     for rate in dosage.doseAndRate or []:
@@ -137,7 +137,7 @@ def _dose(request: MedicationRequest) -> tuple[Fraction | None, Fraction | None]
         dose = _line_dose(dosage)
         if dose is False:
             return None, None
-        if dose is None or dose is True:
+        if dose is None:
             known = False
             continue
         singles.append(dose)
@@ -292,48 +292,35 @@ def _check_cards(
     return cards
 
 
-def _unreadable_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
-    text = gettext(
-        "The medication of this order could not be read (no medicationCodeableConcept with a code "
-        "or name, and no medicationReference to a contained Medication with one), so the order "
-        "was not checked."
-    )
-    short = gettext("Not checked: the order's medication could not be read.")
-    return card(
-        request,
-        summary=f"{selected.reference}: {short}",
-        indicator="warning",
-        text=f"{selected.label}: {text}",
-    )
-
-
-def _several_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
-    names = ", ".join(drug_name(drug) for drug in selected.several)
-    text = gettext(
-        "This order names more than one drug (%(drugs)s) and has no ATC code that says which, "
-        "so it was not checked. Order each drug on its own to have it checked."
-    ) % {"drugs": names}
-    short = gettext("Not checked: the order names more than one drug.")
-    return card(
-        request,
-        summary=f"{selected.reference}: {short}",
-        indicator="warning",
-        text=f"{selected.label}: {text}",
-    )
-
-
-def _unknown_atc_card(request: HttpRequest, selected: SelectedOrder) -> dict[str, Any]:
-    text = gettext(
-        "ATC %(code)s is a benzodiazepine, z-drug or opioid this service has no rules for, so "
-        "the order was not checked against the taper and safety rules."
-    ) % {"code": selected.unknown_atc}
-    short = gettext("Not checked: ATC %(code)s has no rules here.") % {"code": selected.unknown_atc}
-    return card(
-        request,
-        summary=f"{selected.reference}: {short}",
-        indicator="warning",
-        text=f"{selected.label}: {text}",
-    )
+def _not_checked(selected: SelectedOrder) -> tuple[str, str] | None:
+    """Why an order cannot be checked, as (summary, text), or None when it can: its medication
+    cannot be read, its text names more than one drug, or its ATC code has no rules here."""
+    if not selected.readable:
+        short = gettext("Not checked: the order's medication could not be read.")
+        text = gettext(
+            "The medication of this order could not be read (no medicationCodeableConcept with a "
+            "code or name, and no medicationReference to a contained Medication with one), so the "
+            "order was not checked."
+        )
+    elif selected.several:
+        short = gettext("Not checked: the order names more than one drug.")
+        text = gettext(
+            "This order names more than one drug (%(drugs)s) and has no ATC code that says which, "
+            "so it was not checked. Order each drug on its own to have it checked."
+        ) % {"drugs": ", ".join(drug_name(drug) for drug in selected.several)}
+    elif selected.unknown_atc:
+        code = {"code": selected.unknown_atc}
+        short = gettext("Not checked: ATC %(code)s has no rules here.") % code
+        text = (
+            gettext(
+                "ATC %(code)s is a benzodiazepine, z-drug or opioid this service has no rules "
+                "for, so the order was not checked against the taper and safety rules."
+            )
+            % code
+        )
+    else:
+        return None
+    return f"{selected.reference}: {short}", f"{selected.label}: {text}"
 
 
 def order_cards(
@@ -348,14 +335,10 @@ def order_cards(
     that it was not checked."""
     cards: list[dict[str, Any]] = []
     for selected in orders:
-        if not selected.readable:
-            cards.append(_unreadable_card(request, selected))
-            continue
-        if selected.several:
-            cards.append(_several_card(request, selected))
-            continue
-        if selected.unknown_atc:
-            cards.append(_unknown_atc_card(request, selected))
+        refused = _not_checked(selected)
+        if refused is not None:
+            summary, text = refused
+            cards.append(card(request, summary=summary, indicator="warning", text=text))
             continue
         check = check_order(selected.order, facts)
         if check.drug_class is not None:

@@ -11,7 +11,7 @@ prefetch), and a card saying what could not be evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -162,14 +162,15 @@ def discharge_cards(request: HttpRequest, episode: Episode, now: datetime) -> li
         # Open from admission until done, so a warning; critical once a discharge is planned,
         # as the set must be done before the patient leaves (13.1-9) (docs/interoperability.md).
         planned = view.checklist.planned_discharge_at if view.checklist else None
-        title = gettext("Overdose prevention not done: %(items)s")
-        indicator: Indicator = "warning"
-        if planned is not None:
+        if planned is None:
+            title = gettext("Overdose prevention not done: %(items)s")
+            cards.append(_items_card(request, overdose, "warning", title, source))
+        else:
             title = gettext(
                 "Overdose prevention not done before the planned discharge %(at)s: %(items)s"
-            ) % {"at": local_datetime(planned), "items": "%(items)s"}
-            indicator = "critical"
-        cards.append(_items_card(request, overdose, indicator, title, source))
+            )
+            at = {"at": local_datetime(planned)}
+            cards.append(_items_card(request, overdose, "critical", title, source, at))
     if others:
         title = gettext("Discharge checklist not done: %(items)s")
         cards.append(_items_card(request, others, "info", title, source))
@@ -177,9 +178,14 @@ def discharge_cards(request: HttpRequest, episode: Episode, now: datetime) -> li
 
 
 def _items_card(
-    request: HttpRequest, items: Sequence[ItemView], indicator: Indicator, title: str, source: str
+    request: HttpRequest,
+    items: Sequence[ItemView],
+    indicator: Indicator,
+    title: str,
+    source: str,
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    summary = title % {"items": ", ".join(item.label for item in items)}
+    summary = title % {**(params or {}), "items": ", ".join(item.label for item in items)}
     return card(
         request,
         summary=summary,
