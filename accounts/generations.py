@@ -32,11 +32,12 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _KEY: Final = "detox:generation:{kind}"
-# On the connection: {kind: [(private token, its commit callback), ...]}, oldest first; one entry
-# per change, each registered at the savepoint level of its change.
+# On the connection: {kind: [(private token, its commit callback, the transaction's "written"
+# flag), ...]}, oldest first; one entry per change, each registered at the savepoint level of its
+# change, all of one transaction sharing one flag.
 _PENDING: Final = "_detox_pending_generations"
 
-_Entry = tuple[str, Callable[[], None]]
+_Entry = tuple[str, Callable[[], None], list[bool]]
 
 
 def key(kind: str) -> str:
@@ -69,7 +70,7 @@ def _private(kind: str) -> str | None:
     if not entries:
         return None
     scheduled = _scheduled(connection)
-    for token, callback in reversed(entries):
+    for token, callback, _written in reversed(entries):
         if id(callback) in scheduled:
             return token
     return None
@@ -106,9 +107,7 @@ def replace(kind: str) -> None:
     entries = [entry for entry in pending.get(kind, []) if id(entry[1]) in scheduled]
     # One shared write per transaction: the first of its callbacks to run writes, the rest
     # (changes made in savepoints since) find it done.
-    written = getattr(entries[0][1], "written", None) if entries else None
-    if written is None:
-        written = [False]
+    written = entries[0][2] if entries else [False]
 
     def at_commit() -> None:
         pending.pop(kind, None)
@@ -116,8 +115,7 @@ def replace(kind: str) -> None:
             _replace(kind)
             written[0] = True  # only once written: a failed write is tried by the next callback
 
-    at_commit.written = written  # type: ignore[attr-defined]
-    entries.append((secrets.token_hex(8), at_commit))
+    entries.append((secrets.token_hex(8), at_commit, written))
     pending[kind] = entries
     # Robust: the data has committed; a cache that fails here is logged, never the request's
     # error, and the other callbacks still run (entries also live GRANTS_CACHE_SECONDS at most).
