@@ -24,6 +24,20 @@ def _fresh_kind():
     cache.delete(generations.key(KIND))
 
 
+@pytest.fixture
+def writes(monkeypatch: Any) -> list[str]:
+    """The keys written to the shared cache from now on."""
+    written: list[str] = []
+    real_set = cache.set
+
+    def counted_set(k: str, *args: Any, **kwargs: Any) -> Any:
+        written.append(k)
+        return real_set(k, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", counted_set)
+    return written
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_every_process_sees_the_change_at_once():
     before = generations.current(KIND)
@@ -53,15 +67,7 @@ def test_inside_a_transaction_this_connection_at_once_every_process_at_commit():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_shared_write_per_kind_and_transaction(monkeypatch):
-    writes = []
-    real_set = cache.set
-
-    def counted_set(k: str, *args: Any, **kwargs: Any) -> Any:
-        writes.append(k)
-        return real_set(k, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", counted_set)
+def test_one_shared_write_per_kind_and_transaction(writes):
     generations.current(KIND)
     with transaction.atomic():
         for _ in range(5):
@@ -119,17 +125,9 @@ def test_a_savepoint_rolled_back_drops_only_what_it_changed():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_savepoint_rolled_back_after_an_earlier_change_returns_to_that_change(monkeypatch):
+def test_a_savepoint_rolled_back_after_an_earlier_change_returns_to_that_change(writes):
     """Review: a change in a savepoint after one outside it swapped the one private token, so
     after the savepoint's rollback this connection read what was cached under the undone change."""
-    writes = []
-    real_set = cache.set
-
-    def counted_set(k: str, *args: Any, **kwargs: Any) -> Any:
-        writes.append(k)
-        return real_set(k, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", counted_set)
     before = generations.current(KIND)
     with transaction.atomic():
         generations.replace(KIND)

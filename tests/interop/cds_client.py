@@ -1,8 +1,12 @@
 """A CDS Hooks client for the tests: the issuer's signed JWT and the POST of a hook call."""
 
+import contextlib
+import http.server
 import json
+import threading
 import time
 import uuid
+from collections.abc import Iterator
 
 import jwt
 from django.urls import reverse
@@ -43,3 +47,35 @@ def post(client, service, bearer, *, context, prefetch=None):
         content_type="application/json",
         **headers,
     )
+
+
+@contextlib.contextmanager
+def key_server(body: bytes) -> Iterator[tuple[str, list[str]]]:
+    """An issuer's key server on a local port answering every GET with ``body``: its JWKS URL,
+    and the paths asked for so far."""
+    fetched: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/jwks.json", fetched
+    finally:
+        server.shutdown()
+
+
+def jwks(public_jwk: str, kid: str, alg: str) -> bytes:
+    """A JWKS holding one public key (PyJWT's ``to_jwk`` output)."""
+    return json.dumps(
+        {"keys": [json.loads(public_jwk) | {"kid": kid, "use": "sig", "alg": alg}]}
+    ).encode()

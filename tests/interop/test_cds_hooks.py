@@ -1,7 +1,6 @@
 """CDS Hooks: discovery, the JWT, unit scoping, cards from the result page's engines."""
 
 import datetime as dt
-import json
 import time
 import uuid
 
@@ -11,7 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import AccessLogEntry
-from tests.interop.cds_client import ISSUER, PATIENT_VIEW, SECRET, post, service_url, token
+from tests.interop.cds_client import (
+    ISSUER,
+    PATIENT_VIEW,
+    SECRET,
+    jwks,
+    key_server,
+    post,
+    service_url,
+    token,
+)
 from tests.scoring.factories import make_inpatient, score
 
 
@@ -84,32 +92,14 @@ def test_a_patient_outside_the_issuers_units_is_403(client, issuers, other_ward)
 @pytest.fixture
 def jwks_issuer(settings, ward):
     """An issuer whose ES256 public key is served as a JWKS on a local port."""
-    import http.server
-    import threading
-
     from cryptography.hazmat.primitives.asymmetric import ec
     from jwt.algorithms import ECAlgorithm
 
     private = ec.generate_private_key(ec.SECP256R1())
-    public = json.loads(ECAlgorithm.to_jwk(private.public_key()))
-    jwks = json.dumps({"keys": [public | {"kid": "k1", "use": "sig", "alg": "ES256"}]}).encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(jwks)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/jwks.json"
-    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
-    yield private
-    server.shutdown()
+    body = jwks(ECAlgorithm.to_jwk(private.public_key()), "k1", "ES256")
+    with key_server(body) as (url, _fetched):
+        settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
+        yield private
 
 
 def test_an_es256_token_is_checked_against_the_issuers_jwks(client, jwks_issuer, ward):

@@ -1,8 +1,5 @@
 """The CDS Hooks JWT: every claim the specification requires, and RS256 keys from a JWKS."""
 
-import http.server
-import json
-import threading
 import time
 import uuid
 from types import SimpleNamespace
@@ -10,7 +7,15 @@ from types import SimpleNamespace
 import jwt
 import pytest
 
-from tests.interop.cds_client import ISSUER, PATIENT_VIEW, SECRET, post, service_url
+from tests.interop.cds_client import (
+    ISSUER,
+    PATIENT_VIEW,
+    SECRET,
+    jwks,
+    key_server,
+    post,
+    service_url,
+)
 from tests.scoring.factories import make_inpatient
 
 
@@ -65,28 +70,10 @@ def rsa_issuer(settings, ward):
     from jwt.algorithms import RSAAlgorithm
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
-    jwks = json.dumps({"keys": [public | {"kid": "r1", "use": "sig", "alg": "RS256"}]}).encode()
-
-    fetched = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            fetched.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(jwks)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/jwks.json"
-    settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
-    yield SimpleNamespace(key=private, fetched=fetched)
-    server.shutdown()
+    body = jwks(RSAAlgorithm.to_jwk(private.public_key()), "r1", "RS256")
+    with key_server(body) as (url, fetched):
+        settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
+        yield SimpleNamespace(key=private, fetched=fetched)
 
 
 def test_an_rs256_token_is_checked_against_the_issuers_jwks(client, rsa_issuer, ward):
@@ -111,26 +98,11 @@ def test_the_issuers_keys_are_fetched_once_not_on_every_call(client, rsa_issuer,
 
 @pytest.mark.parametrize("answer", [b"<html>not a key set</html>", b"{}", b'{"keys": 7}'])
 def test_a_key_server_answering_nonsense_is_401_not_500(client, settings, ward, answer):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args):
-            pass
-
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/jwks.json"
+    with key_server(answer) as (url, _fetched):
         settings.CDS_HOOKS_ISSUERS = {ISSUER: {"jwks_url": url, "units": [ward.code]}}
         episode = make_inpatient(unit=ward)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         signed = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": "r1"})
         assert call(client, episode.patient_id, signed).status_code == 401
-    finally:
-        server.shutdown()
